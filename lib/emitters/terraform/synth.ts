@@ -1,0 +1,32 @@
+/**
+ * Writes a cdktf App's stacks into a directory in the layout `cdktf deploy`
+ * expects (`manifest.json`, `stacks/<name>/cdk.tf.json`), wherever the App was
+ * told to write: the output is staged and swapped by the caller.
+ */
+import { App, Manifest, TerraformStack } from 'cdktf';
+import * as fs from 'fs';
+import { HomelabProblem } from '../../validate/errors';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CDKTF_VERSION: string = require('cdktf/package.json').version;
+
+/** Runs every construct's validations once. */
+export function validateTerraformApp(app: App): HomelabProblem[] {
+  const problems: HomelabProblem[] = [];
+  for (const c of app.node.findAll()) {
+    for (const message of c.node.validate()) {
+      problems.push(new HomelabProblem(c.node.path, c.constructor.name, message, undefined, 'see the construct documentation'));
+    }
+  }
+  return problems;
+}
+
+/** Synthesizes every stack of `app` into `outdir` (created if missing). */
+export function synthTerraform(app: App, outdir: string): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  const manifest = new Manifest(CDKTF_VERSION, outdir, false);
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  stacks.forEach((s) => s.prepareStack());
+  stacks.forEach((s) => s.synthesizer.synthesize({ outdir, skipValidation: true, manifest }));
+  manifest.writeToFile();
+}

@@ -1,0 +1,234 @@
+/**
+ * The typed homelab inventory: plain, readonly data that every emitter reads.
+ *
+ * Nothing here holds a secret value. Secrets are declared by name in
+ * {@link Inventory.secrets} and referenced by that name; each output turns the
+ * reference into its own kind of pointer (a Kubernetes `secretKeyRef`, a
+ * sops-nix path, a Terraform sensitive variable, a UCI placeholder).
+ */
+
+/** A secret, declared once by name. Its value never enters the model. */
+export interface SecretSpec {
+  /** Lowercase DNS-1123 label, e.g. `k3s-token`. */
+  readonly name: string;
+  /** What the secret is for; shown in the README of the outputs. */
+  readonly description?: string;
+}
+
+/** An administrator account that exists on every NixOS host and router. */
+export interface AdminSpec {
+  /** Unix user name, e.g. `manfred`. */
+  readonly name: string;
+  /** OpenSSH public keys (`ssh-ed25519 AAAA... comment`). Key-only login. */
+  readonly sshKeys: readonly string[];
+  /**
+   * Secret holding the user's hashed password (for sudo), delivered by sops-nix.
+   * @default - no password: sudo needs wheel without password is NOT enabled, so sudo is unavailable
+   */
+  readonly hashedPasswordSecret?: string;
+}
+
+/** A DHCP pool inside a network, both ends inclusive. */
+export interface DhcpRangeSpec {
+  readonly start: string;
+  readonly end: string;
+  /** @default '12h' */
+  readonly leaseTime?: string;
+}
+
+/** An IPv4 network at a site (a LAN, a VLAN). */
+export interface NetworkSpec {
+  /** Lowercase name, e.g. `lan`. Also the OpenWrt interface name. */
+  readonly name: string;
+  /** IPv4 network in CIDR form, e.g. `10.0.100.0/24`. */
+  readonly cidr: string;
+  /** 802.1Q VLAN id (1-4094). @default - untagged */
+  readonly vlan?: number;
+  /** Default gateway; the site router's address on this network. */
+  readonly gateway: string;
+  /** DNS domain of this network, e.g. `home.example.org`. */
+  readonly domain: string;
+  /** Nameservers handed to hosts. @default - the gateway */
+  readonly nameservers?: readonly string[];
+  /** DHCP pool served by the router. @default - no DHCP on this network */
+  readonly dhcp?: DhcpRangeSpec;
+}
+
+/** k3s role of a host. */
+export type K3sRole = 'server' | 'agent';
+
+/** What a host runs on. */
+export type HostKind = 'metal' | 'vm';
+
+/** A NixOS machine. */
+export interface HostSpec {
+  /** Hostname (DNS-1123 label). */
+  readonly name: string;
+  /** Name of the network (at the same site) the host's primary interface is on. */
+  readonly network: string;
+  /** Static IPv4 address inside that network. */
+  readonly ip: string;
+  /** Primary interface name as the kernel sees it. @default 'eth0' */
+  readonly interface?: string;
+  /**
+   * MAC address of the primary interface, `aa:bb:cc:dd:ee:ff`.
+   * @default - VMs get a stable, locally administered MAC derived from the homelab and host names; metal hosts get no DHCP reservation
+   */
+  readonly mac?: string;
+  /** @default 'metal' */
+  readonly kind?: HostKind;
+  /** k3s role. @default - not a cluster node */
+  readonly k3s?: K3sRole;
+  /** The server that initializes the cluster (`clusterInit`). Exactly one server has it. @default false */
+  readonly k3sInit?: boolean;
+  /** Kubernetes node labels. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Kubernetes node taints, `key=value:Effect`. @default [] */
+  readonly taints?: readonly string[];
+}
+
+/** A wireless network on an OpenWrt router. */
+export interface WifiSpec {
+  readonly ssid: string;
+  /** Network the wireless interface bridges into. */
+  readonly network: string;
+  /** Secret holding the WPA passphrase. */
+  readonly keySecret: string;
+  /** @default 'sae-mixed' */
+  readonly encryption?: 'psk2' | 'sae' | 'sae-mixed';
+  /** OpenWrt radio device. @default 'radio0' */
+  readonly device?: string;
+}
+
+/** An OpenWrt router; it is the gateway of the networks it serves. */
+export interface RouterSpec {
+  readonly name: string;
+  /** Networks (by name, same site) this router serves: it owns their gateway address and DHCP. */
+  readonly networks: readonly string[];
+  /** Physical ports bridged into the first LAN (DSA names). @default ['lan1','lan2','lan3','lan4'] */
+  readonly lanPorts?: readonly string[];
+  /** WAN device. @default 'wan' */
+  readonly wanDevice?: string;
+  /** Management address used by the deploy script. @default - the gateway of the first network */
+  readonly address?: string;
+  /** @default 'UTC' */
+  readonly timezone?: string;
+  readonly wifi?: readonly WifiSpec[];
+  /** TCP ports forwarded from WAN to the cluster ingress. @default [80, 443] when the site has public apps */
+  readonly forwardPorts?: readonly number[];
+}
+
+/** A physical location with its own networks, hosts and routers. */
+export interface SiteSpec {
+  readonly name: string;
+  /** Public IPv4 address (for DNS records of public apps). @default - no public apps at this site */
+  readonly publicIPv4?: string;
+  /** Address of the cluster's ingress (load balancer) on the LAN. @default - the first k3s server's IP */
+  readonly ingressIP?: string;
+  readonly networks: readonly NetworkSpec[];
+  readonly hosts?: readonly HostSpec[];
+  readonly routers?: readonly RouterSpec[];
+}
+
+/** A persistent volume of an app. */
+export interface VolumeSpec {
+  readonly name: string;
+  readonly mountPath: string;
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+}
+
+/** How an app is reached over HTTP(S). */
+export interface IngressSpec {
+  /** Fully qualified hostname, e.g. `photos.example.org`. */
+  readonly host: string;
+  /** Public hosts get a Cloudflare DNS record; internal ones are resolved by the site router. @default false */
+  readonly public?: boolean;
+}
+
+/** An application running on the cluster. */
+export interface AppSpec {
+  /** DNS-1123 label; also the namespace unless {@link namespace} is set. */
+  readonly name: string;
+  /** @default - the app name */
+  readonly namespace?: string;
+  /** Container image with a tag or digest. */
+  readonly image: string;
+  /** Container port serving HTTP. */
+  readonly port: number;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Plain environment variables. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables read from declared secrets: `ENV_NAME: 'secret-name'`. @default {} */
+  readonly secretEnv?: Readonly<Record<string, string>>;
+  readonly volumes?: readonly VolumeSpec[];
+  readonly ingress?: IngressSpec;
+  /** UID the container runs as (non-root). @default 1000 */
+  readonly runAsUser?: number;
+  /** Resource requests/limits. @default cpu 100m/1, memory 128Mi/512Mi */
+  readonly cpuMillis?: number;
+  readonly memoryMiB?: number;
+  /** Mount a writable emptyDir at /tmp (the root filesystem is read-only). @default true */
+  readonly tmpVolume?: boolean;
+}
+
+/** Cloudflare DNS for public app hostnames. */
+export interface DnsSpec {
+  /** The zone, e.g. `example.org`. Public hosts must be inside it. */
+  readonly zone: string;
+  /** Cloudflare zone id (not a secret). */
+  readonly zoneId: string;
+  /** Secret holding the Cloudflare API token (Terraform sensitive variable). */
+  readonly apiTokenSecret: string;
+  /** Proxy records through Cloudflare. @default false */
+  readonly proxied?: boolean;
+}
+
+/** Backblaze B2 storage for backups. */
+export interface BackupSpec {
+  /** Globally unique bucket name (6-63 chars, letters, digits, hyphens). */
+  readonly bucket: string;
+  /** Days to keep hidden (deleted or overwritten) file versions. @default 30 */
+  readonly keepDeletedDays?: number;
+  /** Secret holding the B2 key id Terraform uses. */
+  readonly keyIdSecret: string;
+  /** Secret holding the B2 application key Terraform uses. */
+  readonly keySecret: string;
+}
+
+/** The k3s cluster. */
+export interface ClusterSpec {
+  /** Secret holding the k3s join token (sops-nix on hosts). */
+  readonly tokenSecret: string;
+  /** ClusterIssuer name used for app certificates. @default 'letsencrypt' */
+  readonly certIssuer?: string;
+  /** Ingress class. @default 'traefik' */
+  readonly ingressClass?: string;
+}
+
+/** NixOS-wide settings. */
+export interface NixSpec {
+  /** `system.stateVersion`. @default '24.05' */
+  readonly stateVersion?: string;
+  /** nixpkgs flake input URL. @default 'github:NixOS/nixpkgs/nixos-24.05' */
+  readonly nixpkgs?: string;
+  /** Timezone of hosts. @default 'UTC' */
+  readonly timezone?: string;
+}
+
+/** The whole homelab. */
+export interface Inventory {
+  /** DNS-1123 label; names the Terraform stack. */
+  readonly name: string;
+  readonly sites: readonly SiteSpec[];
+  readonly admins: readonly AdminSpec[];
+  readonly secrets?: readonly SecretSpec[];
+  readonly cluster?: ClusterSpec;
+  readonly apps?: readonly AppSpec[];
+  readonly dns?: DnsSpec;
+  readonly backup?: BackupSpec;
+  readonly nix?: NixSpec;
+}

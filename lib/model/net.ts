@@ -1,0 +1,67 @@
+/** IPv4 and MAC helpers. Pure functions, no host state. */
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Parses dotted IPv4 to an unsigned 32-bit integer, or undefined when invalid. */
+export function parseIPv4(s: unknown): number | undefined {
+  if (typeof s !== 'string' || !IPV4.test(s)) return undefined;
+  return s.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+export function formatIPv4(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+}
+
+export interface Cidr {
+  readonly network: number;
+  readonly prefix: number;
+  readonly size: number;
+}
+
+/** Parses `a.b.c.d/n` with host bits zero, or undefined when invalid. */
+export function parseCidr(s: unknown): Cidr | undefined {
+  if (typeof s !== 'string') return undefined;
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
+  if (!m) return undefined;
+  const ip = parseIPv4(m[1]);
+  const prefix = Number(m[2]);
+  if (ip === undefined || prefix > 32) return undefined;
+  const size = 2 ** (32 - prefix);
+  if (ip % size !== 0) return undefined;
+  return { network: ip, prefix, size };
+}
+
+/** True when `ip` is a usable host address of `cidr` (not the network or broadcast address for prefixes < 31). */
+export function isHostIn(ip: number, cidr: Cidr): boolean {
+  if (ip < cidr.network || ip >= cidr.network + cidr.size) return false;
+  if (cidr.prefix >= 31) return true;
+  return ip !== cidr.network && ip !== cidr.network + cidr.size - 1;
+}
+
+/** Netmask in dotted form, e.g. 255.255.255.0. */
+export function netmask(prefix: number): string {
+  return formatIPv4(prefix === 0 ? 0 : (2 ** 32 - 2 ** (32 - prefix)));
+}
+
+/** `in-addr.arpa` zone for a network, at octet granularity (e.g. 100.0.10.in-addr.arpa). */
+export function reverseZone(cidr: Cidr): string {
+  const octets = formatIPv4(cidr.network).split('.');
+  const keep = Math.max(1, Math.floor(cidr.prefix / 8));
+  return `${octets.slice(0, keep).reverse().join('.')}.in-addr.arpa`;
+}
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+export function isMac(s: unknown): s is string {
+  return typeof s === 'string' && MAC.test(s);
+}
+
+/** DNS-1123 label: lowercase alphanumerics and '-', 1-63 chars, alphanumeric at both ends. */
+export function isDnsLabel(s: unknown): s is string {
+  return typeof s === 'string' && s.length <= 63 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s);
+}
+
+/** A fully qualified DNS name made of DNS labels, at least two. */
+export function isFqdn(s: unknown): s is string {
+  return typeof s === 'string' && s.length <= 253 && s.split('.').length >= 2 && s.split('.').every(isDnsLabel);
+}

@@ -1,0 +1,79 @@
+/**
+ * Error catalog. Every message has the shape
+ * `[<construct or data path>] <Class>.<field>: <what is wrong> (got <value>); <what is allowed>`.
+ */
+
+/** One problem found in the model or a construct. */
+export class HomelabProblem {
+  constructor(
+    /** Construct path (`home/apps/grafana`) or data path (`inventory.sites[home].hosts[nas01]`). */
+    readonly constructPath: string,
+    /** `Class.field`, e.g. `Host.ip`. */
+    readonly field: string,
+    /** What is wrong, lowercase, no final period. */
+    readonly problem: string,
+    /** The offending value (rendered with JSON.stringify). */
+    readonly value: unknown,
+    /** What is allowed instead. */
+    readonly allowed: string,
+  ) {}
+
+  get message(): string {
+    return `[${this.constructPath}] ${this.field}: ${this.problem} (got ${render(this.value)}); ${this.allowed}`;
+  }
+
+  toString(): string {
+    return this.message;
+  }
+}
+
+/** Thrown when the model or the construct tree is invalid; carries every problem at once. */
+export class HomelabValidationError extends Error {
+  /** Duck-typing marker: the CLI recognises this error even across module copies. */
+  readonly isHomelabValidationError = true;
+
+  constructor(readonly problems: readonly HomelabProblem[]) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the homelab:\n` + problems.map((p) => `  ${p.message}`).join('\n'));
+    this.name = 'HomelabValidationError';
+  }
+
+  /** Path of the first problem (for callers that want one). */
+  get constructPath(): string {
+    return this.problems[0]?.constructPath ?? '';
+  }
+
+  /** Field of the first problem. */
+  get field(): string {
+    return this.problems[0]?.field ?? '';
+  }
+}
+
+/** Collects problems; throws them all at once. */
+export class ProblemCollector {
+  private readonly items: HomelabProblem[] = [];
+
+  add(path: string, field: string, problem: string, value: unknown, allowed: string): void {
+    this.items.push(new HomelabProblem(path, field, problem, value, allowed));
+  }
+
+  addAll(problems: readonly HomelabProblem[]): void {
+    this.items.push(...problems);
+  }
+
+  get problems(): readonly HomelabProblem[] {
+    return this.items;
+  }
+
+  throwIfAny(): void {
+    if (this.items.length > 0) throw new HomelabValidationError(this.items);
+  }
+}
+
+function render(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

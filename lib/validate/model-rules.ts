@@ -1,0 +1,271 @@
+/**
+ * Whole-inventory validation. Runs before any construct exists and reports
+ * every problem at once, each with its data path, field, value and what is allowed.
+ */
+import { deriveMac } from '../model/derive';
+import { AppSpec, HostSpec, Inventory, NetworkSpec, SiteSpec } from '../model/inventory';
+import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, parseCidr, parseIPv4 } from '../model/net';
+import { HomelabProblem, ProblemCollector } from './errors';
+
+const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
+const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface Claim { readonly owner: string; readonly what: string }
+
+/** Validates the inventory; returns every problem (empty when valid). */
+export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
+  const p = new ProblemCollector();
+  const root = 'inventory';
+  if (!isDnsLabel(inv.name)) p.add(root, 'Inventory.name', 'not a DNS label', inv.name, LABEL_RULE);
+
+  const secrets = new Set<string>();
+  (inv.secrets ?? []).forEach((s, i) => {
+    const path = `${root}.secrets[${s.name ?? i}]`;
+    if (!isDnsLabel(s.name)) p.add(path, 'Secret.name', 'not a DNS label', s.name, LABEL_RULE);
+    if (secrets.has(s.name)) p.add(path, 'Secret.name', 'duplicate secret name', s.name, 'declare each secret once');
+    secrets.add(s.name);
+  });
+  const needSecret = (path: string, field: string, name: unknown) => {
+    if (typeof name !== 'string' || !secrets.has(name)) {
+      p.add(path, field, 'refers to a secret that is not declared', name, `declare it in inventory.secrets (declared: ${JSON.stringify([...secrets])})`);
+    }
+  };
+
+  if (!inv.admins || inv.admins.length === 0) p.add(root, 'Inventory.admins', 'no admin user', inv.admins, 'declare at least one admin with ssh keys');
+  (inv.admins ?? []).forEach((a, i) => {
+    const path = `${root}.admins[${a.name ?? i}]`;
+    if (typeof a.name !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(a.name) || a.name === 'root') {
+      p.add(path, 'Admin.name', 'not a valid unix user name', a.name, 'lowercase letters, digits, "_" and "-", up to 32 characters, not root');
+    }
+    if (!a.sshKeys || a.sshKeys.length === 0) p.add(path, 'Admin.sshKeys', 'no ssh key', a.sshKeys, 'at least one OpenSSH public key (login is key-only)');
+    (a.sshKeys ?? []).forEach((k, j) => {
+      if (typeof k !== 'string' || !SSH_KEY.test(k)) p.add(path, `Admin.sshKeys[${j}]`, 'not an OpenSSH public key', k, 'one line such as "ssh-ed25519 AAAA... comment"');
+    });
+    if (a.hashedPasswordSecret !== undefined) needSecret(path, 'Admin.hashedPasswordSecret', a.hashedPasswordSecret);
+  });
+
+  const siteNames = new Set<string>();
+  const hostNames = new Map<string, string>();
+  const macs = new Map<string, string>();
+  const ips = new Map<string, Claim>();
+  const claimIp = (ip: string, owner: string, what: string, path: string, field: string) => {
+    const prev = ips.get(ip);
+    if (prev) p.add(path, field, `address already used by ${prev.owner}`, ip, 'give every host, router and load balancer its own address');
+    else ips.set(ip, { owner, what });
+  };
+
+  let servers = 0;
+  let inits = 0;
+  let nodes = 0;
+  for (const site of inv.sites ?? []) {
+    const spath = `${root}.sites[${site.name}]`;
+    if (!isDnsLabel(site.name)) p.add(spath, 'Site.name', 'not a DNS label', site.name, LABEL_RULE);
+    if (siteNames.has(site.name)) p.add(spath, 'Site.name', 'duplicate site name', site.name, 'site names are unique');
+    siteNames.add(site.name);
+    if (site.publicIPv4 !== undefined && parseIPv4(site.publicIPv4) === undefined) p.add(spath, 'Site.publicIPv4', 'not an IPv4 address', site.publicIPv4, 'dotted quad such as 203.0.113.7');
+
+    const nets = validateNetworks(site, spath, p);
+    for (const [name, n] of nets) {
+      claimIp(n.spec.gateway, `the gateway of network ${name}`, 'gateway', `${spath}.networks[${name}]`, 'Network.gateway');
+    }
+    if (site.ingressIP !== undefined) {
+      const n = parseIPv4(site.ingressIP);
+      if (n === undefined) p.add(spath, 'Site.ingressIP', 'not an IPv4 address', site.ingressIP, 'an address inside one of the site networks');
+      else {
+        const net = [...nets.values()].find((x) => isHostIn(n, x.cidr));
+        if (!net) p.add(spath, 'Site.ingressIP', 'outside every network of the site', site.ingressIP, `use an address inside ${[...nets.values()].map((x) => x.spec.cidr).join(', ')}`);
+        else if (net.dhcp && n >= net.dhcp[0] && n <= net.dhcp[1]) p.add(spath, 'Site.ingressIP', `inside the DHCP range of network ${net.spec.name} ${net.spec.dhcp!.start}-${net.spec.dhcp!.end}`, site.ingressIP, 'use an address outside the DHCP range');
+      }
+    }
+
+    for (const h of site.hosts ?? []) {
+      const hpath = `${spath}.hosts[${h.name}]`;
+      validateHost(inv, site, h, hpath, nets, p);
+      if (typeof h.name === 'string') {
+        const prev = hostNames.get(h.name);
+        if (prev) p.add(hpath, 'Host.name', `duplicate hostname, also at ${prev}`, h.name, 'hostnames are unique across the homelab');
+        else hostNames.set(h.name, hpath);
+      }
+      if (parseIPv4(h.ip) !== undefined && site.ingressIP !== h.ip) claimIp(h.ip, `host ${h.name}`, 'host', hpath, 'Host.ip');
+      const mac = h.mac ?? ((h.kind ?? 'metal') === 'vm' ? deriveMac(inv.name, site.name, h.name) : undefined);
+      if (mac !== undefined && isMac(mac)) {
+        const prev = macs.get(mac);
+        if (prev) p.add(hpath, 'Host.mac', `duplicate MAC, also used by ${prev}`, mac, 'every interface has its own MAC');
+        else macs.set(mac, `host ${h.name}`);
+      }
+      if (h.k3s) nodes++;
+      if (h.k3s === 'server') servers++;
+      if (h.k3sInit) inits++;
+    }
+
+    const served = new Map<string, string>();
+    for (const r of site.routers ?? []) {
+      const rpath = `${spath}.routers[${r.name}]`;
+      if (!isDnsLabel(r.name)) p.add(rpath, 'Router.name', 'not a DNS label', r.name, LABEL_RULE);
+      if (!r.networks || r.networks.length === 0) p.add(rpath, 'Router.networks', 'serves no network', r.networks, `name one or more networks of site ${site.name}`);
+      for (const nn of r.networks ?? []) {
+        if (!nets.has(nn)) p.add(rpath, 'Router.networks', 'unknown network', nn, `one of ${JSON.stringify([...nets.keys()])}`);
+        else if (served.has(nn)) p.add(rpath, 'Router.networks', `network already served by router ${served.get(nn)}`, nn, 'one router per network');
+        else served.set(nn, r.name);
+      }
+      for (const [j, w] of (r.wifi ?? []).entries()) {
+        if (!nets.has(w.network)) p.add(rpath, `Router.wifi[${j}].network`, 'unknown network', w.network, `one of ${JSON.stringify([...nets.keys()])}`);
+        if (typeof w.ssid !== 'string' || w.ssid.length < 1 || Buffer.byteLength(w.ssid) > 32) p.add(rpath, `Router.wifi[${j}].ssid`, 'invalid SSID', w.ssid, '1 to 32 bytes');
+        needSecret(rpath, `Router.wifi[${j}].keySecret`, w.keySecret);
+      }
+      for (const port of r.forwardPorts ?? []) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) p.add(rpath, 'Router.forwardPorts', 'not a TCP port', port, 'integer 1-65535');
+      }
+      if (r.address !== undefined && parseIPv4(r.address) === undefined) p.add(rpath, 'Router.address', 'not an IPv4 address', r.address, 'dotted quad');
+    }
+  }
+  if ((inv.sites ?? []).length === 0) p.add(root, 'Inventory.sites', 'no site', inv.sites, 'declare at least one site with a network');
+
+  if (nodes > 0) {
+    if (!inv.cluster) p.add(root, 'Inventory.cluster', 'hosts have k3s roles but no cluster is declared', inv.cluster, 'declare cluster.tokenSecret');
+    else needSecret(`${root}.cluster`, 'Cluster.tokenSecret', inv.cluster.tokenSecret);
+    if (servers === 0) p.add(root, 'Inventory.sites[].hosts[].k3s', 'no k3s server', 'agent only', 'at least one host with k3s: "server"');
+    if (inits !== 1) p.add(root, 'Inventory.sites[].hosts[].k3sInit', `${inits} hosts initialise the cluster`, inits, 'exactly one k3s server with k3sInit: true');
+  }
+
+  validateApps(inv, servers > 0, secrets, p, needSecret);
+
+  if (inv.dns) {
+    const dpath = `${root}.dns`;
+    if (!isFqdn(inv.dns.zone)) p.add(dpath, 'Dns.zone', 'not a DNS zone', inv.dns.zone, 'a domain such as example.org');
+    if (typeof inv.dns.zoneId !== 'string' || !/^[0-9a-f]{32}$/.test(inv.dns.zoneId)) p.add(dpath, 'Dns.zoneId', 'not a Cloudflare zone id', inv.dns.zoneId, '32 lowercase hex characters');
+    needSecret(dpath, 'Dns.apiTokenSecret', inv.dns.apiTokenSecret);
+  }
+  if (inv.backup) {
+    const bpath = `${root}.backup`;
+    const b = inv.backup.bucket;
+    if (typeof b !== 'string' || !/^[A-Za-z0-9-]{6,63}$/.test(b) || b.toLowerCase().startsWith('b2-')) p.add(bpath, 'Backup.bucket', 'not a valid B2 bucket name', b, '6-63 letters, digits and "-", not starting with "b2-"');
+    const days = inv.backup.keepDeletedDays;
+    if (days !== undefined && (!Number.isInteger(days) || days < 1)) p.add(bpath, 'Backup.keepDeletedDays', 'not a positive whole number of days', days, 'integer >= 1');
+    needSecret(bpath, 'Backup.keyIdSecret', inv.backup.keyIdSecret);
+    needSecret(bpath, 'Backup.keySecret', inv.backup.keySecret);
+  }
+  return p.problems;
+}
+
+interface CheckedNet { readonly spec: NetworkSpec; readonly cidr: Cidr; readonly dhcp?: [number, number] }
+
+function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): Map<string, CheckedNet> {
+  const nets = new Map<string, CheckedNet>();
+  for (const n of site.networks ?? []) {
+    const npath = `${spath}.networks[${n.name}]`;
+    if (!isDnsLabel(n.name)) p.add(npath, 'Network.name', 'not a DNS label', n.name, LABEL_RULE);
+    if (nets.has(n.name)) p.add(npath, 'Network.name', 'duplicate network name', n.name, 'network names are unique per site');
+    const cidr = parseCidr(n.cidr);
+    if (!cidr) { p.add(npath, 'Network.cidr', 'not an IPv4 CIDR with zero host bits', n.cidr, 'e.g. 10.0.100.0/24'); continue; }
+    for (const other of nets.values()) {
+      if (cidr.network < other.cidr.network + other.cidr.size && other.cidr.network < cidr.network + cidr.size) {
+        p.add(npath, 'Network.cidr', `overlaps network ${other.spec.name} ${other.spec.cidr}`, n.cidr, 'networks of a site do not overlap');
+      }
+    }
+    if (n.vlan !== undefined && (!Number.isInteger(n.vlan) || n.vlan < 1 || n.vlan > 4094)) p.add(npath, 'Network.vlan', 'not a VLAN id', n.vlan, 'integer 1-4094');
+    if (!isFqdn(n.domain)) p.add(npath, 'Network.domain', 'not a DNS domain', n.domain, 'a domain such as home.example.org');
+    const gw = parseIPv4(n.gateway);
+    if (gw === undefined || !isHostIn(gw, cidr)) p.add(npath, 'Network.gateway', `not a host address in ${n.cidr}`, n.gateway, 'use an address inside the network');
+    for (const [j, ns] of (n.nameservers ?? []).entries()) {
+      if (parseIPv4(ns) === undefined) p.add(npath, `Network.nameservers[${j}]`, 'not an IPv4 address', ns, 'dotted quad');
+    }
+    let dhcp: [number, number] | undefined;
+    if (n.dhcp) {
+      const s = parseIPv4(n.dhcp.start);
+      const e = parseIPv4(n.dhcp.end);
+      if (s === undefined || !isHostIn(s, cidr)) p.add(npath, 'Network.dhcp.start', `not a host address in ${n.cidr}`, n.dhcp.start, 'use an address inside the network');
+      if (e === undefined || !isHostIn(e, cidr)) p.add(npath, 'Network.dhcp.end', `not a host address in ${n.cidr}`, n.dhcp.end, 'use an address inside the network');
+      if (s !== undefined && e !== undefined) {
+        if (s > e) p.add(npath, 'Network.dhcp', 'start is after end', `${n.dhcp.start}-${n.dhcp.end}`, 'start <= end');
+        else {
+          dhcp = [s, e];
+          if (gw !== undefined && gw >= s && gw <= e) p.add(npath, 'Network.gateway', `inside the DHCP range ${n.dhcp.start}-${n.dhcp.end}`, n.gateway, 'keep the gateway outside the DHCP range');
+        }
+      }
+      if (n.dhcp.leaseTime !== undefined && !/^\d+[smhdw]?$|^infinite$/.test(n.dhcp.leaseTime)) p.add(npath, 'Network.dhcp.leaseTime', 'not a lease time', n.dhcp.leaseTime, 'e.g. "12h", "1d" or "infinite"');
+    }
+    nets.set(n.name, { spec: n, cidr, dhcp });
+  }
+  if ((site.networks ?? []).length === 0) p.add(spath, 'Site.networks', 'no network', site.networks, 'declare at least one network');
+  return nets;
+}
+
+function validateHost(inv: Inventory, site: SiteSpec, h: HostSpec, hpath: string, nets: Map<string, CheckedNet>, p: ProblemCollector): void {
+  if (!isDnsLabel(h.name)) p.add(hpath, 'Host.name', 'not a DNS label', h.name, LABEL_RULE);
+  const net = nets.get(h.network);
+  if (!net) p.add(hpath, 'Host.network', 'unknown network', h.network, `one of ${JSON.stringify([...nets.keys()])} at site ${site.name}`);
+  const ip = parseIPv4(h.ip);
+  if (ip === undefined) p.add(hpath, 'Host.ip', 'not an IPv4 address', h.ip, 'dotted quad such as 10.0.100.5');
+  else if (net) {
+    if (!isHostIn(ip, net.cidr)) p.add(hpath, 'Host.ip', `outside network ${net.spec.name} ${net.spec.cidr}`, h.ip, 'use a host address inside it');
+    else if (net.dhcp && ip >= net.dhcp[0] && ip <= net.dhcp[1]) p.add(hpath, 'Host.ip', `inside the DHCP range of network ${net.spec.name} ${net.spec.dhcp!.start}-${net.spec.dhcp!.end}`, h.ip, 'use a static address outside the DHCP range');
+  }
+  if (h.mac !== undefined && !isMac(h.mac)) p.add(hpath, 'Host.mac', 'not a MAC address', h.mac, 'six lowercase hex pairs separated by ":"');
+  if (h.kind !== undefined && h.kind !== 'metal' && h.kind !== 'vm') p.add(hpath, 'Host.kind', 'unknown kind', h.kind, '"metal" or "vm"');
+  if (h.interface !== undefined && !/^[A-Za-z0-9_.-]{1,15}$/.test(h.interface)) p.add(hpath, 'Host.interface', 'not an interface name', h.interface, 'up to 15 letters, digits, ".", "_" or "-"');
+  if (h.k3s !== undefined && h.k3s !== 'server' && h.k3s !== 'agent') p.add(hpath, 'Host.k3s', 'unknown k3s role', h.k3s, '"server" or "agent"');
+  if (h.k3sInit && h.k3s !== 'server') p.add(hpath, 'Host.k3sInit', 'only a k3s server can initialise the cluster', h.k3s ?? null, 'set k3s: "server" or drop k3sInit');
+  for (const [k, v] of Object.entries(h.labels ?? {})) {
+    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(k) || !/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/.test(v)) {
+      p.add(hpath, `Host.labels[${k}]`, 'not a Kubernetes label', `${k}=${v}`, 'prefix/name=value with alphanumerics, "-", "_", "."');
+    }
+  }
+  for (const t of h.taints ?? []) {
+    if (!/^[A-Za-z0-9./-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t)) p.add(hpath, 'Host.taints', 'not a taint', t, 'key[=value]:NoSchedule|PreferNoSchedule|NoExecute');
+  }
+  void inv;
+}
+
+function validateApps(inv: Inventory, hasCluster: boolean, secrets: Set<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
+  const names = new Set<string>();
+  const ingressHosts = new Map<string, string>();
+  const apps: readonly AppSpec[] = inv.apps ?? [];
+  if (apps.length > 0 && !hasCluster) p.add('inventory', 'Inventory.apps', 'apps declared but no k3s server', apps.length, 'add a host with k3s: "server"');
+  const clusterSite = (inv.sites ?? []).find((s) => (s.hosts ?? []).some((h) => h.k3s === 'server'));
+  for (const a of apps) {
+    const apath = `inventory.apps[${a.name}]`;
+    if (!isDnsLabel(a.name) || a.name.length > 52) p.add(apath, 'App.name', 'not a DNS label of at most 52 characters', a.name, LABEL_RULE);
+    if (names.has(a.name)) p.add(apath, 'App.name', 'duplicate app name', a.name, 'app names are unique');
+    names.add(a.name);
+    if (a.namespace !== undefined && !isDnsLabel(a.namespace)) p.add(apath, 'App.namespace', 'not a DNS label', a.namespace, LABEL_RULE);
+    if (typeof a.image !== 'string' || !/^[a-z0-9][a-z0-9._\/-]*(:[0-9]+)?[a-z0-9._\/-]*(:[A-Za-z0-9_.-]{1,128})?(@sha256:[0-9a-f]{64})?$/.test(a.image) || !/[:@]/.test(a.image.split('/').pop()!)) {
+      p.add(apath, 'App.image', 'not a pinned image reference', a.image, 'registry/name:tag or name@sha256:digest (a tag or digest is required)');
+    }
+    if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) p.add(apath, 'App.port', 'not a TCP port', a.port, 'integer 1-65535');
+    if (a.replicas !== undefined && (!Number.isInteger(a.replicas) || a.replicas < 0)) p.add(apath, 'App.replicas', 'not a replica count', a.replicas, 'integer >= 0');
+    if (a.runAsUser !== undefined && (!Number.isInteger(a.runAsUser) || a.runAsUser < 1)) p.add(apath, 'App.runAsUser', 'not a non-root UID', a.runAsUser, 'integer >= 1 (Pod Security "restricted" forbids root)');
+    if (a.cpuMillis !== undefined && (!Number.isInteger(a.cpuMillis) || a.cpuMillis < 1)) p.add(apath, 'App.cpuMillis', 'not a CPU amount', a.cpuMillis, 'integer millicores >= 1');
+    if (a.memoryMiB !== undefined && (!Number.isInteger(a.memoryMiB) || a.memoryMiB < 4)) p.add(apath, 'App.memoryMiB', 'not a memory amount', a.memoryMiB, 'integer MiB >= 4');
+    for (const k of Object.keys(a.env ?? {})) if (!ENV_NAME.test(k)) p.add(apath, `App.env[${k}]`, 'not an environment variable name', k, 'letters, digits and "_", not starting with a digit');
+    for (const [k, s] of Object.entries(a.secretEnv ?? {})) {
+      if (!ENV_NAME.test(k)) p.add(apath, `App.secretEnv[${k}]`, 'not an environment variable name', k, 'letters, digits and "_", not starting with a digit');
+      if (a.env && k in a.env) p.add(apath, `App.secretEnv[${k}]`, 'also set in env', k, 'set a variable in env or secretEnv, not both');
+      needSecret(apath, `App.secretEnv[${k}]`, s);
+    }
+    const vols = new Set<string>();
+    for (const v of a.volumes ?? []) {
+      if (!isDnsLabel(v.name)) p.add(apath, `App.volumes[${v.name}].name`, 'not a DNS label', v.name, LABEL_RULE);
+      if (vols.has(v.name)) p.add(apath, `App.volumes[${v.name}].name`, 'duplicate volume name', v.name, 'volume names are unique per app');
+      vols.add(v.name);
+      if (typeof v.mountPath !== 'string' || !v.mountPath.startsWith('/') || v.mountPath === '/tmp') p.add(apath, `App.volumes[${v.name}].mountPath`, 'not an absolute path other than /tmp', v.mountPath, 'e.g. /data');
+      if (typeof v.sizeGiB !== 'number' || !Number.isInteger(v.sizeGiB) || v.sizeGiB < 1) p.add(apath, `App.volumes[${v.name}].sizeGiB`, 'not a size in GiB', v.sizeGiB, 'integer >= 1');
+    }
+    if (a.ingress) {
+      const host = a.ingress.host;
+      if (!isFqdn(host)) p.add(apath, 'App.ingress.host', 'not a fully qualified hostname', host, 'e.g. photos.example.org');
+      else {
+        const prev = ingressHosts.get(host);
+        if (prev) p.add(apath, 'App.ingress.host', `hostname already used by app ${prev}`, host, 'one app per hostname');
+        ingressHosts.set(host, a.name);
+        if (a.ingress.public) {
+          if (!inv.dns) p.add(apath, 'App.ingress.public', 'public app but no DNS zone declared', true, 'declare inventory.dns or make the app internal');
+          else if (host !== inv.dns.zone && !host.endsWith(`.${inv.dns.zone}`)) p.add(apath, 'App.ingress.host', `not inside DNS zone ${inv.dns.zone}`, host, `a name ending in .${inv.dns.zone}`);
+          if (clusterSite && !clusterSite.publicIPv4) p.add(apath, 'App.ingress.public', `public app but site ${clusterSite.name} has no publicIPv4`, true, 'set the site publicIPv4 or make the app internal');
+        }
+      }
+    }
+  }
+  void secrets;
+}
