@@ -193,8 +193,8 @@ export function deriveModel(inv: Inventory): Model {
     initServer,
     clusterSite,
     ingressIP,
-    stateVersion: inv.nix?.stateVersion ?? '24.05',
-    nixpkgs: inv.nix?.nixpkgs ?? 'github:NixOS/nixpkgs/nixos-24.05',
+    stateVersion: inv.nix?.stateVersion ?? '24.11',
+    nixpkgs: inv.nix?.nixpkgs ?? 'github:NixOS/nixpkgs/nixos-24.11',
     timezone: inv.nix?.timezone ?? 'UTC',
   };
 }

@@ -211,9 +211,9 @@ export interface ClusterSpec {
 
 /** NixOS-wide settings. */
 export interface NixSpec {
-  /** `system.stateVersion`. @default '24.05' */
+  /** `system.stateVersion`. @default '24.11' */
   readonly stateVersion?: string;
-  /** nixpkgs flake input URL. @default 'github:NixOS/nixpkgs/nixos-24.05' */
+  /** nixpkgs flake input URL. @default 'github:NixOS/nixpkgs/nixos-24.11' */
   readonly nixpkgs?: string;
   /** Timezone of hosts. @default 'UTC' */
   readonly timezone?: string;

@@ -87,7 +87,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
         if (prev) p.add(hpath, 'Host.name', `duplicate hostname, also at ${prev}`, h.name, 'hostnames are unique across the homelab');
         else hostNames.set(h.name, hpath);
       }
-      if (parseIPv4(h.ip) !== undefined && site.ingressIP !== h.ip) claimIp(h.ip, `host ${h.name}`, 'host', hpath, 'Host.ip');
+      if (parseIPv4(h.ip) !== undefined) claimIp(h.ip, `host ${h.name}`, h.k3s ? 'node' : 'host', hpath, 'Host.ip');
       const mac = h.mac ?? ((h.kind ?? 'metal') === 'vm' ? deriveMac(inv.name, site.name, h.name) : undefined);
       if (mac !== undefined && isMac(mac)) {
         const prev = macs.get(mac);
@@ -97,6 +97,13 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
       if (h.k3s) nodes++;
       if (h.k3s === 'server') servers++;
       if (h.k3sInit) inits++;
+    }
+
+    // The ingress is either a k3s node's own address (servicelb) or an address nobody else uses.
+    if (site.ingressIP !== undefined && parseIPv4(site.ingressIP) !== undefined) {
+      const prev = ips.get(site.ingressIP);
+      if (!prev) ips.set(site.ingressIP, { owner: `the ingress of site ${site.name}`, what: 'ingress' });
+      else if (prev.what !== 'node') p.add(spath, 'Site.ingressIP', `address already used by ${prev.owner}`, site.ingressIP, 'use the address of a k3s node or an address nobody else uses');
     }
 
     const served = new Map<string, string>();

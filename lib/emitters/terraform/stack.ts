@@ -59,7 +59,7 @@ export class HomelabStack extends TerraformStack {
       this.backupKey = new B2ApplicationKey(this, 'BackupKey', {
         keyName: `${model.name}-restic`,
         capabilities: RESTIC_B2_CAPABILITIES,
-        bucketId: this.bucket.bucketId,
+        bucketIds: [this.bucket.bucketId],
       });
     }
   }

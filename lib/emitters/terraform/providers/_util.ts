@@ -1,0 +1,219 @@
+/**
+ * Shared plumbing for the hand-written provider bindings in this folder.
+ *
+ * Each binding declares one {@link FieldTable} per block: a map from the
+ * camelCase TypeScript property to the provider's own attribute name, written
+ * out literally (no camel→snake conversion, so no name can be invented), plus
+ * the value kind. From that table the same pure functions render the
+ * Terraform JSON form (`synthesizeAttributes`) and the annotated form cdktf
+ * needs for HCL output (`synthesizeHclAttributes`), and reject unknown keys
+ * when the construct is created.
+ *
+ * Nested blocks are always rendered as a JSON array of objects (one element
+ * for single blocks such as `cpu`), which Terraform JSON accepts for every
+ * block nesting mode.
+ *
+ * @internal
+ */
+import { IResolvable, IResolveContext, TerraformMetaArguments, Tokenization } from 'cdktf';
+
+/** Kinds of plain (non-block) attribute values. */
+export type AttrKind = 'string' | 'number' | 'boolean' | 'stringList' | 'numberList' | 'stringSet' | 'stringMap';
+
+/** A plain attribute: its provider name and the kind of its value. */
+export interface AttrField {
+  readonly tf: string;
+  readonly kind: AttrKind;
+}
+
+/** A nested block (`block`: at most one; `blockList`: repeated) and the fields inside it. */
+export interface BlockField {
+  readonly tf: string;
+  readonly kind: 'block' | 'blockList';
+  readonly fields: Readonly<Record<string, Field>>;
+}
+
+export type Field = AttrField | BlockField;
+
+/** One entry per property of `T`, so a property without a provider name does not compile. */
+export type FieldTable<T> = { readonly [K in keyof T]-?: Field };
+
+export const str = (tf: string): AttrField => ({ tf, kind: 'string' });
+export const num = (tf: string): AttrField => ({ tf, kind: 'number' });
+export const bool = (tf: string): AttrField => ({ tf, kind: 'boolean' });
+export const strList = (tf: string): AttrField => ({ tf, kind: 'stringList' });
+export const numList = (tf: string): AttrField => ({ tf, kind: 'numberList' });
+export const strSet = (tf: string): AttrField => ({ tf, kind: 'stringSet' });
+export const strMap = (tf: string): AttrField => ({ tf, kind: 'stringMap' });
+
+/** A block that appears at most once (`cpu { ... }`). */
+export function block<T>(tf: string, fields: FieldTable<T>): BlockField {
+  return { tf, kind: 'block', fields: fields as Readonly<Record<string, Field>> };
+}
+
+/** A block that may repeat (`disk { ... }` several times). */
+export function blockList<T>(tf: string, fields: FieldTable<T>): BlockField {
+  return { tf, kind: 'blockList', fields: fields as Readonly<Record<string, Field>> };
+}
+
+const FIELD_TABLES = new WeakMap<object, Readonly<Record<string, Field>>>();
+
+/** Records the field table of a binding class, so tests can check every name it can emit. */
+export function registerFields(bindingClass: object, fields: Readonly<Record<string, Field>>): void {
+  FIELD_TABLES.set(bindingClass, fields);
+}
+
+/** The field table registered for a binding class. */
+export function fieldsOf(bindingClass: object): Readonly<Record<string, Field>> | undefined {
+  return FIELD_TABLES.get(bindingClass);
+}
+
+/** Keys of the cdktf meta-arguments; they are rendered by cdktf itself. */
+export const META_ARGUMENT_KEYS: readonly string[] = [
+  'dependsOn', 'count', 'provider', 'lifecycle', 'forEach', 'provisioners', 'connection',
+];
+
+/** The meta-arguments of a resource config, for the `TerraformResource` constructor. */
+export function metaArguments(config: TerraformMetaArguments): TerraformMetaArguments {
+  return {
+    provider: config.provider,
+    dependsOn: config.dependsOn,
+    count: config.count,
+    lifecycle: config.lifecycle,
+    provisioners: config.provisioners,
+    connection: config.connection,
+    forEach: config.forEach,
+  };
+}
+
+/**
+ * Raised when a binding is given something the provider would reject.
+ * Message format: `[<construct path>] <Class>.<field>: <problem> (got <value>); <allowed>`.
+ */
+export class ProviderBindingError extends Error {
+  constructor(
+    public readonly constructPath: string,
+    public readonly className: string,
+    public readonly field: string,
+    problem: string,
+    got: unknown,
+    allowed: string,
+  ) {
+    super(`[${constructPath}] ${className}.${field}: ${problem} (got ${JSON.stringify(got)}); ${allowed}`);
+    this.name = 'ProviderBindingError';
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !Tokenization.isResolvable(v);
+}
+
+function byTfName(fields: Readonly<Record<string, Field>>): Array<[string, Field]> {
+  // Code-point order of the provider names gives stable, schema-like output.
+  return Object.entries(fields).sort(([, a], [, b]) => (a.tf < b.tf ? -1 : a.tf > b.tf ? 1 : 0));
+}
+
+/**
+ * Throws {@link ProviderBindingError} for any key of `value` (recursively, in
+ * blocks that are not tokens) that has no entry in `fields`.
+ */
+export function checkKnownKeys(
+  fields: Readonly<Record<string, Field>>,
+  value: object,
+  where: { readonly constructPath: string; readonly className: string },
+  prefix = '',
+  ignore: readonly string[] = [],
+): void {
+  const record = value as Readonly<Record<string, unknown>>;
+  for (const key of Object.keys(record)) {
+    if (ignore.includes(key)) continue;
+    const field = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+    const fieldPath = prefix ? `${prefix}.${key}` : key;
+    if (field === undefined) {
+      throw new ProviderBindingError(where.constructPath, where.className, fieldPath,
+        'unknown attribute', key, `one of ${Object.keys(fields).join(', ')}`);
+    }
+    const v = record[key];
+    if (field.kind === 'block' && isPlainObject(v)) {
+      checkKnownKeys(field.fields, v, where, fieldPath);
+    } else if (field.kind === 'blockList' && Array.isArray(v)) {
+      v.forEach((e, i) => {
+        if (isPlainObject(e)) checkKnownKeys(field.fields, e, where, `${fieldPath}[${i}]`);
+      });
+    }
+  }
+}
+
+/** Maps a value once it is resolved, so `Lazy` block values get provider names too. */
+class MappedResolvable implements IResolvable {
+  public readonly creationStack: string[] = [];
+  constructor(private readonly inner: IResolvable, private readonly map: (v: unknown) => unknown) {}
+  public resolve(context: IResolveContext): unknown {
+    return this.map(context.resolve(this.inner));
+  }
+  public toString(): string {
+    return this.inner.toString();
+  }
+}
+
+type Render = (fields: Readonly<Record<string, Field>>, value: object) => unknown;
+
+function renderBlocks(field: BlockField, v: unknown, render: Render): unknown {
+  if (Tokenization.isResolvable(v)) {
+    return new MappedResolvable(v, (r) => renderBlocks(field, r, render));
+  }
+  if (Array.isArray(v)) {
+    return v.map((e) => (isPlainObject(e) ? render(field.fields, e)
+      : Tokenization.isResolvable(e) ? new MappedResolvable(e, (r) => (isPlainObject(r) ? render(field.fields, r) : r))
+        : e));
+  }
+  if (isPlainObject(v)) {
+    return [render(field.fields, v)];
+  }
+  return v; // an expression string: passed through for Terraform to evaluate
+}
+
+/** Terraform JSON attributes for one block (or the resource body). Undefined values are left out. */
+export function toTerraformJson(fields: Readonly<Record<string, Field>>, value: object): Record<string, unknown> {
+  const record = value as Readonly<Record<string, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of byTfName(fields)) {
+    const v = record[key];
+    if (v === undefined) continue;
+    out[field.tf] = field.kind === 'block' || field.kind === 'blockList'
+      ? renderBlocks(field, v, toTerraformJson)
+      : v;
+  }
+  return out;
+}
+
+const HCL_SHAPE: Record<AttrKind, { readonly type: string; readonly storageClassType: string }> = {
+  string: { type: 'simple', storageClassType: 'string' },
+  number: { type: 'simple', storageClassType: 'number' },
+  boolean: { type: 'simple', storageClassType: 'boolean' },
+  stringList: { type: 'list', storageClassType: 'stringList' },
+  numberList: { type: 'list', storageClassType: 'numberList' },
+  stringSet: { type: 'set', storageClassType: 'stringList' },
+  stringMap: { type: 'map', storageClassType: 'stringMap' },
+};
+
+/** The annotated attribute form cdktf's HCL renderer expects (`value`, `isBlock`, `type`, `storageClassType`). */
+export function toHclAttributes(fields: Readonly<Record<string, Field>>, value: object): Record<string, unknown> {
+  const record = value as Readonly<Record<string, unknown>>;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of byTfName(fields)) {
+    const v = record[key];
+    if (v === undefined) continue;
+    if (field.kind === 'block' || field.kind === 'blockList') {
+      out[field.tf] = {
+        value: renderBlocks(field, v, toHclAttributes),
+        isBlock: true,
+        type: 'list',
+        storageClassType: `${field.tf}List`,
+      };
+    } else {
+      out[field.tf] = { value: v, isBlock: false, ...HCL_SHAPE[field.kind] };
+    }
+  }
+  return out;
+}

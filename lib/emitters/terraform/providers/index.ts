@@ -1,0 +1,2 @@
+export * from './b2';
+export * from './proxmox';

@@ -1,0 +1,3 @@
+export * from './section';
+export { renderUciPackage, quoteUci } from './serialize';
+export * from './parse';
