@@ -23,7 +23,7 @@ export interface AdminSpec {
   readonly sshKeys: readonly string[];
   /**
    * Secret holding the user's hashed password (for sudo), delivered by sops-nix.
-   * @default - no password: sudo needs wheel without password is NOT enabled, so sudo is unavailable
+   * @default - no password: the user logs in with ssh keys and cannot use sudo
    */
   readonly hashedPasswordSecret?: string;
 }
