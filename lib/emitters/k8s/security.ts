@@ -9,15 +9,22 @@
  */
 import { IResolver, ResolutionContext } from 'cdk8s';
 
-const POD_SPEC_PATHS: Record<string, string> = {
-  Deployment: 'spec.template.spec',
-  StatefulSet: 'spec.template.spec',
-  DaemonSet: 'spec.template.spec',
-  ReplicaSet: 'spec.template.spec',
-  Job: 'spec.template.spec',
-  CronJob: 'spec.jobTemplate.spec.template.spec',
-  Pod: 'spec',
+const TEMPLATE = ['spec', 'template', 'spec'];
+const POD_SPEC_PATHS: Record<string, readonly string[]> = {
+  Deployment: TEMPLATE,
+  StatefulSet: TEMPLATE,
+  DaemonSet: TEMPLATE,
+  ReplicaSet: TEMPLATE,
+  Job: TEMPLATE,
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  Pod: ['spec'],
 };
+
+function isPath(key: readonly string[], path: readonly string[]): boolean {
+  if (key.length !== path.length) return false;
+  for (let i = key.length - 1; i >= 0; i--) if (key[i] !== path[i]) return false;
+  return true;
+}
 
 const isPlain = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && (v as object).constructor === Object;
 
@@ -66,7 +73,7 @@ function isRestricted(spec: Record<string, any>): boolean {
 export class RestrictedPodSecurityResolver implements IResolver {
   resolve(context: ResolutionContext): void {
     const path = POD_SPEC_PATHS[context.obj.kind];
-    if (!path || !isPlain(context.value) || context.key.join('.') !== path) return;
+    if (!path || !isPath(context.key, path) || !isPlain(context.value)) return;
     if (!isRestricted(context.value)) context.replaceValue(restrictPodSpec(context.value));
   }
 }
