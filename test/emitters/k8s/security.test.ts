@@ -8,7 +8,7 @@ function workloads(withResolver: boolean): any[] {
   const app = new App({ resolvers: withResolver ? [new RestrictedPodSecurityResolver()] : [] });
   const chart = new Chart(app, 'c');
   const volume = kplus.Volume.fromEmptyDir(chart, 'v', 'tmp');
-  new kplus.Deployment(chart, 'd', { containers: [{ image: 'nginx:1', volumes: [] }, { image: 'busybox:1', name: 'side' }] }).addVolume(volume);
+  new kplus.Deployment(chart, 'd', { containers: [{ image: 'nginx:1' }, { image: 'busybox:1', name: 'side' }] }).addVolume(volume);
   new kplus.CronJob(chart, 'cj', { schedule: { expressionString: '0 3 * * *' } as any, containers: [{ image: 'restic/restic:0.17.0' }] });
   new kplus.StatefulSet(chart, 's', { containers: [{ image: 'postgres:16' }], service: new kplus.Service(chart, 'svc', { ports: [{ port: 5432 }] }) });
   new kplus.Job(chart, 'j', { containers: [{ image: 'busybox:1' }], initContainers: [{ image: 'busybox:1', name: 'init' }] } as any);

@@ -7,7 +7,9 @@
  * the value kind. From that table the same pure functions render the
  * Terraform JSON form (`synthesizeAttributes`) and the annotated form cdktf
  * needs for HCL output (`synthesizeHclAttributes`), and reject unknown keys
- * when the construct is created.
+ * when the construct is created. The base classes {@link TableProvider} and
+ * {@link TableResource} do all of that, so a binding class only declares its
+ * config, its static type names and its read-only attribute getters.
  *
  * Nested blocks are always rendered as a JSON array of objects (one element
  * for single blocks such as `cpu`), which Terraform JSON accepts for every
@@ -15,7 +17,11 @@
  *
  * @internal
  */
-import { IResolvable, IResolveContext, TerraformMetaArguments, Tokenization } from 'cdktf';
+import { Construct } from 'constructs';
+import {
+  IResolvable, IResolveContext, TerraformMetaArguments, TerraformProvider, TerraformProviderGeneratorMetadata,
+  TerraformResource, Tokenization,
+} from 'cdktf';
 
 /** Kinds of plain (non-block) attribute values. */
 export type AttrKind = 'string' | 'number' | 'boolean' | 'stringList' | 'numberList' | 'stringSet' | 'stringMap';
@@ -173,18 +179,28 @@ function renderBlocks(field: BlockField, v: unknown, render: Render): unknown {
   return v; // an expression string: passed through for Terraform to evaluate
 }
 
-/** Terraform JSON attributes for one block (or the resource body). Undefined values are left out. */
-export function toTerraformJson(fields: Readonly<Record<string, Field>>, value: object): Record<string, unknown> {
+function isBlock(field: Field): field is BlockField {
+  return field.kind === 'block' || field.kind === 'blockList';
+}
+
+/** `render(field, value)` under the provider name of every field set in `value`; undefined values are left out. */
+function renderFields(
+  fields: Readonly<Record<string, Field>>,
+  value: object,
+  render: (field: Field, v: unknown) => unknown,
+): Record<string, unknown> {
   const record = value as Readonly<Record<string, unknown>>;
   const out: Record<string, unknown> = {};
   for (const [key, field] of byTfName(fields)) {
     const v = record[key];
-    if (v === undefined) continue;
-    out[field.tf] = field.kind === 'block' || field.kind === 'blockList'
-      ? renderBlocks(field, v, toTerraformJson)
-      : v;
+    if (v !== undefined) out[field.tf] = render(field, v);
   }
   return out;
+}
+
+/** Terraform JSON attributes for one block (or the resource body). Undefined values are left out. */
+export function toTerraformJson(fields: Readonly<Record<string, Field>>, value: object): Record<string, unknown> {
+  return renderFields(fields, value, (field, v) => (isBlock(field) ? renderBlocks(field, v, toTerraformJson) : v));
 }
 
 const HCL_SHAPE: Record<AttrKind, { readonly type: string; readonly storageClassType: string }> = {
@@ -199,21 +215,119 @@ const HCL_SHAPE: Record<AttrKind, { readonly type: string; readonly storageClass
 
 /** The annotated attribute form cdktf's HCL renderer expects (`value`, `isBlock`, `type`, `storageClassType`). */
 export function toHclAttributes(fields: Readonly<Record<string, Field>>, value: object): Record<string, unknown> {
-  const record = value as Readonly<Record<string, unknown>>;
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of byTfName(fields)) {
-    const v = record[key];
-    if (v === undefined) continue;
-    if (field.kind === 'block' || field.kind === 'blockList') {
-      out[field.tf] = {
-        value: renderBlocks(field, v, toHclAttributes),
-        isBlock: true,
-        type: 'list',
-        storageClassType: `${field.tf}List`,
-      };
-    } else {
-      out[field.tf] = { value: v, isBlock: false, ...HCL_SHAPE[field.kind] };
-    }
+  return renderFields(fields, value, (field, v) => (isBlock(field)
+    ? { value: renderBlocks(field, v, toHclAttributes), isBlock: true, type: 'list', storageClassType: `${field.tf}List` }
+    : { value: v, isBlock: false, ...HCL_SHAPE[field.kind] }));
+}
+
+// ---------------------------------------------------------------------------
+// Base classes of the bindings
+// ---------------------------------------------------------------------------
+
+/** A provider as written to `required_providers`. */
+export interface ProviderSpec {
+  /** Provider type name, e.g. `b2`. */
+  readonly name: string;
+  /** Registry source, e.g. `Backblaze/b2`. */
+  readonly source: string;
+  /** Version constraint, e.g. `~> 0.13.0`. */
+  readonly versionConstraint: string;
+}
+
+/** What a binding class hands its base class. `T` is its config without `alias` or meta-arguments. */
+export interface BindingSpec<T> {
+  /** The provider the binding belongs to. */
+  readonly provider: ProviderSpec;
+  /** The binding's class name, for {@link ProviderBindingError} messages. */
+  readonly className: string;
+  /** The binding's field table. */
+  readonly fields: FieldTable<T>;
+}
+
+/** A resource binding's spec: also its Terraform resource type, e.g. `b2_bucket`. */
+export interface ResourceSpec<T> extends BindingSpec<T> {
+  readonly tfType: string;
+}
+
+function generatorMetadata(provider: ProviderSpec): TerraformProviderGeneratorMetadata {
+  return { providerName: provider.name, providerVersionConstraint: provider.versionConstraint };
+}
+
+/** A config checked against its field table when the construct is created, rendered at synth time. */
+class TableBody {
+  private readonly fields: Readonly<Record<string, Field>>;
+
+  constructor(scope: Construct, spec: BindingSpec<unknown>, private readonly config: object, ignore: readonly string[]) {
+    this.fields = spec.fields as Readonly<Record<string, Field>>;
+    checkKnownKeys(this.fields, config, { constructPath: scope.node.path, className: spec.className }, '', ignore);
   }
-  return out;
+
+  public json(): Record<string, unknown> {
+    return toTerraformJson(this.fields, this.config);
+  }
+
+  public hcl(): Record<string, unknown> {
+    return toHclAttributes(this.fields, this.config);
+  }
+}
+
+/**
+ * A provider binding whose arguments are described by a field table: the
+ * provider block, its `alias`, unknown-key checks and both synth forms.
+ * @internal
+ */
+export abstract class TableProvider<C extends { readonly alias?: string }> extends TerraformProvider {
+  private _alias?: string;
+  private readonly _body: TableBody;
+
+  protected constructor(scope: Construct, id: string, config: C, spec: BindingSpec<Omit<C, 'alias'>>) {
+    super(scope, id, {
+      terraformResourceType: spec.provider.name,
+      terraformGeneratorMetadata: generatorMetadata(spec.provider),
+      terraformProviderSource: spec.provider.source,
+    });
+    this._body = new TableBody(this, spec, config, ['alias']);
+    this._alias = config.alias;
+  }
+
+  public get alias(): string | undefined {
+    return this._alias;
+  }
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return this._body.json();
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return this._body.hcl();
+  }
+}
+
+/**
+ * A resource binding whose arguments are described by a field table: the
+ * resource and its meta-arguments, unknown-key checks and both synth forms.
+ * @internal
+ */
+export abstract class TableResource<C extends TerraformMetaArguments> extends TerraformResource {
+  private readonly _body: TableBody;
+
+  protected constructor(scope: Construct, id: string, config: C, spec: ResourceSpec<Omit<C, keyof TerraformMetaArguments>>) {
+    super(scope, id, {
+      terraformResourceType: spec.tfType,
+      terraformGeneratorMetadata: generatorMetadata(spec.provider),
+      ...metaArguments(config),
+    });
+    this._body = new TableBody(this, spec, config, META_ARGUMENT_KEYS);
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return this._body.json();
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return this._body.hcl();
+  }
 }

@@ -8,13 +8,13 @@
  * against them.
  */
 import { Construct } from 'constructs';
-import { TerraformMetaArguments, TerraformProvider, TerraformResource } from 'cdktf';
+import { TerraformMetaArguments } from 'cdktf';
 import {
-  block, blockList, bool, checkKnownKeys, FieldTable, META_ARGUMENT_KEYS, metaArguments, num, registerFields,
-  str, strList, strMap, strSet, toHclAttributes, toTerraformJson,
+  block, blockList, bool, FieldTable, num, ProviderSpec, registerFields, str, strList, strMap, strSet,
+  TableProvider, TableResource,
 } from './_util';
 
-const PROVIDER_NAME = 'b2';
+const B2 = { name: 'b2', source: 'Backblaze/b2', versionConstraint: '~> 0.13.0' } as const satisfies ProviderSpec;
 
 // ---------------------------------------------------------------------------
 // provider "b2"
@@ -57,42 +57,14 @@ const B2_PROVIDER_FIELDS: FieldTable<Omit<B2ProviderConfig, 'alias'>> = {
  * The `b2` provider (`source = "Backblaze/b2"`).
  * @see https://registry.terraform.io/providers/Backblaze/b2/latest/docs
  */
-export class B2Provider extends TerraformProvider {
+export class B2Provider extends TableProvider<B2ProviderConfig> {
   /** Terraform provider type name. */
-  public static readonly tfResourceType = PROVIDER_NAME;
+  public static readonly tfResourceType = B2.name;
   /** Version constraint written to `required_providers`; the docs in `schemas/terraform/b2/` are v0.13.0. */
-  public static readonly versionConstraint = '~> 0.13.0';
-
-  private _alias?: string;
-  private readonly _config: B2ProviderConfig;
+  public static readonly versionConstraint = B2.versionConstraint;
 
   constructor(scope: Construct, id: string, config: B2ProviderConfig = {}) {
-    super(scope, id, {
-      terraformResourceType: PROVIDER_NAME,
-      terraformGeneratorMetadata: {
-        providerName: PROVIDER_NAME,
-        providerVersionConstraint: B2Provider.versionConstraint,
-      },
-      terraformProviderSource: 'Backblaze/b2',
-    });
-    checkKnownKeys(B2_PROVIDER_FIELDS, config, { constructPath: this.node.path, className: 'B2Provider' }, '', ['alias']);
-    this._config = config;
-    this._alias = config.alias;
-  }
-
-  public get alias(): string | undefined {
-    return this._alias;
-  }
-  public set alias(value: string | undefined) {
-    this._alias = value;
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return toTerraformJson(B2_PROVIDER_FIELDS, this._config);
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: any } {
-    return toHclAttributes(B2_PROVIDER_FIELDS, this._config);
+    super(scope, id, config, { provider: B2, className: 'B2Provider', fields: B2_PROVIDER_FIELDS });
   }
 }
 
@@ -284,23 +256,12 @@ const B2_BUCKET_FIELDS: FieldTable<B2BucketArgs> = {
  * A B2 bucket (`b2_bucket`).
  * @see https://registry.terraform.io/providers/Backblaze/b2/latest/docs/resources/bucket
  */
-export class B2Bucket extends TerraformResource {
+export class B2Bucket extends TableResource<B2BucketConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'b2_bucket';
 
-  private readonly _config: B2BucketConfig;
-
   constructor(scope: Construct, id: string, config: B2BucketConfig) {
-    super(scope, id, {
-      terraformResourceType: B2Bucket.tfResourceType,
-      terraformGeneratorMetadata: {
-        providerName: PROVIDER_NAME,
-        providerVersionConstraint: B2Provider.versionConstraint,
-      },
-      ...metaArguments(config),
-    });
-    checkKnownKeys(B2_BUCKET_FIELDS, config, { constructPath: this.node.path, className: 'B2Bucket' }, '', META_ARGUMENT_KEYS);
-    this._config = config;
+    super(scope, id, config, { provider: B2, tfType: B2Bucket.tfResourceType, className: 'B2Bucket', fields: B2_BUCKET_FIELDS });
   }
 
   /** `bucket_id` (read-only): the ID B2 gave the bucket. */
@@ -311,14 +272,6 @@ export class B2Bucket extends TerraformResource {
   /** `account_id` (read-only): the account that owns the bucket. */
   public get accountId(): string {
     return this.getStringAttribute('account_id');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return toTerraformJson(B2_BUCKET_FIELDS, this._config);
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: any } {
-    return toHclAttributes(B2_BUCKET_FIELDS, this._config);
   }
 }
 
@@ -373,23 +326,13 @@ const B2_APPLICATION_KEY_FIELDS: FieldTable<B2ApplicationKeyArgs> = {
  * A B2 application key (`b2_application_key`).
  * @see https://registry.terraform.io/providers/Backblaze/b2/latest/docs/resources/application_key
  */
-export class B2ApplicationKey extends TerraformResource {
+export class B2ApplicationKey extends TableResource<B2ApplicationKeyConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'b2_application_key';
 
-  private readonly _config: B2ApplicationKeyConfig;
-
   constructor(scope: Construct, id: string, config: B2ApplicationKeyConfig) {
-    super(scope, id, {
-      terraformResourceType: B2ApplicationKey.tfResourceType,
-      terraformGeneratorMetadata: {
-        providerName: PROVIDER_NAME,
-        providerVersionConstraint: B2Provider.versionConstraint,
-      },
-      ...metaArguments(config),
-    });
-    checkKnownKeys(B2_APPLICATION_KEY_FIELDS, config, { constructPath: this.node.path, className: 'B2ApplicationKey' }, '', META_ARGUMENT_KEYS);
-    this._config = config;
+    super(scope, id, config, { provider: B2, tfType: B2ApplicationKey.tfResourceType,
+      className: 'B2ApplicationKey', fields: B2_APPLICATION_KEY_FIELDS });
   }
 
   /** `application_key_id` (read-only): the key's ID. */
@@ -400,14 +343,6 @@ export class B2ApplicationKey extends TerraformResource {
   /** `application_key` (read-only, sensitive): the secret key. Outputs using it must be `sensitive`. */
   public get applicationKey(): string {
     return this.getStringAttribute('application_key');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return toTerraformJson(B2_APPLICATION_KEY_FIELDS, this._config);
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: any } {
-    return toHclAttributes(B2_APPLICATION_KEY_FIELDS, this._config);
   }
 }
 

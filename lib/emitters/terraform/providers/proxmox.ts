@@ -10,13 +10,12 @@
  * against them.
  */
 import { Construct } from 'constructs';
-import { IResolvable, TerraformMetaArguments, TerraformProvider, TerraformResource } from 'cdktf';
+import { IResolvable, TerraformMetaArguments } from 'cdktf';
 import {
-  block, blockList, bool, checkKnownKeys, FieldTable, META_ARGUMENT_KEYS, metaArguments, num, registerFields,
-  str, strList, toHclAttributes, toTerraformJson,
+  block, blockList, bool, FieldTable, num, ProviderSpec, registerFields, str, strList, TableProvider, TableResource,
 } from './_util';
 
-const PROVIDER_NAME = 'proxmox';
+const PROXMOX = { name: 'proxmox', source: 'bpg/proxmox', versionConstraint: '~> 0.111.0' } as const satisfies ProviderSpec;
 
 // ---------------------------------------------------------------------------
 // provider "proxmox"
@@ -213,42 +212,14 @@ const PROXMOX_PROVIDER_FIELDS: FieldTable<Omit<ProxmoxProviderConfig, 'alias'>> 
  * The `proxmox` provider (`source = "bpg/proxmox"`).
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs
  */
-export class ProxmoxProvider extends TerraformProvider {
+export class ProxmoxProvider extends TableProvider<ProxmoxProviderConfig> {
   /** Terraform provider type name. */
-  public static readonly tfResourceType = PROVIDER_NAME;
+  public static readonly tfResourceType = PROXMOX.name;
   /** Version constraint written to `required_providers`; the docs in `schemas/terraform/proxmox/` are v0.111.x. */
-  public static readonly versionConstraint = '~> 0.111.0';
-
-  private _alias?: string;
-  private readonly _config: ProxmoxProviderConfig;
+  public static readonly versionConstraint = PROXMOX.versionConstraint;
 
   constructor(scope: Construct, id: string, config: ProxmoxProviderConfig = {}) {
-    super(scope, id, {
-      terraformResourceType: PROVIDER_NAME,
-      terraformGeneratorMetadata: {
-        providerName: PROVIDER_NAME,
-        providerVersionConstraint: ProxmoxProvider.versionConstraint,
-      },
-      terraformProviderSource: 'bpg/proxmox',
-    });
-    checkKnownKeys(PROXMOX_PROVIDER_FIELDS, config, { constructPath: this.node.path, className: 'ProxmoxProvider' }, '', ['alias']);
-    this._config = config;
-    this._alias = config.alias;
-  }
-
-  public get alias(): string | undefined {
-    return this._alias;
-  }
-  public set alias(value: string | undefined) {
-    this._alias = value;
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return toTerraformJson(PROXMOX_PROVIDER_FIELDS, this._config);
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: any } {
-    return toHclAttributes(PROXMOX_PROVIDER_FIELDS, this._config);
+    super(scope, id, config, { provider: PROXMOX, className: 'ProxmoxProvider', fields: PROXMOX_PROVIDER_FIELDS });
   }
 }
 
@@ -1064,24 +1035,13 @@ const PROXMOX_VM_FIELDS: FieldTable<ProxmoxVmArgs> = {
  * A QEMU virtual machine (`proxmox_virtual_environment_vm`).
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_vm
  */
-export class ProxmoxVirtualEnvironmentVm extends TerraformResource {
+export class ProxmoxVirtualEnvironmentVm extends TableResource<ProxmoxVirtualEnvironmentVmConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_virtual_environment_vm';
 
-  private readonly _config: ProxmoxVirtualEnvironmentVmConfig;
-
   constructor(scope: Construct, id: string, config: ProxmoxVirtualEnvironmentVmConfig) {
-    super(scope, id, {
-      terraformResourceType: ProxmoxVirtualEnvironmentVm.tfResourceType,
-      terraformGeneratorMetadata: {
-        providerName: PROVIDER_NAME,
-        providerVersionConstraint: ProxmoxProvider.versionConstraint,
-      },
-      ...metaArguments(config),
-    });
-    checkKnownKeys(PROXMOX_VM_FIELDS, config,
-      { constructPath: this.node.path, className: 'ProxmoxVirtualEnvironmentVm' }, '', META_ARGUMENT_KEYS);
-    this._config = config;
+    super(scope, id, config, { provider: PROXMOX, tfType: ProxmoxVirtualEnvironmentVm.tfResourceType,
+      className: 'ProxmoxVirtualEnvironmentVm', fields: PROXMOX_VM_FIELDS });
   }
 
   /** `mac_addresses` (read-only): MAC addresses, from the agent or the NIC configuration. */
@@ -1102,14 +1062,6 @@ export class ProxmoxVirtualEnvironmentVm extends TerraformResource {
   /** `network_interface_names` (read-only): interface names reported by the agent. */
   public get networkInterfaceNames(): string[] {
     return this.getListAttribute('network_interface_names');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return toTerraformJson(PROXMOX_VM_FIELDS, this._config);
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: any } {
-    return toHclAttributes(PROXMOX_VM_FIELDS, this._config);
   }
 }
 
@@ -1198,24 +1150,13 @@ const PROXMOX_DOWNLOAD_FILE_FIELDS: FieldTable<ProxmoxDownloadFileArgs> = {
  * kept in `schemas/terraform/proxmox/`.
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_download_file
  */
-export class ProxmoxVirtualEnvironmentDownloadFile extends TerraformResource {
+export class ProxmoxVirtualEnvironmentDownloadFile extends TableResource<ProxmoxVirtualEnvironmentDownloadFileConfig> {
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_virtual_environment_download_file';
 
-  private readonly _config: ProxmoxVirtualEnvironmentDownloadFileConfig;
-
   constructor(scope: Construct, id: string, config: ProxmoxVirtualEnvironmentDownloadFileConfig) {
-    super(scope, id, {
-      terraformResourceType: ProxmoxVirtualEnvironmentDownloadFile.tfResourceType,
-      terraformGeneratorMetadata: {
-        providerName: PROVIDER_NAME,
-        providerVersionConstraint: ProxmoxProvider.versionConstraint,
-      },
-      ...metaArguments(config),
-    });
-    checkKnownKeys(PROXMOX_DOWNLOAD_FILE_FIELDS, config,
-      { constructPath: this.node.path, className: 'ProxmoxVirtualEnvironmentDownloadFile' }, '', META_ARGUMENT_KEYS);
-    this._config = config;
+    super(scope, id, config, { provider: PROXMOX, tfType: ProxmoxVirtualEnvironmentDownloadFile.tfResourceType,
+      className: 'ProxmoxVirtualEnvironmentDownloadFile', fields: PROXMOX_DOWNLOAD_FILE_FIELDS });
   }
 
   /** `id` (read-only): the volume ID, `<datastore>:<content_type>/<file_name>`; use it for `disk.import_from`. */
@@ -1226,14 +1167,6 @@ export class ProxmoxVirtualEnvironmentDownloadFile extends TerraformResource {
   /** `size` (read-only): file size in the datastore. */
   public get size(): number {
     return this.getNumberAttribute('size');
-  }
-
-  protected synthesizeAttributes(): { [name: string]: any } {
-    return toTerraformJson(PROXMOX_DOWNLOAD_FILE_FIELDS, this._config);
-  }
-
-  protected synthesizeHclAttributes(): { [name: string]: any } {
-    return toHclAttributes(PROXMOX_DOWNLOAD_FILE_FIELDS, this._config);
   }
 }
 
