@@ -9,9 +9,11 @@
 
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_/.:=@+-]*$/;
 const SPECIAL = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+/** `e5`: some YAML 1.1 readers take a bare exponent for a float. */
+const EXPONENT = /^[eE][-+]?[0-9_]+$/;
 
 function scalarString(s: string): string {
-  if (PLAIN.test(s) && !s.endsWith(':') && !SPECIAL.has(s.toLowerCase())) return s;
+  if (PLAIN.test(s) && !s.endsWith(':') && !SPECIAL.has(s.toLowerCase()) && !EXPONENT.test(s)) return s;
   return JSON.stringify(s);
 }
 

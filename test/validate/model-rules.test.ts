@@ -1,0 +1,549 @@
+import { inventory } from '../../apps/inventory';
+import { Homelab } from '../../lib';
+import { deriveMac } from '../../lib/model/derive';
+import { Inventory } from '../../lib/model/inventory';
+import { HomelabProblem, HomelabValidationError } from '../../lib/validate/errors';
+import { validateInventory } from '../../lib/validate/model-rules';
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/** A writable deep copy type, so a test can break one thing in the reference inventory. */
+type Draft<T> = T extends readonly (infer U)[] ? Draft<U>[] : T extends object ? { -readonly [K in keyof T]: Draft<T[K]> } : T;
+
+/** A fresh, writable deep copy of the reference inventory. */
+function reference(): Draft<Inventory> {
+  return structuredClone(inventory) as Draft<Inventory>;
+}
+
+/** The reference inventory with one thing broken by `mutate`. */
+function breakReference(mutate: (inv: Draft<Inventory>) => void): Inventory {
+  const inv = reference();
+  mutate(inv);
+  return inv as Inventory;
+}
+
+/** Shortcuts into the reference inventory. */
+const home = (inv: Draft<Inventory>) => inv.sites.find((s) => s.name === 'home')!;
+const flat = (inv: Draft<Inventory>) => inv.sites.find((s) => s.name === 'flat')!;
+const host = (inv: Draft<Inventory>, name: string) => home(inv).hosts!.find((h) => h.name === name)!;
+const net = (inv: Draft<Inventory>, name: string) => home(inv).networks.find((n) => n.name === name)!;
+const gw = (inv: Draft<Inventory>) => home(inv).routers!.find((r) => r.name === 'gw')!;
+const app = (inv: Draft<Inventory>, name: string) => inv.apps!.find((a) => a.name === name)!;
+
+const HOME = 'inventory.sites[home]';
+const OLAF = `${HOME}.hosts[olaf]`;
+const ULF = `${HOME}.hosts[ulf]`;
+const LAN = `${HOME}.networks[lan]`;
+const IOT = `${HOME}.networks[iot]`;
+const GW = `${HOME}.routers[gw]`;
+const ADMIN = 'inventory.admins[manfred]';
+
+/** `[<path>] <Class>.<field>: <what is wrong> (got <value>); <what is allowed>`, lowercase start, no final period. */
+const MESSAGE_FORMAT = /^\[(\S+)\] ([A-Z][A-Za-z]*\.[^:]+): ([a-z0-9][^]*) \(got ([^]*)\); ([^]*[^.])$/;
+
+interface Expected {
+  /** Data path, e.g. `inventory.sites[home].hosts[olaf]`. */
+  readonly path: string;
+  /** `Class.field`, e.g. `Host.ip`. */
+  readonly field: string;
+  /** The wrong value; the message must contain it JSON-stringified. */
+  readonly value: unknown;
+  /** Text the "what is allowed" part must contain. */
+  readonly allowed: string;
+  /** Text the "what is wrong" part must contain. */
+  readonly wrong?: string;
+}
+
+/** Finds the problem at `path` + `field` and checks its message piece by piece. */
+function expectProblem(problems: readonly HomelabProblem[], e: Expected): HomelabProblem {
+  const keys = problems.map((p) => `[${p.constructPath}] ${p.field}`);
+  expect(keys).toContain(`[${e.path}] ${e.field}`);
+  const hit = problems.find((p) => p.constructPath === e.path && p.field === e.field && (e.wrong === undefined || p.problem.includes(e.wrong)))
+    ?? problems.find((p) => p.constructPath === e.path && p.field === e.field)!;
+  const msg = hit.message;
+  expect(msg).toMatch(MESSAGE_FORMAT);
+  const [, path, field, wrong, got, allowed] = MESSAGE_FORMAT.exec(msg)!;
+  expect(path).toBe(e.path);
+  expect(field).toBe(e.field);
+  expect(got).toBe(JSON.stringify(e.value));
+  expect(msg).toContain(`(got ${JSON.stringify(e.value)})`);
+  expect(allowed).toContain(e.allowed);
+  if (e.wrong !== undefined) expect(wrong).toContain(e.wrong);
+  return hit;
+}
+
+// ---------------------------------------------------------------------------
+// Valid inventories
+// ---------------------------------------------------------------------------
+
+describe('validateInventory accepts', () => {
+  test('the reference inventory', () => {
+    // GIVEN the reference inventory
+    // WHEN validating it
+    const problems = validateInventory(inventory);
+    // THEN there is no problem
+    expect(problems.map((p) => p.message)).toEqual([]);
+  });
+
+  test('a deep-frozen inventory and leaves it unchanged', () => {
+    // GIVEN a deep-frozen copy of the reference inventory
+    const inv = reference();
+    const deepFreeze = (o: unknown): void => {
+      if (o && typeof o === 'object') { Object.freeze(o); Object.values(o).forEach(deepFreeze); }
+    };
+    deepFreeze(inv);
+    // WHEN validating it
+    const problems = validateInventory(inv as Inventory);
+    // THEN it is valid and still equal to the reference
+    expect(problems).toEqual([]);
+    expect(inv).toEqual(inventory);
+  });
+
+  test.each<[string, (inv: Draft<Inventory>) => void]>([
+    ['an ingress IP that is a free address', (inv) => { home(inv).ingressIP = '10.0.100.20'; }],
+    ['an ingress IP that is the address of a k3s agent', (inv) => { home(inv).ingressIP = '10.0.100.11'; }],
+    ['a static IP right next to the DHCP range', (inv) => { host(inv, 'ulf').ip = '10.0.100.99'; }],
+    ['a VLAN id of 1 and 4094', (inv) => { net(inv, 'iot').vlan = 4094; net(inv, 'lan').vlan = 1; }],
+    ['an image pinned by digest', (inv) => { app(inv, 'whoami').image = `ghcr.io/traefik/whoami@sha256:${'a'.repeat(64)}`; }],
+    ['an image from a registry with a port', (inv) => { app(inv, 'whoami').image = 'registry.local:5000/traefik/whoami:v1.10.3'; }],
+    ['app ports 1 and 65535', (inv) => { app(inv, 'whoami').port = 1; app(inv, 'gitea').port = 65535; }],
+    ['a public app at the zone apex', (inv) => { app(inv, 'whoami').ingress = { host: 'example.org', public: true }; }],
+    ['taints with and without a value', (inv) => { host(inv, 'olaf').taints = ['node-role.kubernetes.io/control-plane:NoSchedule', 'dedicated=db:NoExecute']; }],
+    ['a bucket name of 6 characters', (inv) => { inv.backup!.bucket = 'backup'; }],
+  ])('%s', (_name, mutate) => {
+    // GIVEN the reference inventory with an unusual but valid change
+    const inv = breakReference(mutate);
+    // WHEN validating it
+    const problems = validateInventory(inv);
+    // THEN there is no problem
+    expect(problems.map((p) => p.message)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// One mistake per case
+// ---------------------------------------------------------------------------
+
+interface Case extends Expected {
+  readonly mutate: (inv: Draft<Inventory>) => void;
+}
+
+const cases: Record<string, Case> = {
+  // Host addresses
+  'a host IP is outside its network': {
+    mutate: (inv) => { host(inv, 'olaf').ip = '10.0.20.10'; },
+    path: OLAF, field: 'Host.ip', value: '10.0.20.10', wrong: 'outside network lan 10.0.100.0/24', allowed: 'use a host address inside it',
+  },
+  'a host IP is the network address': {
+    mutate: (inv) => { host(inv, 'olaf').ip = '10.0.100.0'; },
+    path: OLAF, field: 'Host.ip', value: '10.0.100.0', wrong: 'outside network lan 10.0.100.0/24', allowed: 'use a host address inside it',
+  },
+  'a host IP is the broadcast address': {
+    mutate: (inv) => { host(inv, 'olaf').ip = '10.0.100.255'; },
+    path: OLAF, field: 'Host.ip', value: '10.0.100.255', wrong: 'outside network lan 10.0.100.0/24', allowed: 'use a host address inside it',
+  },
+  'a host IP is not an IPv4 address': {
+    mutate: (inv) => { host(inv, 'olaf').ip = '10.0.100.256'; },
+    path: OLAF, field: 'Host.ip', value: '10.0.100.256', wrong: 'not an IPv4 address', allowed: 'dotted quad',
+  },
+  'a static IP is inside the DHCP range': {
+    mutate: (inv) => { host(inv, 'ulf').ip = '10.0.100.150'; },
+    path: ULF, field: 'Host.ip', value: '10.0.100.150', wrong: 'inside the DHCP range of network lan 10.0.100.100-10.0.100.199', allowed: 'use a static address outside the DHCP range',
+  },
+  'a static IP is the first address of the DHCP range': {
+    mutate: (inv) => { host(inv, 'ulf').ip = '10.0.100.100'; },
+    path: ULF, field: 'Host.ip', value: '10.0.100.100', wrong: 'inside the DHCP range', allowed: 'outside the DHCP range',
+  },
+  'a static IP is the last address of the DHCP range': {
+    mutate: (inv) => { host(inv, 'ulf').ip = '10.0.100.199'; },
+    path: ULF, field: 'Host.ip', value: '10.0.100.199', wrong: 'inside the DHCP range', allowed: 'outside the DHCP range',
+  },
+  'two hosts have the same IP': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'sven', network: 'lan', ip: '10.0.100.11' }); },
+    path: `${HOME}.hosts[sven]`, field: 'Host.ip', value: '10.0.100.11', wrong: 'address already used by host ulf', allowed: 'give every host, router and load balancer its own address',
+  },
+  'two hosts have the same IP, which is also the ingress IP': {
+    mutate: (inv) => { host(inv, 'ulf').ip = '10.0.100.10'; },
+    path: ULF, field: 'Host.ip', value: '10.0.100.10', wrong: 'address already used by host olaf', allowed: 'its own address',
+  },
+  'a host IP is the gateway': {
+    mutate: (inv) => { host(inv, 'ulf').ip = '10.0.100.1'; },
+    path: ULF, field: 'Host.ip', value: '10.0.100.1', wrong: 'address already used by the gateway of network lan', allowed: 'its own address',
+  },
+  'the ingress IP is the gateway': {
+    mutate: (inv) => { home(inv).ingressIP = '10.0.100.1'; },
+    path: HOME, field: 'Site.ingressIP', value: '10.0.100.1', wrong: 'address already used by the gateway of network lan', allowed: 'the address of a k3s node',
+  },
+  'the ingress IP is the address of a host that is not a k3s node': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'sven', network: 'lan', ip: '10.0.100.20' }); home(inv).ingressIP = '10.0.100.20'; },
+    path: HOME, field: 'Site.ingressIP', value: '10.0.100.20', wrong: 'address already used by host sven', allowed: 'an address nobody else uses',
+  },
+  'the ingress IP is inside the DHCP range': {
+    mutate: (inv) => { home(inv).ingressIP = '10.0.100.120'; },
+    path: HOME, field: 'Site.ingressIP', value: '10.0.100.120', wrong: 'inside the DHCP range of network lan', allowed: 'outside the DHCP range',
+  },
+
+  // Host names and MACs
+  'two hosts at different sites have the same name': {
+    mutate: (inv) => { flat(inv).hosts = [{ name: 'olaf', network: 'lan', ip: '10.0.1.10' }]; },
+    path: 'inventory.sites[flat].hosts[olaf]', field: 'Host.name', value: 'olaf', wrong: `duplicate hostname, also at ${OLAF}`, allowed: 'hostnames are unique across the homelab',
+  },
+  'two hosts at the same site have the same name': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'ulf', network: 'lan', ip: '10.0.100.12' }); },
+    path: ULF, field: 'Host.name', value: 'ulf', wrong: `duplicate hostname, also at ${ULF}`, allowed: 'hostnames are unique',
+  },
+  'a hostname is not a DNS label': {
+    mutate: (inv) => { host(inv, 'olaf').name = 'Olaf_1'; },
+    path: `${HOME}.hosts[Olaf_1]`, field: 'Host.name', value: 'Olaf_1', wrong: 'not a DNS label', allowed: 'lowercase letters, digits and "-"',
+  },
+  'two hosts have the same given MAC': {
+    mutate: (inv) => { host(inv, 'ulf').mac = '3c:ec:ef:10:00:02'; },
+    path: ULF, field: 'Host.mac', value: '3c:ec:ef:10:00:02', wrong: 'duplicate MAC, also used by host olaf', allowed: 'every interface has its own MAC',
+  },
+  'a given MAC equals the MAC derived for a VM': {
+    mutate: (inv) => { host(inv, 'olaf').mac = deriveMac('example', 'home', 'ulf'); },
+    path: ULF, field: 'Host.mac', value: deriveMac('example', 'home', 'ulf'), wrong: 'duplicate MAC, also used by host olaf', allowed: 'every interface has its own MAC',
+  },
+  'a MAC has uppercase hex': {
+    mutate: (inv) => { host(inv, 'olaf').mac = '3C:EC:EF:10:00:02'; },
+    path: OLAF, field: 'Host.mac', value: '3C:EC:EF:10:00:02', wrong: 'not a MAC address', allowed: 'six lowercase hex pairs separated by ":"',
+  },
+  'a MAC uses dashes': {
+    mutate: (inv) => { host(inv, 'olaf').mac = '3c-ec-ef-10-00-02'; },
+    path: OLAF, field: 'Host.mac', value: '3c-ec-ef-10-00-02', wrong: 'not a MAC address', allowed: 'six lowercase hex pairs',
+  },
+  'a MAC has five pairs': {
+    mutate: (inv) => { host(inv, 'olaf').mac = '3c:ec:ef:10:00'; },
+    path: OLAF, field: 'Host.mac', value: '3c:ec:ef:10:00', wrong: 'not a MAC address', allowed: 'six lowercase hex pairs',
+  },
+
+  // Networks
+  'a CIDR has host bits set': {
+    mutate: (inv) => { net(inv, 'iot').cidr = '10.0.20.1/24'; },
+    path: IOT, field: 'Network.cidr', value: '10.0.20.1/24', wrong: 'not an IPv4 CIDR with zero host bits', allowed: 'e.g. 10.0.100.0/24',
+  },
+  'a CIDR has prefix 33': {
+    mutate: (inv) => { net(inv, 'iot').cidr = '10.0.20.0/33'; },
+    path: IOT, field: 'Network.cidr', value: '10.0.20.0/33', wrong: 'not an IPv4 CIDR', allowed: 'e.g. 10.0.100.0/24',
+  },
+  'a CIDR is garbage': {
+    mutate: (inv) => { net(inv, 'iot').cidr = 'iot please'; },
+    path: IOT, field: 'Network.cidr', value: 'iot please', wrong: 'not an IPv4 CIDR', allowed: 'e.g. 10.0.100.0/24',
+  },
+  'a CIDR has no prefix': {
+    mutate: (inv) => { net(inv, 'iot').cidr = '10.0.20.0'; },
+    path: IOT, field: 'Network.cidr', value: '10.0.20.0', wrong: 'not an IPv4 CIDR', allowed: 'e.g. 10.0.100.0/24',
+  },
+  'two networks of a site overlap': {
+    mutate: (inv) => { net(inv, 'iot').cidr = '10.0.0.0/16'; },
+    path: IOT, field: 'Network.cidr', value: '10.0.0.0/16', wrong: 'overlaps network lan 10.0.100.0/24', allowed: 'networks of a site do not overlap',
+  },
+  'two networks of a site are the same': {
+    mutate: (inv) => { home(inv).networks.push({ ...net(inv, 'lan'), name: 'lan2', vlan: 30 }); },
+    path: `${HOME}.networks[lan2]`, field: 'Network.cidr', value: '10.0.100.0/24', wrong: 'overlaps network lan', allowed: 'do not overlap',
+  },
+  'a gateway is outside its network': {
+    mutate: (inv) => { net(inv, 'lan').gateway = '10.0.101.1'; },
+    path: LAN, field: 'Network.gateway', value: '10.0.101.1', wrong: 'not a host address in 10.0.100.0/24', allowed: 'use an address inside the network',
+  },
+  'a gateway is the broadcast address': {
+    mutate: (inv) => { net(inv, 'lan').gateway = '10.0.100.255'; },
+    path: LAN, field: 'Network.gateway', value: '10.0.100.255', wrong: 'not a host address in 10.0.100.0/24', allowed: 'inside the network',
+  },
+  'a gateway is inside the DHCP range': {
+    mutate: (inv) => { net(inv, 'lan').gateway = '10.0.100.100'; },
+    path: LAN, field: 'Network.gateway', value: '10.0.100.100', wrong: 'inside the DHCP range 10.0.100.100-10.0.100.199', allowed: 'keep the gateway outside the DHCP range',
+  },
+  'the DHCP start is after its end': {
+    mutate: (inv) => { net(inv, 'lan').dhcp = { start: '10.0.100.199', end: '10.0.100.100' }; },
+    path: LAN, field: 'Network.dhcp', value: '10.0.100.199-10.0.100.100', wrong: 'start is after end', allowed: 'start <= end',
+  },
+  'the DHCP range ends outside the network': {
+    mutate: (inv) => { net(inv, 'lan').dhcp = { start: '10.0.100.100', end: '10.0.101.10' }; },
+    path: LAN, field: 'Network.dhcp.end', value: '10.0.101.10', wrong: 'not a host address in 10.0.100.0/24', allowed: 'use an address inside the network',
+  },
+  'the DHCP range starts outside the network': {
+    mutate: (inv) => { net(inv, 'lan').dhcp = { start: '10.0.99.100', end: '10.0.100.199' }; },
+    path: LAN, field: 'Network.dhcp.start', value: '10.0.99.100', wrong: 'not a host address in 10.0.100.0/24', allowed: 'inside the network',
+  },
+  'the DHCP range ends at the broadcast address': {
+    mutate: (inv) => { net(inv, 'iot').dhcp = { start: '10.0.20.100', end: '10.0.20.255' }; },
+    path: IOT, field: 'Network.dhcp.end', value: '10.0.20.255', wrong: 'not a host address in 10.0.20.0/24', allowed: 'inside the network',
+  },
+  'the VLAN id is 0': {
+    mutate: (inv) => { net(inv, 'iot').vlan = 0; },
+    path: IOT, field: 'Network.vlan', value: 0, wrong: 'not a VLAN id', allowed: 'integer 1-4094',
+  },
+  'the VLAN id is 4095': {
+    mutate: (inv) => { net(inv, 'iot').vlan = 4095; },
+    path: IOT, field: 'Network.vlan', value: 4095, wrong: 'not a VLAN id', allowed: 'integer 1-4094',
+  },
+  'the VLAN id is a fraction': {
+    mutate: (inv) => { net(inv, 'iot').vlan = 20.5; },
+    path: IOT, field: 'Network.vlan', value: 20.5, wrong: 'not a VLAN id', allowed: 'integer 1-4094',
+  },
+
+  // Network references and routers
+  'a host names an unknown network': {
+    mutate: (inv) => { host(inv, 'ulf').network = 'dmz'; },
+    path: ULF, field: 'Host.network', value: 'dmz', wrong: 'unknown network', allowed: 'one of ["lan","iot"] at site home',
+  },
+  'a host names a network of another site only': {
+    mutate: (inv) => { flat(inv).hosts = [{ name: 'bjorn', network: 'iot', ip: '10.0.1.10' }]; },
+    path: 'inventory.sites[flat].hosts[bjorn]', field: 'Host.network', value: 'iot', wrong: 'unknown network', allowed: 'one of ["lan"] at site flat',
+  },
+  'a router names an unknown network': {
+    mutate: (inv) => { gw(inv).networks = ['lan', 'dmz']; },
+    path: GW, field: 'Router.networks', value: 'dmz', wrong: 'unknown network', allowed: 'one of ["lan","iot"]',
+  },
+  'a wifi names an unknown network': {
+    mutate: (inv) => { gw(inv).wifi![0].network = 'guest'; },
+    path: GW, field: 'Router.wifi[0].network', value: 'guest', wrong: 'unknown network', allowed: 'one of ["lan","iot"]',
+  },
+  'two routers serve the same network': {
+    mutate: (inv) => { home(inv).routers!.push({ name: 'gw2', networks: ['iot'] }); },
+    path: `${HOME}.routers[gw2]`, field: 'Router.networks', value: 'iot', wrong: 'network already served by router gw', allowed: 'one router per network',
+  },
+  'a router forwards port 0': {
+    mutate: (inv) => { gw(inv).forwardPorts = [443, 0]; },
+    path: GW, field: 'Router.forwardPorts', value: 0, wrong: 'not a TCP port', allowed: 'integer 1-65535',
+  },
+
+  // Secrets
+  'a wifi keySecret is not declared': {
+    mutate: (inv) => { gw(inv).wifi![0].keySecret = 'guest-psk'; },
+    path: GW, field: 'Router.wifi[0].keySecret', value: 'guest-psk', wrong: 'refers to a secret that is not declared', allowed: 'declare it in inventory.secrets (declared: ["k3s-token",',
+  },
+  'a secretEnv entry names an undeclared secret': {
+    mutate: (inv) => { app(inv, 'gitea').secretEnv = { GITEA__security__SECRET_KEY: 'gitea-secret' }; },
+    path: 'inventory.apps[gitea]', field: 'App.secretEnv[GITEA__security__SECRET_KEY]', value: 'gitea-secret', wrong: 'refers to a secret that is not declared', allowed: 'declare it in inventory.secrets',
+  },
+  'the cluster token secret is not declared': {
+    mutate: (inv) => { inv.cluster!.tokenSecret = 'k3s-join'; },
+    path: 'inventory.cluster', field: 'Cluster.tokenSecret', value: 'k3s-join', wrong: 'not declared', allowed: 'declare it in inventory.secrets',
+  },
+  'a secret is declared twice': {
+    mutate: (inv) => { inv.secrets!.push({ name: 'wifi-psk' }); },
+    path: 'inventory.secrets[wifi-psk]', field: 'Secret.name', value: 'wifi-psk', wrong: 'duplicate secret name', allowed: 'declare each secret once',
+  },
+
+  // Apps
+  'an app image has no tag': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'traefik/whoami'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'traefik/whoami', wrong: 'not a pinned image reference', allowed: 'a tag or digest is required',
+  },
+  'an app image has a registry port but no tag': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'registry.local:5000/traefik/whoami'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'registry.local:5000/traefik/whoami', wrong: 'not a pinned image reference', allowed: 'a tag or digest is required',
+  },
+  'an app port is 0': {
+    mutate: (inv) => { app(inv, 'whoami').port = 0; },
+    path: 'inventory.apps[whoami]', field: 'App.port', value: 0, wrong: 'not a TCP port', allowed: 'integer 1-65535',
+  },
+  'an app port is 70000': {
+    mutate: (inv) => { app(inv, 'whoami').port = 70000; },
+    path: 'inventory.apps[whoami]', field: 'App.port', value: 70000, wrong: 'not a TCP port', allowed: 'integer 1-65535',
+  },
+  'an app runs as user 0': {
+    mutate: (inv) => { app(inv, 'gitea').runAsUser = 0; },
+    path: 'inventory.apps[gitea]', field: 'App.runAsUser', value: 0, wrong: 'not a non-root UID', allowed: 'integer >= 1',
+  },
+  'two apps have the same name': {
+    mutate: (inv) => { app(inv, 'gitea').name = 'whoami'; },
+    path: 'inventory.apps[whoami]', field: 'App.name', value: 'whoami', wrong: 'duplicate app name', allowed: 'app names are unique',
+  },
+  'two apps have the same ingress host': {
+    mutate: (inv) => { app(inv, 'gitea').ingress = { host: 'whoami.example.org' }; },
+    path: 'inventory.apps[gitea]', field: 'App.ingress.host', value: 'whoami.example.org', wrong: 'hostname already used by app whoami', allowed: 'one app per hostname',
+  },
+  'a public app is outside the DNS zone': {
+    mutate: (inv) => { app(inv, 'whoami').ingress = { host: 'whoami.example.net', public: true }; },
+    path: 'inventory.apps[whoami]', field: 'App.ingress.host', value: 'whoami.example.net', wrong: 'not inside DNS zone example.org', allowed: 'a name ending in .example.org',
+  },
+  'a public app only ends with the zone text': {
+    mutate: (inv) => { app(inv, 'whoami').ingress = { host: 'whoami.notexample.org', public: true }; },
+    path: 'inventory.apps[whoami]', field: 'App.ingress.host', value: 'whoami.notexample.org', wrong: 'not inside DNS zone example.org', allowed: 'a name ending in .example.org',
+  },
+  'a public app has no DNS zone': {
+    mutate: (inv) => { delete inv.dns; },
+    path: 'inventory.apps[whoami]', field: 'App.ingress.public', value: true, wrong: 'public app but no DNS zone declared', allowed: 'declare inventory.dns or make the app internal',
+  },
+  'a public app runs at a site without a public IPv4': {
+    mutate: (inv) => { delete home(inv).publicIPv4; },
+    path: 'inventory.apps[whoami]', field: 'App.ingress.public', value: true, wrong: 'site home has no publicIPv4', allowed: 'set the site publicIPv4',
+  },
+
+  // k3s
+  'a k3s agent has no server': {
+    mutate: (inv) => { host(inv, 'olaf').k3s = 'agent'; delete host(inv, 'olaf').k3sInit; },
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3s', value: 'agent only', wrong: 'no k3s server', allowed: 'at least one host with k3s: "server"',
+  },
+  'two k3s servers have k3sInit': {
+    mutate: (inv) => { host(inv, 'ulf').k3s = 'server'; host(inv, 'ulf').k3sInit = true; },
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 2, wrong: '2 hosts initialise the cluster', allowed: 'exactly one k3s server with k3sInit: true',
+  },
+  'no k3s server has k3sInit': {
+    mutate: (inv) => { delete host(inv, 'olaf').k3sInit; },
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 0, wrong: '0 hosts initialise the cluster', allowed: 'exactly one k3s server with k3sInit: true',
+  },
+  'a k3s agent has k3sInit': {
+    mutate: (inv) => { host(inv, 'ulf').k3sInit = true; },
+    path: ULF, field: 'Host.k3sInit', value: 'agent', wrong: 'only a k3s server can initialise the cluster', allowed: 'set k3s: "server" or drop k3sInit',
+  },
+  'a host that is no cluster node has k3sInit': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'sven', network: 'lan', ip: '10.0.100.20', k3sInit: true }); },
+    path: `${HOME}.hosts[sven]`, field: 'Host.k3sInit', value: null, wrong: 'only a k3s server can initialise the cluster', allowed: 'set k3s: "server" or drop k3sInit',
+  },
+  'a taint has no effect': {
+    mutate: (inv) => { host(inv, 'olaf').taints = ['dedicated=db']; },
+    path: OLAF, field: 'Host.taints', value: 'dedicated=db', wrong: 'not a taint', allowed: 'key[=value]:NoSchedule|PreferNoSchedule|NoExecute',
+  },
+  'a taint has an unknown effect': {
+    mutate: (inv) => { host(inv, 'olaf').taints = ['dedicated=db:NoRun']; },
+    path: OLAF, field: 'Host.taints', value: 'dedicated=db:NoRun', wrong: 'not a taint', allowed: 'NoSchedule|PreferNoSchedule|NoExecute',
+  },
+  'a label key has a space': {
+    mutate: (inv) => { host(inv, 'olaf').labels = { 'disk type': 'ssd' }; },
+    path: OLAF, field: 'Host.labels[disk type]', value: 'disk type=ssd', wrong: 'not a Kubernetes label', allowed: 'prefix/name=value',
+  },
+  'a label value starts with "-"': {
+    mutate: (inv) => { host(inv, 'olaf').labels = { disk: '-ssd' }; },
+    path: OLAF, field: 'Host.labels[disk]', value: 'disk=-ssd', wrong: 'not a Kubernetes label', allowed: 'prefix/name=value',
+  },
+  'a label value is longer than 63 characters': {
+    mutate: (inv) => { host(inv, 'olaf').labels = { disk: 'x'.repeat(64) }; },
+    path: OLAF, field: 'Host.labels[disk]', value: `disk=${'x'.repeat(64)}`, wrong: 'not a Kubernetes label', allowed: 'prefix/name=value',
+  },
+
+  // Admins
+  'an ssh key is only a key type': {
+    mutate: (inv) => { inv.admins[0].sshKeys = ['ssh-ed25519']; },
+    path: ADMIN, field: 'Admin.sshKeys[0]', value: 'ssh-ed25519', wrong: 'not an OpenSSH public key', allowed: 'one line such as "ssh-ed25519 AAAA... comment"',
+  },
+  'an ssh key is a private key line': {
+    mutate: (inv) => { inv.admins[0].sshKeys = ['-----BEGIN OPENSSH PRIVATE KEY-----']; },
+    path: ADMIN, field: 'Admin.sshKeys[0]', value: '-----BEGIN OPENSSH PRIVATE KEY-----', wrong: 'not an OpenSSH public key', allowed: 'one line',
+  },
+  'an ssh key spans two lines': {
+    mutate: (inv) => { inv.admins[0].sshKeys = ['ssh-ed25519 AAAAC3Nz a@b\nssh-ed25519 AAAAC3Nz c@d']; },
+    path: ADMIN, field: 'Admin.sshKeys[0]', value: 'ssh-ed25519 AAAAC3Nz a@b\nssh-ed25519 AAAAC3Nz c@d', wrong: 'not an OpenSSH public key', allowed: 'one line',
+  },
+  'an ssh key has no key data': {
+    mutate: (inv) => { inv.admins[0].sshKeys = ['ssh-ed25519  manfred@laptop']; },
+    path: ADMIN, field: 'Admin.sshKeys[0]', value: 'ssh-ed25519  manfred@laptop', wrong: 'not an OpenSSH public key', allowed: 'one line',
+  },
+  'an admin has no ssh key': {
+    mutate: (inv) => { inv.admins[0].sshKeys = []; },
+    path: ADMIN, field: 'Admin.sshKeys', value: [], wrong: 'no ssh key', allowed: 'at least one OpenSSH public key',
+  },
+  'there is no admin': {
+    mutate: (inv) => { inv.admins = []; },
+    path: 'inventory', field: 'Inventory.admins', value: [], wrong: 'no admin user', allowed: 'declare at least one admin with ssh keys',
+  },
+  'the admin is root': {
+    mutate: (inv) => { inv.admins[0].name = 'root'; },
+    path: 'inventory.admins[root]', field: 'Admin.name', value: 'root', wrong: 'not a valid unix user name', allowed: 'not root',
+  },
+
+  // Backup and DNS
+  'the bucket name starts with b2-': {
+    mutate: (inv) => { inv.backup!.bucket = 'b2-homelab-backups'; },
+    path: 'inventory.backup', field: 'Backup.bucket', value: 'b2-homelab-backups', wrong: 'not a valid B2 bucket name', allowed: '6-63 letters, digits and "-", not starting with "b2-"',
+  },
+  'the bucket name is too short': {
+    mutate: (inv) => { inv.backup!.bucket = 'bkp'; },
+    path: 'inventory.backup', field: 'Backup.bucket', value: 'bkp', wrong: 'not a valid B2 bucket name', allowed: '6-63 letters, digits and "-"',
+  },
+  'the bucket name has an underscore': {
+    mutate: (inv) => { inv.backup!.bucket = 'homelab_backups'; },
+    path: 'inventory.backup', field: 'Backup.bucket', value: 'homelab_backups', wrong: 'not a valid B2 bucket name', allowed: '6-63 letters, digits and "-"',
+  },
+  'the bucket name is 64 characters': {
+    mutate: (inv) => { inv.backup!.bucket = 'b'.repeat(64); },
+    path: 'inventory.backup', field: 'Backup.bucket', value: 'b'.repeat(64), wrong: 'not a valid B2 bucket name', allowed: '6-63',
+  },
+  'the DNS zone id is not hex': {
+    mutate: (inv) => { inv.dns!.zoneId = 'example.org'; },
+    path: 'inventory.dns', field: 'Dns.zoneId', value: 'example.org', wrong: 'not a Cloudflare zone id', allowed: '32 lowercase hex characters',
+  },
+};
+
+describe('validateInventory', () => {
+  test.each(Object.entries(cases))('fails when %s', (_name, c) => {
+    // GIVEN the reference inventory with one mistake
+    const inv = breakReference(c.mutate);
+    // WHEN validating it
+    const problems = validateInventory(inv);
+    // THEN the mistake is reported at its data path and field, with the value and what is allowed
+    expectProblem(problems, c);
+    // AND every message has the catalog format
+    for (const p of problems) expect(p.message).toMatch(MESSAGE_FORMAT);
+  });
+
+  test('fails with only the one problem when a single host field is wrong', () => {
+    // GIVEN the reference inventory with one host IP outside its network
+    const inv = breakReference((i) => { host(i, 'olaf').ip = '10.0.20.10'; });
+    // WHEN validating it
+    const problems = validateInventory(inv);
+    // THEN exactly that problem is reported, nothing cascades from it
+    expect(problems.map((p) => `[${p.constructPath}] ${p.field}`)).toEqual([`[${OLAF}] Host.ip`]);
+  });
+
+  test('fails with every problem at once', () => {
+    // GIVEN the reference inventory with five different mistakes
+    const inv = breakReference((i) => {
+      host(i, 'olaf').ip = '10.0.20.10';
+      net(i, 'iot').vlan = 4095;
+      app(i, 'whoami').port = 0;
+      gw(i).wifi![0].keySecret = 'guest-psk';
+      i.backup!.bucket = 'b2-backups';
+    });
+    // WHEN validating it once
+    const problems = validateInventory(inv);
+    // THEN all five are reported
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+    expectProblem(problems, { path: OLAF, field: 'Host.ip', value: '10.0.20.10', allowed: 'inside it' });
+    expectProblem(problems, { path: IOT, field: 'Network.vlan', value: 4095, allowed: 'integer 1-4094' });
+    expectProblem(problems, { path: 'inventory.apps[whoami]', field: 'App.port', value: 0, allowed: 'integer 1-65535' });
+    expectProblem(problems, { path: GW, field: 'Router.wifi[0].keySecret', value: 'guest-psk', allowed: 'declare it in inventory.secrets' });
+    expectProblem(problems, { path: 'inventory.backup', field: 'Backup.bucket', value: 'b2-backups', allowed: 'not starting with "b2-"' });
+  });
+});
+
+describe('Homelab', () => {
+  test('fails with a HomelabValidationError that lists every problem, one per line', () => {
+    // GIVEN a broken inventory with three mistakes
+    const broken = breakReference((i) => {
+      host(i, 'ulf').ip = '10.0.100.150';
+      app(i, 'gitea').runAsUser = 0;
+      i.admins = [];
+    });
+    const expected = validateInventory(broken);
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+
+    // WHEN constructing the homelab from it
+    let error: unknown;
+    try {
+      new Homelab({ inventory: broken });
+    } catch (e) {
+      error = e;
+    }
+
+    // THEN it throws a HomelabValidationError carrying every problem
+    expect(error).toBeInstanceOf(HomelabValidationError);
+    const err = error as HomelabValidationError;
+    expectProblem(err.problems, { path: ULF, field: 'Host.ip', value: '10.0.100.150', allowed: 'outside the DHCP range' });
+    expectProblem(err.problems, { path: 'inventory.apps[gitea]', field: 'App.runAsUser', value: 0, allowed: 'integer >= 1' });
+    expectProblem(err.problems, { path: 'inventory', field: 'Inventory.admins', value: [], allowed: 'at least one admin' });
+    expect(err.problems.map((p) => p.message)).toEqual(expected.map((p) => p.message));
+    // AND its message has a summary line, then each problem on its own line
+    const lines = err.message.split('\n');
+    expect(lines[0]).toBe(`${err.problems.length} problems in the homelab:`);
+    expect(lines.slice(1)).toEqual(err.problems.map((p) => `  ${p.message}`));
+    // AND the first problem's path and field are exposed on the error
+    expect(err.constructPath).toBe(err.problems[0].constructPath);
+    expect(err.field).toBe(err.problems[0].field);
+  });
+});
