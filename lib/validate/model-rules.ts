@@ -10,6 +10,8 @@ import { HomelabProblem, ProblemCollector } from './errors';
 const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
 const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** OpenWrt interface names the router emitter uses itself. */
+const RESERVED_ROUTER_NETWORKS = new Set(['loopback', 'wan', 'wan6']);
 
 interface Claim { readonly owner: string; readonly what: string }
 
@@ -112,6 +114,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
       if (!isDnsLabel(r.name)) p.add(rpath, 'Router.name', 'not a DNS label', r.name, LABEL_RULE);
       if (!r.networks || r.networks.length === 0) p.add(rpath, 'Router.networks', 'serves no network', r.networks, `name one or more networks of site ${site.name}`);
       for (const nn of r.networks ?? []) {
+        if (RESERVED_ROUTER_NETWORKS.has(nn)) p.add(rpath, 'Router.networks', 'name taken by the router\'s own interfaces', nn, `a network name other than ${[...RESERVED_ROUTER_NETWORKS].join(', ')}`);
         if (!nets.has(nn)) p.add(rpath, 'Router.networks', 'unknown network', nn, `one of ${JSON.stringify([...nets.keys()])}`);
         else if (served.has(nn)) p.add(rpath, 'Router.networks', `network already served by router ${served.get(nn)}`, nn, 'one router per network');
         else served.set(nn, r.name);

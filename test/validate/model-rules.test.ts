@@ -547,3 +547,18 @@ describe('Homelab', () => {
     expect(err.field).toBe(err.problems[0].field);
   });
 });
+
+describe('router network names', () => {
+  test('fails when a routed network is named like the router\'s own interfaces', () => {
+    // GIVEN the home LAN renamed to "wan"
+    const inv = JSON.parse(JSON.stringify(require('../../apps/inventory').inventory));
+    inv.sites[0].networks[0].name = 'wan';
+    inv.sites[0].hosts.forEach((h: any) => { h.network = 'wan'; });
+    inv.sites[0].routers[0].networks = ['wan', 'iot'];
+    inv.sites[0].routers[0].wifi[0].network = 'wan';
+    // WHEN
+    const problems = require('../../lib').validateInventory(inv);
+    // THEN
+    expect(problems.map((p: any) => p.message)).toContain('[inventory.sites[home].routers[gw]] Router.networks: name taken by the router\'s own interfaces (got "wan"); a network name other than loopback, wan, wan6');
+  });
+});

@@ -37,7 +37,7 @@ function network(r: ResolvedRouter): UciPackage {
   ];
   const tagged = r.nets.filter((n) => n.vlan !== undefined);
   for (const n of tagged) {
-    sections.push({ type: 'bridge-vlan', name: `vlan${n.vlan}`, options: [['device', 'br-lan'], ['vlan', n.vlan!], ['ports', r.lanPorts.map((p) => `${p}:t`)]] });
+    sections.push({ type: 'bridge-vlan', options: [['device', 'br-lan'], ['vlan', n.vlan!], ['ports', r.lanPorts.map((p) => `${p}:t`)]] });
   }
   for (const n of r.nets) {
     sections.push({
