@@ -27,8 +27,10 @@ export function validateK8sApp(app: App): HomelabProblem[] {
 
 /** Resolved manifests of one chart, in dependency order. */
 export function chartObjects(chart: Chart): any[] {
-  return new DependencyGraph(chart.node)
-    .topology()
+  const all = chart.node.findAll();
+  // without explicit dependencies the topological order is the tree order: skip building the graph
+  const ordered = all.some((c) => c.node.dependencies.length > 0) ? new DependencyGraph(chart.node).topology() : all;
+  return ordered
     .filter((x): x is ApiObject => x instanceof ApiObject && Chart.of(x) === chart)
     .map((o) => o.toJson());
 }

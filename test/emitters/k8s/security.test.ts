@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { RestrictedPodSecurityResolver, restrictPodSpec } from '../../../lib/emitters/k8s/security';
 import { chartObjects } from '../../../lib/emitters/k8s/synth';
@@ -48,5 +48,19 @@ describe('RestrictedPodSecurityResolver', () => {
     expect(once.containers[0].securityContext.capabilities).toEqual({ add: ['NET_BIND_SERVICE'], drop: ['NET_RAW', 'ALL'] });
     expect(once.containers[0].securityContext.allowPrivilegeEscalation).toBe(true);
     expect(restrictPodSpec(once)).toEqual(once);
+  });
+});
+
+describe('chartObjects', () => {
+  test('orders objects by their dependencies when there are any', () => {
+    // GIVEN a chart whose first object depends on its second
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const first = new kplus.ConfigMap(chart, 'first', { metadata: { name: 'first' } });
+    const second = new kplus.ConfigMap(chart, 'second', { metadata: { name: 'second' } });
+    // THEN tree order without dependencies, dependency order with one
+    expect(chartObjects(chart).map((o) => o.metadata.name)).toEqual(['first', 'second']);
+    ApiObject.of(first).node.addDependency(ApiObject.of(second));
+    expect(chartObjects(chart).map((o) => o.metadata.name)).toEqual(['second', 'first']);
   });
 });
