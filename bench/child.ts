@@ -6,6 +6,9 @@
  * `BENCH_RESULT {json}`.
  */
 const BOOT_MS = performance.now(); // process start -> first line of this module (node + tsx hook)
+// As in `homelab synth`: tsx turns source maps on, which makes every stack trace
+// (cdktf captures one per token) expensive. Off for every case alike.
+process.setSourceMapsEnabled(false);
 import * as fs from 'fs';
 import * as path from 'path';
 import { jsonFloor, yamlFloor } from './floor';

@@ -8,6 +8,9 @@ const src = path.join(__dirname, '..', 'lib', 'cli.ts');
 let cli;
 if (fs.existsSync(src)) {
   require('tsx/cjs/api').register();
+  // tsx turns source maps on; every cdktf token captures a stack trace, and
+  // mapping those costs a third of synth. HOMELAB_DEBUG=1 keeps them for debugging.
+  if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
   cli = require(src);
 } else {
   cli = require(path.join(__dirname, '..', 'build', 'cli.js'));

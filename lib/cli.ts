@@ -45,6 +45,9 @@ export function main(argv: string[], io: { err: (s: string) => void; out: (s: st
     process.env.HOMELAB_OUT = path.resolve(args.out);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('tsx/cjs/api').register();
+    // tsx turns source maps on; every cdktf token captures a stack trace, and mapping
+    // those costs a large share of synth. HOMELAB_DEBUG=1 keeps them for debugging.
+    if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
     require(app);
     const instances: any[] = (globalThis as any)[Symbol.for('homelab-cdk.instances')] ?? [];
     if (instances.length === 0) throw new Error(`${args.app} created no Homelab`);

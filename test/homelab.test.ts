@@ -148,6 +148,10 @@ describe('kubernetes', () => {
 describe('terraform', () => {
   const stack = () => JSON.parse(fs.readFileSync(path.join(out, 'cdktf.out/stacks/example/cdk.tf.json'), 'utf8'));
 
+  test('state lives at the project root, by a relative path (same bytes in every checkout)', () => {
+    expect(stack().terraform.backend).toEqual({ local: { path: '../../../terraform.example.tfstate' } });
+  });
+
   test('manifest.json points cdktf at the stack', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'cdktf.out/manifest.json'), 'utf8'));
     expect(manifest.stacks.example.synthesizedStackPath).toBe('stacks/example/cdk.tf.json');
@@ -297,11 +301,12 @@ describe('openwrt', () => {
 });
 
 describe('command line', () => {
-  const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [path.join(ROOT, 'bin/homelab.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const cli = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [path.join(ROOT, 'bin/homelab.js'), ...args], { cwd, encoding: 'utf8' });
 
-  test('synth writes the outputs and exits 0', () => {
+  test('synth writes the outputs and exits 0, the same bytes from any working directory', () => {
+    // GIVEN a run from another directory than the in-process synth of beforeAll
     const dir = tmp('cli');
-    const r = cli(['synth', '--out', dir]);
+    const r = cli(['synth', '--app', path.join(ROOT, 'apps/main.ts'), '--out', dir], os.tmpdir());
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(treeHash(dir)).toEqual(treeHash(out, (f) => f === USER_SECRETS));

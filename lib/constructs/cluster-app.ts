@@ -20,6 +20,92 @@ export interface ClusterAppProps {
 /** Key under which every referenced Kubernetes Secret holds its value. */
 export const SECRET_VALUE_KEY = 'value';
 
+/** Options of {@link addAppObjects}. */
+export interface AppObjectsOptions {
+  /** ClusterIssuer that signs the app's certificate. @default 'letsencrypt' */
+  readonly certIssuer?: string;
+  /** Ingress class. @default 'traefik' */
+  readonly ingressClass?: string;
+  /** Namespace written on each object. @default - none: the enclosing chart's namespace applies */
+  readonly namespace?: string;
+}
+
+/** The Kubernetes objects of one app, as children of `scope`. */
+export interface AppObjects {
+  readonly deployment: kplus.Deployment;
+  readonly service: kplus.Service;
+  readonly ingress?: kplus.Ingress;
+  readonly certificate?: ApiObject;
+}
+
+/**
+ * Adds an app's Deployment, Service, PVCs and, when it has a hostname, Ingress
+ * and Certificate to `scope`. {@link ClusterApp} uses it with its chart as scope.
+ */
+export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppObjectsOptions = {}): AppObjects {
+  const labels = { 'app.kubernetes.io/name': app.name };
+  const metadata = (name: string) => ({ name, labels, ...(options.namespace ? { namespace: options.namespace } : {}) });
+
+  const deployment = new kplus.Deployment(scope, 'Resource', {
+    metadata: metadata(app.name),
+    replicas: app.replicas,
+    automountServiceAccountToken: false,
+    securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
+    podMetadata: { labels },
+  });
+  const container = deployment.addContainer({
+    name: 'app',
+    image: app.image,
+    ports: [{ number: app.port, name: 'http' }],
+    securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: app.runAsUser, group: app.runAsUser },
+    resources: {
+      cpu: { request: kplus.Cpu.millis(app.cpuMillis), limit: kplus.Cpu.millis(app.cpuMillis * 10) },
+      memory: { request: Size.mebibytes(app.memoryMiB), limit: Size.mebibytes(app.memoryMiB * 2) },
+    },
+  });
+  for (const [name, value] of Object.entries(app.env ?? {})) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
+  for (const [name, secretName] of Object.entries(app.secretEnv ?? {})) {
+    const secret = kplus.Secret.fromSecretName(scope, `Secret-${name}`, secretName);
+    container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key: SECRET_VALUE_KEY }));
+  }
+  if (app.tmpVolume) container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
+  for (const v of app.volumes ?? []) {
+    const pvc = new kplus.PersistentVolumeClaim(scope, `Pvc-${v.name}`, {
+      metadata: metadata(`${app.name}-${v.name}`),
+      storage: Size.gibibytes(v.sizeGiB),
+      accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
+      storageClassName: v.storageClass,
+    });
+    container.mount(v.mountPath, kplus.Volume.fromPersistentVolumeClaim(scope, `Volume-${v.name}`, pvc, { name: v.name }));
+  }
+
+  const service = new kplus.Service(scope, 'Service', {
+    metadata: metadata(app.name),
+    selector: deployment,
+    ports: [{ port: 80, targetPort: app.port, name: 'http' }],
+  });
+  if (!app.ingress) return { deployment, service };
+
+  const tlsSecret = `${app.name}-tls`;
+  const ingress = new kplus.Ingress(scope, 'Ingress', {
+    metadata: metadata(app.name),
+    className: options.ingressClass ?? 'traefik',
+    rules: [{ host: app.ingress.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(service, { port: 80 }) }],
+    tls: [{ hosts: [app.ingress.host], secret: kplus.Secret.fromSecretName(scope, 'TlsSecret', tlsSecret) }],
+  });
+  const certificate = new ApiObject(scope, 'Certificate', {
+    apiVersion: 'cert-manager.io/v1',
+    kind: 'Certificate',
+    metadata: metadata(tlsSecret),
+    spec: {
+      secretName: tlsSecret,
+      dnsNames: [app.ingress.host],
+      issuerRef: { kind: 'ClusterIssuer', name: options.certIssuer ?? 'letsencrypt', group: 'cert-manager.io' },
+    },
+  });
+  return { deployment, service, ingress, certificate };
+}
+
 /** One app, in its own chart (one file in `dist/`, so git diffs stay per app). */
 export class ClusterApp extends Chart {
   /** The primary workload. */
@@ -29,67 +115,11 @@ export class ClusterApp extends Chart {
   readonly certificate?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ClusterAppProps) {
-    const app = props.app;
-    super(scope, id, { namespace: app.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
-    const labels = { 'app.kubernetes.io/name': app.name };
-
-    this.deployment = new kplus.Deployment(this, 'Resource', {
-      metadata: { name: app.name, labels },
-      replicas: app.replicas,
-      automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
-      podMetadata: { labels },
-    });
-    const container = this.deployment.addContainer({
-      name: 'app',
-      image: app.image,
-      ports: [{ number: app.port, name: 'http' }],
-      securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: app.runAsUser, group: app.runAsUser },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(app.cpuMillis), limit: kplus.Cpu.millis(app.cpuMillis * 10) },
-        memory: { request: Size.mebibytes(app.memoryMiB), limit: Size.mebibytes(app.memoryMiB * 2) },
-      },
-    });
-    for (const [name, value] of Object.entries(app.env ?? {})) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
-    for (const [name, secretName] of Object.entries(app.secretEnv ?? {})) {
-      const secret = kplus.Secret.fromSecretName(this, `Secret-${name}`, secretName);
-      container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key: SECRET_VALUE_KEY }));
-    }
-    if (app.tmpVolume) container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp'));
-    for (const v of app.volumes ?? []) {
-      const pvc = new kplus.PersistentVolumeClaim(this, `Pvc-${v.name}`, {
-        metadata: { name: `${app.name}-${v.name}`, labels },
-        storage: Size.gibibytes(v.sizeGiB),
-        accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-        storageClassName: v.storageClass,
-      });
-      container.mount(v.mountPath, kplus.Volume.fromPersistentVolumeClaim(this, `Volume-${v.name}`, pvc, { name: v.name }));
-    }
-
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: app.name, labels },
-      selector: this.deployment,
-      ports: [{ port: 80, targetPort: app.port, name: 'http' }],
-    });
-
-    if (app.ingress) {
-      const tlsSecret = `${app.name}-tls`;
-      this.ingress = new kplus.Ingress(this, 'Ingress', {
-        metadata: { name: app.name, labels },
-        className: props.ingressClass ?? 'traefik',
-        rules: [{ host: app.ingress.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(this.service, { port: 80 }) }],
-        tls: [{ hosts: [app.ingress.host], secret: kplus.Secret.fromSecretName(this, 'TlsSecret', tlsSecret) }],
-      });
-      this.certificate = new ApiObject(this, 'Certificate', {
-        apiVersion: 'cert-manager.io/v1',
-        kind: 'Certificate',
-        metadata: { name: tlsSecret, labels },
-        spec: {
-          secretName: tlsSecret,
-          dnsNames: [app.ingress.host],
-          issuerRef: { kind: 'ClusterIssuer', name: props.certIssuer ?? 'letsencrypt', group: 'cert-manager.io' },
-        },
-      });
-    }
+    super(scope, id, { namespace: props.app.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
+    const objects = addAppObjects(this, props.app, props);
+    this.deployment = objects.deployment;
+    this.service = objects.service;
+    this.ingress = objects.ingress;
+    this.certificate = objects.certificate;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Model } from '../../model/derive';
 import { B2ApplicationKey, B2Bucket, B2Provider } from './providers/b2';
@@ -30,6 +30,10 @@ export class HomelabStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id);
+    // cdktf's default local backend path is absolute (the synth machine's cwd), which breaks
+    // byte-identical outputs across checkouts. Relative to cdktf.out/stacks/<id>/ this is the
+    // project root, outside the outputs that synth replaces.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     const inv = model.inventory;
     if (inv.dns) {
       new CloudflareProvider(this, 'cloudflare', { apiToken: this.secret(inv.dns.apiTokenSecret, 'Cloudflare API token (Zone.DNS edit on the zone)').stringValue });
