@@ -21,7 +21,7 @@ import { renderUciPackage } from './emitters/uci/serialize';
 import { deriveModel, Model } from './model/derive';
 import { Inventory } from './model/inventory';
 import { OutputFile, StagedOutput } from './private/output';
-import { HomelabProblem, HomelabValidationError } from './validate/errors';
+import { constructProblems, HomelabValidationError } from './validate/errors';
 import { validateInventory } from './validate/model-rules';
 
 export interface HomelabProps {
@@ -100,11 +100,7 @@ export class Homelab extends Construct {
 
   /** Validates the construct trees; throws every problem at once. */
   validate(): void {
-    const problems: HomelabProblem[] = [];
-    for (const c of this.node.findAll()) {
-      for (const message of c.node.validate()) problems.push(new HomelabProblem(c.node.path, c.constructor.name, message, undefined, 'see the construct documentation'));
-    }
-    problems.push(...validateK8sApp(this.k8s), ...validateTerraformApp(this.terraform));
+    const problems = [...constructProblems(this), ...validateK8sApp(this.k8s), ...validateTerraformApp(this.terraform)];
     if (problems.length > 0) throw new HomelabValidationError(problems);
   }
 

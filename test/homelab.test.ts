@@ -379,3 +379,25 @@ test('nix-instantiate availability is reported', () => {
   console.info(`nix-instantiate ${hasTool('nix-instantiate') ? 'present: Nix checks ran' : 'missing: Nix checks skipped'}`);
   expect(typeof hasTool('nix-instantiate')).toBe('boolean');
 });
+
+describe('construct validation', () => {
+  test('fails with every construct problem at once, each with its construct path, and writes nothing', () => {
+    // GIVEN a user chart and a Terraform construct that each report a problem
+    const bad = new Homelab({ inventory });
+    const chart = new (require('cdk8s').Chart)(bad.k8s, 'user-chart');
+    chart.node.addValidation({ validate: () => ['replicas must be odd'] });
+    bad.stack.node.addValidation({ validate: () => ['needs a remote backend'] });
+    const dir = tmp('invalid');
+    // WHEN
+    let error: any;
+    try { bad.synth({ outdir: dir }); } catch (e) { error = e; }
+    // THEN
+    expect(error?.isHomelabValidationError).toBe(true);
+    expect(error.problems.map((p: any) => [p.constructPath, p.problem])).toEqual([
+      ['user-chart', 'replicas must be odd'],
+      ['example', 'needs a remote backend'],
+    ]);
+    expect(listFiles(dir)).toEqual([]);
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,3 +1,5 @@
+import { IConstruct } from 'constructs';
+
 /**
  * Error catalog. Every message has the shape
  * `[<construct or data path>] <Class>.<field>: <what is wrong> (got <value>); <what is allowed>`.
@@ -76,4 +78,15 @@ function render(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** Runs every construct's own validations under `root` once; one problem per message, with its construct path. */
+export function constructProblems(root: IConstruct): HomelabProblem[] {
+  const problems: HomelabProblem[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of c.node.validate()) {
+      problems.push(new HomelabProblem(c.node.path, c.constructor.name, message, undefined, 'see the construct documentation'));
+    }
+  }
+  return problems;
 }

@@ -83,7 +83,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
 
     for (const h of site.hosts ?? []) {
       const hpath = `${spath}.hosts[${h.name}]`;
-      validateHost(inv, site, h, hpath, nets, p);
+      validateHost(site, h, hpath, nets, p);
       if (typeof h.name === 'string') {
         const prev = hostNames.get(h.name);
         if (prev) p.add(hpath, 'Host.name', `duplicate hostname, also at ${prev}`, h.name, 'hostnames are unique across the homelab');
@@ -139,7 +139,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
     if (inits !== 1) p.add(root, 'Inventory.sites[].hosts[].k3sInit', `${inits} hosts initialise the cluster`, inits, 'exactly one k3s server with k3sInit: true');
   }
 
-  validateApps(inv, servers > 0, secrets, p, needSecret);
+  validateApps(inv, servers > 0, p, needSecret);
 
   if (inv.dns) {
     const dpath = `${root}.dns`;
@@ -202,7 +202,7 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
   return nets;
 }
 
-function validateHost(inv: Inventory, site: SiteSpec, h: HostSpec, hpath: string, nets: Map<string, CheckedNet>, p: ProblemCollector): void {
+function validateHost(site: SiteSpec, h: HostSpec, hpath: string, nets: Map<string, CheckedNet>, p: ProblemCollector): void {
   if (!isDnsLabel(h.name)) p.add(hpath, 'Host.name', 'not a DNS label', h.name, LABEL_RULE);
   const net = nets.get(h.network);
   if (!net) p.add(hpath, 'Host.network', 'unknown network', h.network, `one of ${JSON.stringify([...nets.keys()])} at site ${site.name}`);
@@ -225,10 +225,9 @@ function validateHost(inv: Inventory, site: SiteSpec, h: HostSpec, hpath: string
   for (const t of h.taints ?? []) {
     if (!/^[A-Za-z0-9./-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t)) p.add(hpath, 'Host.taints', 'not a taint', t, 'key[=value]:NoSchedule|PreferNoSchedule|NoExecute');
   }
-  void inv;
 }
 
-function validateApps(inv: Inventory, hasCluster: boolean, secrets: Set<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
+function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
   const names = new Set<string>();
   const ingressHosts = new Map<string, string>();
   const apps: readonly AppSpec[] = inv.apps ?? [];
@@ -277,5 +276,4 @@ function validateApps(inv: Inventory, hasCluster: boolean, secrets: Set<string>,
       }
     }
   }
-  void secrets;
 }

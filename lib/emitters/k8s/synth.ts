@@ -6,7 +6,7 @@
  * the number of charts).
  */
 import { ApiObject, App, Chart, DependencyGraph, Names } from 'cdk8s';
-import { HomelabProblem } from '../../validate/errors';
+import { constructProblems, HomelabProblem } from '../../validate/errors';
 import { toYamlDocuments } from './yaml';
 
 export interface K8sFile {
@@ -16,13 +16,7 @@ export interface K8sFile {
 
 /** Runs every construct's validations once; returns problems with construct paths. */
 export function validateK8sApp(app: App): HomelabProblem[] {
-  const problems: HomelabProblem[] = [];
-  for (const c of app.node.findAll()) {
-    for (const message of c.node.validate()) {
-      problems.push(new HomelabProblem(c.node.path, c.constructor.name, message, undefined, 'see the construct documentation'));
-    }
-  }
-  return problems;
+  return constructProblems(app);
 }
 
 /** Resolved manifests of one chart, in dependency order. */

@@ -5,20 +5,14 @@
  */
 import { App, Manifest, TerraformStack } from 'cdktf';
 import * as fs from 'fs';
-import { HomelabProblem } from '../../validate/errors';
+import { constructProblems, HomelabProblem } from '../../validate/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const CDKTF_VERSION: string = require('cdktf/package.json').version;
 
 /** Runs every construct's validations once. */
 export function validateTerraformApp(app: App): HomelabProblem[] {
-  const problems: HomelabProblem[] = [];
-  for (const c of app.node.findAll()) {
-    for (const message of c.node.validate()) {
-      problems.push(new HomelabProblem(c.node.path, c.constructor.name, message, undefined, 'see the construct documentation'));
-    }
-  }
-  return problems;
+  return constructProblems(app);
 }
 
 /** Synthesizes every stack of `app` into `outdir` (created if missing). */
