@@ -3,7 +3,7 @@
  * resolved {@link Model} and never each other.
  */
 import { createHash } from 'crypto';
-import { AppSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec } from './inventory';
+import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, ProxmoxNodeSpec, ProxmoxSpec, RouterSpec, SiteSpec, VmNumaSpec, VmSpec } from './inventory';
 import { Cidr, parseCidr, parseIPv4, reverseZone } from './net';
 
 export interface ResolvedNetwork extends NetworkSpec {
@@ -11,6 +11,35 @@ export interface ResolvedNetwork extends NetworkSpec {
   readonly parsed: Cidr;
   readonly nameservers: readonly string[];
   readonly prefix: number;
+}
+
+/** A Proxmox VM with every default applied. */
+export interface ResolvedVm extends VmSpec {
+  readonly proxmox: ProxmoxSpec;
+  readonly nodeSpec: Required<ProxmoxNodeSpec>;
+  readonly cores: number;
+  readonly sockets: number;
+  readonly memoryMiB: number;
+  readonly cpuType: string;
+  readonly numa: readonly VmNumaSpec[];
+  readonly dataDisksGiB: readonly number[];
+  readonly passthroughDisks: readonly string[];
+  readonly onBoot: boolean;
+  readonly systemDiskGiB: number;
+}
+
+/** Where a k3s node runs. */
+export type K3sRuntime = 'host' | 'nixos-container' | 'podman';
+
+/** A k3s node: a host itself, or a container on a host. */
+export interface K3sNode {
+  readonly name: string;
+  readonly ip: string;
+  readonly role: K3sRole;
+  readonly init: boolean;
+  readonly runtime: K3sRuntime;
+  /** The host it runs on (itself when runtime is 'host'). */
+  readonly host: string;
 }
 
 export interface ResolvedHost extends HostSpec {
@@ -23,6 +52,14 @@ export interface ResolvedHost extends HostSpec {
   readonly fqdn: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly taints: readonly string[];
+  /** Set when Terraform manages the VM. */
+  readonly vm?: ResolvedVm;
+  readonly macvlan: boolean;
+  /** k3s nodes in containers on this host. */
+  readonly k3sContainers: readonly K3sNode[];
+  /** The admins who have an account here. */
+  readonly adminUsers: readonly AdminSpec[];
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedApp extends AppSpec {
@@ -79,8 +116,14 @@ export interface Model {
   readonly routers: readonly ResolvedRouter[];
   readonly apps: readonly ResolvedApp[];
   readonly publicRecords: readonly PublicRecord[];
-  /** The k3s server every other node joins (the `k3sInit` one). */
-  readonly initServer?: ResolvedHost;
+  /** Every k3s node: hosts and containers, in inventory order. */
+  readonly k3sNodes: readonly K3sNode[];
+  /** The k3s server every other node joins (the `k3sInit` one, a host or a container). */
+  readonly initNode?: K3sNode;
+  /** `https://<init server>:6443`. */
+  readonly serverAddr?: string;
+  /** k3s release for podman agents. */
+  readonly k3sVersion: string;
   /** Site that runs the cluster (where its servers are). */
   readonly clusterSite?: SiteSpec;
   readonly ingressIP?: string;
@@ -110,7 +153,11 @@ export function deriveModel(inv: Inventory): Model {
     }
     for (const h of site.hosts ?? []) {
       const net = networks.find((n) => n.site === site.name && n.name === h.network)!;
-      const kind = h.kind ?? 'metal';
+      const kind = h.vm ? 'vm' : h.kind ?? 'metal';
+      const containers: K3sNode[] = (h.k3sContainers ?? []).map((c) => ({
+        name: c.name, ip: c.ip, role: c.role, init: c.init ?? false, runtime: c.role === 'server' ? 'nixos-container' : 'podman', host: h.name,
+      }));
+      const wanted = h.admins ? new Set(h.admins) : undefined;
       hosts.push({
         ...h,
         site: site.name,
@@ -121,6 +168,11 @@ export function deriveModel(inv: Inventory): Model {
         fqdn: `${h.name}.${net.domain}`,
         labels: h.labels ?? {},
         taints: h.taints ?? [],
+        vm: h.vm && site.proxmox ? resolveVm(h.vm, site.proxmox) : undefined,
+        macvlan: h.macvlan ?? containers.length > 0,
+        k3sContainers: containers,
+        adminUsers: inv.admins.filter((a) => !wanted || wanted.has(a.name)),
+        metadata: h.metadata ?? {},
       });
     }
   }
@@ -135,9 +187,14 @@ export function deriveModel(inv: Inventory): Model {
     tmpVolume: a.tmpVolume ?? true,
   }));
 
-  const initServer = hosts.find((h) => h.k3s === 'server' && h.k3sInit);
-  const clusterSite = initServer ? inv.sites.find((s) => s.name === initServer.site) : undefined;
-  const ingressIP = clusterSite ? clusterSite.ingressIP ?? initServer!.ip : undefined;
+  const k3sNodes: K3sNode[] = hosts.flatMap((h) => [
+    ...(h.k3s ? [{ name: h.name, ip: h.ip, role: h.k3s, init: h.k3sInit ?? false, runtime: 'host' as const, host: h.name }] : []),
+    ...h.k3sContainers,
+  ]);
+  const initNode = k3sNodes.find((n) => n.role === 'server' && n.init);
+  const initHost = initNode ? hosts.find((h) => h.name === initNode.host) : undefined;
+  const clusterSite = initHost ? inv.sites.find((s) => s.name === initHost.site) : undefined;
+  const ingressIP = clusterSite ? clusterSite.ingressIP ?? initNode!.ip : undefined;
 
   const publicRecords: PublicRecord[] = [];
   if (clusterSite?.publicIPv4) {
@@ -153,7 +210,10 @@ export function deriveModel(inv: Inventory): Model {
       const inNets = (ip: string) => nets.some((n) => isIn(ip, n.parsed));
       const siteHosts = hosts.filter((h) => h.site === site.name && inNets(h.ip));
       const leases = siteHosts.filter((h) => h.mac).map((h) => ({ name: h.name, mac: h.mac!, ip: h.ip }));
-      const localNames: LocalName[] = siteHosts.map((h) => ({ name: h.fqdn, ip: h.ip }));
+      const localNames: LocalName[] = siteHosts.flatMap((h) => [
+        { name: h.fqdn, ip: h.ip },
+        ...h.k3sContainers.map((c) => ({ name: `${c.name}.${h.net.domain}`, ip: c.ip })),
+      ]);
       if (clusterSite?.name === site.name && ingressIP) {
         for (const a of apps) if (a.ingress && !a.ingress.public) localNames.push({ name: a.ingress.host, ip: ingressIP });
       }
@@ -190,12 +250,33 @@ export function deriveModel(inv: Inventory): Model {
     routers,
     apps,
     publicRecords,
-    initServer,
+    k3sNodes,
+    initNode,
+    serverAddr: initNode ? `https://${initNode.ip}:6443` : undefined,
+    k3sVersion: inv.cluster?.k3sVersion ?? 'v1.30.4+k3s1',
     clusterSite,
     ingressIP,
     stateVersion: inv.nix?.stateVersion ?? '24.11',
     nixpkgs: inv.nix?.nixpkgs ?? 'github:NixOS/nixpkgs/nixos-24.11',
     timezone: inv.nix?.timezone ?? 'UTC',
+  };
+}
+
+function resolveVm(vm: VmSpec, proxmox: ProxmoxSpec): ResolvedVm {
+  const node = proxmox.nodes.find((n) => n.name === vm.node)!;
+  return {
+    ...vm,
+    proxmox,
+    nodeSpec: { name: node.name, datastore: node.datastore ?? 'local-lvm', imageDatastore: node.imageDatastore ?? 'local', bridge: node.bridge ?? 'vmbr0' },
+    cores: vm.cores ?? 2,
+    sockets: vm.sockets ?? 1,
+    memoryMiB: vm.memoryMiB ?? 4096,
+    cpuType: vm.cpuType ?? 'host',
+    numa: vm.numa ?? [],
+    dataDisksGiB: vm.dataDisksGiB ?? [],
+    passthroughDisks: vm.passthroughDisks ?? [],
+    onBoot: vm.onBoot ?? true,
+    systemDiskGiB: vm.systemDisk.sizeGiB ?? 32,
   };
 }
 

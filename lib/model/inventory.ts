@@ -60,6 +60,103 @@ export type K3sRole = 'server' | 'agent';
 /** What a host runs on. */
 export type HostKind = 'metal' | 'vm';
 
+/**
+ * A k3s node that runs in a container on a host, on a macvlan of the host's
+ * interface with its own static address (seed 002's layout). Servers run in a
+ * NixOS container (`containers.<name>`), agents in a privileged podman
+ * container (`virtualisation.oci-containers`), because an agent needs
+ * privileges a NixOS container does not give.
+ */
+export interface K3sContainerSpec {
+  /** Container name, also its hostname (DNS-1123 label; unique across the homelab, like hostnames). */
+  readonly name: string;
+  readonly role: K3sRole;
+  /** This server initializes the cluster (`clusterInit`). @default false */
+  readonly init?: boolean;
+  /** Static IPv4 address on the host's network. */
+  readonly ip: string;
+}
+
+/** Where a VM's system disk comes from. Exactly one of `clone` and `image`. */
+export interface VmSystemDiskSpec {
+  /** Size in GiB. @default 32 */
+  readonly sizeGiB?: number;
+  /** Datastore for the disk. @default - the node's `datastore` */
+  readonly datastore?: string;
+  /** Clone this template VM (full clone). */
+  readonly clone?: { readonly vmId: number; readonly node?: string };
+  /** Download this disk image to the node and import it. */
+  readonly image?: {
+    /** http(s) URL of an uncompressed qcow2/raw image (a NixOS Proxmox or cloud image). */
+    readonly url: string;
+    /** Expected sha256 of the file (hex). @default - not checked */
+    readonly sha256?: string;
+    /** File name in the datastore; must end in `.img`, `.qcow2` or `.raw`. @default - from the URL */
+    readonly fileName?: string;
+  };
+}
+
+/** A guest NUMA node, pinned to host NUMA nodes (seed 001). */
+export interface VmNumaSpec {
+  /** Guest vCPUs of this node, e.g. `0-3`. */
+  readonly cpus: string;
+  readonly memoryMiB: number;
+  /** Host NUMA nodes, e.g. `0`. @default - any */
+  readonly hostNodes?: string;
+  /** @default 'preferred' */
+  readonly policy?: 'preferred' | 'bind' | 'interleave';
+}
+
+/** A Proxmox VM that runs the host (see `NixHostVM`). */
+export interface VmSpec {
+  /** Proxmox node name; one of the site's `proxmox.nodes`. */
+  readonly node: string;
+  /** Proxmox VM id (100-999999999), stable so that Terraform never re-creates the VM by accident. */
+  readonly vmId: number;
+  /** @default 2 */
+  readonly cores?: number;
+  /** @default 1 */
+  readonly sockets?: number;
+  /** @default 4096 */
+  readonly memoryMiB?: number;
+  /** CPU model. @default 'host' */
+  readonly cpuType?: string;
+  /** Host CPU cores the vCPUs run on, e.g. `0-3` (needs a root@pam token). @default - not pinned */
+  readonly cpuAffinity?: string;
+  /** Guest NUMA topology; turns on `cpu.numa`. @default - none */
+  readonly numa?: readonly VmNumaSpec[];
+  readonly systemDisk: VmSystemDiskSpec;
+  /** Extra empty disks in GiB, on the node's datastore. @default [] */
+  readonly dataDisksGiB?: readonly number[];
+  /** Host block devices passed through whole, by `/dev/disk/by-id/...` (e.g. for a storage pool). @default [] */
+  readonly passthroughDisks?: readonly string[];
+  /** Start the VM when the node boots. @default true */
+  readonly onBoot?: boolean;
+}
+
+/** A Proxmox VE node at a site. */
+export interface ProxmoxNodeSpec {
+  /** Node name as Proxmox knows it (`pvecm nodes`). */
+  readonly name: string;
+  /** Datastore for VM disks. @default 'local-lvm' */
+  readonly datastore?: string;
+  /** Datastore (with `import` content) for downloaded images. @default 'local' */
+  readonly imageDatastore?: string;
+  /** Bridge VMs attach to. @default 'vmbr0' */
+  readonly bridge?: string;
+}
+
+/** The Proxmox VE cluster at a site, managed with the bpg/proxmox provider. */
+export interface ProxmoxSpec {
+  /** API endpoint, e.g. `https://pve.home.example.org:8006/`. */
+  readonly endpoint: string;
+  /** Secret holding the API token `user@realm!id=uuid` (a Terraform sensitive variable). */
+  readonly apiTokenSecret: string;
+  /** Accept a self-signed API certificate. @default false */
+  readonly insecure?: boolean;
+  readonly nodes: readonly ProxmoxNodeSpec[];
+}
+
 /** A NixOS machine. */
 export interface HostSpec {
   /** Hostname (DNS-1123 label). */
@@ -85,6 +182,22 @@ export interface HostSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /** Kubernetes node taints, `key=value:Effect`. @default [] */
   readonly taints?: readonly string[];
+  /**
+   * The Proxmox VM this host runs in; implies `kind: 'vm'`.
+   * @default - not managed by Terraform (metal, or a VM made elsewhere)
+   */
+  readonly vm?: VmSpec;
+  /**
+   * Put the host's own address on a macvlan of {@link interface} (as seed 002 does), so the host
+   * can reach its macvlan containers. @default - true when the host has k3s containers
+   */
+  readonly macvlan?: boolean;
+  /** k3s nodes in containers on this host (seed 002). @default [] */
+  readonly k3sContainers?: readonly K3sContainerSpec[];
+  /** Admin users (by name) on this host. @default - every admin */
+  readonly admins?: readonly string[];
+  /** Free-form facts about the host (extra CSV plan columns); written as comments, never interpreted. @default {} */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** A wireless network on an OpenWrt router. */
@@ -128,6 +241,8 @@ export interface SiteSpec {
   readonly networks: readonly NetworkSpec[];
   readonly hosts?: readonly HostSpec[];
   readonly routers?: readonly RouterSpec[];
+  /** The Proxmox VE cluster hosting this site's VMs. @default - no VMs managed here */
+  readonly proxmox?: ProxmoxSpec;
 }
 
 /** A persistent volume of an app. */
@@ -207,7 +322,31 @@ export interface ClusterSpec {
   readonly certIssuer?: string;
   /** Ingress class. @default 'traefik' */
   readonly ingressClass?: string;
+  /** k3s release for podman agents (`rancher/k3s:<version>`), e.g. `v1.30.4+k3s1`. @default 'v1.30.4+k3s1' */
+  readonly k3sVersion?: string;
 }
+
+/**
+ * Where Terraform keeps its state. Never inside the cluster it builds: a
+ * backend whose endpoint is an app of this homelab is a synth error.
+ */
+export type StateBackendSpec =
+  | {
+    readonly type: 's3';
+    /** Bucket for the state (created by hand or by another stack, before the first deploy). */
+    readonly bucket: string;
+    /** Object key. @default '<homelab>/terraform.tfstate' */
+    readonly key?: string;
+    /** S3 endpoint URL. @default - Backblaze B2 in `region`: `https://s3.<region>.backblazeb2.com` */
+    readonly endpoint?: string;
+    /** @default 'us-west-004' */
+    readonly region?: string;
+  }
+  | {
+    readonly type: 'local';
+    /** State file path, relative to the project root. @default 'terraform.<homelab>.tfstate' */
+    readonly path?: string;
+  };
 
 /** NixOS-wide settings. */
 export interface NixSpec {
@@ -231,4 +370,6 @@ export interface Inventory {
   readonly dns?: DnsSpec;
   readonly backup?: BackupSpec;
   readonly nix?: NixSpec;
+  /** Terraform state backend. @default - local file `terraform.<name>.tfstate` in the project root */
+  readonly stateBackend?: StateBackendSpec;
 }

@@ -102,7 +102,7 @@ describe('deriveModel on the reference inventory', () => {
     // GIVEN the reference inventory, where olaf is the k3s server with k3sInit
     // WHEN deriving the model
     // THEN olaf is the server every other node joins, and home runs the cluster
-    expect(model.initServer?.name).toBe('olaf');
+    expect(model.initNode?.name).toBe('olaf');
     expect(model.clusterSite?.name).toBe('home');
   });
 
@@ -116,7 +116,7 @@ describe('deriveModel on the reference inventory', () => {
     // WHEN deriving the model
     const m = deriveModel(inv);
     // THEN ulf is the init server
-    expect(m.initServer?.name).toBe('ulf');
+    expect(m.initNode?.name).toBe('ulf');
   });
 
   test('is deterministic', () => {

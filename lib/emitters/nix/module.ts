@@ -88,7 +88,7 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
       extraFlags: flags,
     };
     if (host.k3sInit) k3s.clusterInit = true;
-    else k3s.serverAddr = `https://${model.initServer!.ip}:6443`;
+    else k3s.serverAddr = model.serverAddr!;
     services.k3s = k3s;
     tcp.push(...(host.k3s === 'server' ? K3S_SERVER_TCP : K3S_AGENT_TCP));
     udp.push(...K3S_UDP);
