@@ -1,7 +1,7 @@
 /**
- * The reference homelab: two sites, an OpenWrt router at each, a k3s server
- * and a k3s agent (a Proxmox VM), two apps, one public DNS record, one B2
- * bucket. `apps/main.ts` synthesizes it; tests import it.
+ * The reference homelab: two sites, an OpenWrt router at each, a bare-metal
+ * k3s server and two k3s agents in Proxmox VMs (NixHostVM), two apps, one
+ * public DNS record, one B2 bucket. `apps/main.ts` synthesizes it; tests import it.
  */
 import { Inventory } from '../lib';
 
@@ -22,6 +22,7 @@ export const inventory: Inventory = {
     { name: 'b2-key', description: 'B2 application key Terraform uses' },
     { name: 'wifi-psk', description: 'WPA passphrase of the home wifi' },
     { name: 'gitea-secret-key', description: 'Gitea SECRET_KEY' },
+    { name: 'proxmox-api-token', description: 'Proxmox VE API token, terraform@pve!homelab=<uuid>' },
   ],
   cluster: { tokenSecret: 'k3s-token', certIssuer: 'letsencrypt' },
   dns: { zone: 'example.org', zoneId: '0123456789abcdef0123456789abcdef', apiTokenSecret: 'cloudflare-api-token' },
@@ -35,9 +36,33 @@ export const inventory: Inventory = {
         { name: 'lan', cidr: '10.0.100.0/24', gateway: '10.0.100.1', domain: 'home.example.org', nameservers: ['10.0.100.1'], dhcp: { start: '10.0.100.100', end: '10.0.100.199' } },
         { name: 'iot', cidr: '10.0.20.0/24', vlan: 20, gateway: '10.0.20.1', domain: 'iot.home.example.org', dhcp: { start: '10.0.20.100', end: '10.0.20.250', leaseTime: '1h' } },
       ],
+      proxmox: {
+        endpoint: 'https://pve1.home.example.org:8006/',
+        apiTokenSecret: 'proxmox-api-token',
+        nodes: [{ name: 'pve1', datastore: 'local-lvm', imageDatastore: 'local', bridge: 'vmbr0' }],
+      },
       hosts: [
+        // Bare metal: the k3s server that initialises the cluster.
         { name: 'olaf', network: 'lan', ip: '10.0.100.10', interface: 'enp0s20f0', mac: '3c:ec:ef:10:00:02', k3s: 'server', k3sInit: true, labels: { 'topology.kubernetes.io/zone': 'home' } },
-        { name: 'ulf', network: 'lan', ip: '10.0.100.11', interface: 'ens18', kind: 'vm', k3s: 'agent', labels: { 'topology.kubernetes.io/zone': 'home' } },
+        // Two NixHostVMs on Proxmox node pve1; their MACs are derived, and the router reserves them.
+        {
+          name: 'ulf', network: 'lan', ip: '10.0.100.11', interface: 'ens18', k3s: 'agent', labels: { 'topology.kubernetes.io/zone': 'home' },
+          vm: {
+            node: 'pve1', vmId: 211, cores: 4, memoryMiB: 8192,
+            systemDisk: { sizeGiB: 40, image: { url: 'https://images.example.org/nixos-24.11-x86_64-cloudinit.qcow2', sha256: 'f3b1c0e6a1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9' } },
+            dataDisksGiB: [100],
+          },
+        },
+        {
+          // Seed 001: a storage node pinned to NUMA node 1 with a whole disk passed through for the pool.
+          name: 'rolf', network: 'lan', ip: '10.0.100.12', interface: 'ens18', k3s: 'agent', labels: { 'topology.kubernetes.io/zone': 'home', 'openebs.io/storage': 'true' },
+          vm: {
+            node: 'pve1', vmId: 212, cores: 4, memoryMiB: 16384, cpuAffinity: '8-11',
+            numa: [{ cpus: '0-3', memoryMiB: 16384, hostNodes: '1', policy: 'bind' }],
+            systemDisk: { sizeGiB: 40, image: { url: 'https://images.example.org/nixos-24.11-x86_64-cloudinit.qcow2', sha256: 'f3b1c0e6a1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9' } },
+            passthroughDisks: ['/dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K0123456'],
+          },
+        },
       ],
       routers: [
         { name: 'gw', networks: ['lan', 'iot'], timezone: 'UTC', wifi: [{ ssid: 'homelab', network: 'lan', keySecret: 'wifi-psk' }] },

@@ -192,7 +192,7 @@ describe('nixos', () => {
 
   itNix('every .nix file parses with nix-instantiate --parse', () => {
     const files = nixFiles();
-    expect(files.length).toBe(4);
+    expect(files.length).toBe(5);
     for (const f of files) expect({ f, ...nixParse(f) }).toEqual({ f, status: 0, stderr: '' });
   });
 
@@ -237,7 +237,7 @@ describe('nixos', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const v = JSON.parse(r.stdout);
-    expect(v.hosts).toEqual(['olaf', 'ulf']);
+    expect(v.hosts).toEqual(['olaf', 'rolf', 'ulf']);
     expect(v.olaf.modules).toEqual(['sops-module', path.join(out, 'nixos/hosts/olaf.nix')]);
     expect(v.inputs.nixpkgs.url).toBe('github:NixOS/nixpkgs/nixos-24.11');
     expect(v.deployment.ulf).toEqual({ targetHost: '10.0.100.11', targetUser: 'manfred', tags: ['home', 'k3s-agent'] });
@@ -260,7 +260,11 @@ describe('openwrt', () => {
     const dhcp = parseUci(fs.readFileSync(path.join(out, 'routers/gw/etc/config/dhcp'), 'utf8'));
     const opt = (s: any, name: string) => s.options.find((o: any) => o.name === name)?.values;
     const hosts = dhcp.sections.filter((s) => s.type === 'host').map((s) => [opt(s, 'name')[0], opt(s, 'mac')[0], opt(s, 'ip')[0]]);
-    expect(hosts).toEqual([['olaf', '3c:ec:ef:10:00:02', '10.0.100.10'], ['ulf', deriveMac('example', 'home', 'ulf'), '10.0.100.11']]);
+    expect(hosts).toEqual([
+      ['olaf', '3c:ec:ef:10:00:02', '10.0.100.10'],
+      ['ulf', deriveMac('example', 'home', 'ulf'), '10.0.100.11'],
+      ['rolf', deriveMac('example', 'home', 'rolf'), '10.0.100.12'],
+    ]);
     const names = dhcp.sections.filter((s) => s.type === 'domain').map((s) => `${opt(s, 'name')[0]}=${opt(s, 'ip')[0]}`);
     expect(names).toContain('git.home.example.org=10.0.100.10');
     expect(names).not.toContain('whoami.example.org=10.0.100.10');

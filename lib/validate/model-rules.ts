@@ -3,7 +3,7 @@
  * every problem at once, each with its data path, field, value and what is allowed.
  */
 import { deriveMac } from '../model/derive';
-import { AppSpec, HostSpec, Inventory, NetworkSpec, SiteSpec } from '../model/inventory';
+import { AppSpec, HostSpec, Inventory, NetworkSpec, SiteSpec, VmSpec } from '../model/inventory';
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, parseCidr, parseIPv4 } from '../model/net';
 import { HomelabProblem, ProblemCollector } from './errors';
 
@@ -57,12 +57,31 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
     else ips.set(ip, { owner, what });
   };
 
+  const vmIds = new Map<number, string>();
+  const passthrough = new Map<string, string>();
   let servers = 0;
   let inits = 0;
   let nodes = 0;
   for (const site of inv.sites ?? []) {
     const spath = `${root}.sites[${site.name}]`;
     if (!isDnsLabel(site.name)) p.add(spath, 'Site.name', 'not a DNS label', site.name, LABEL_RULE);
+    if (site.proxmox) {
+      const ppath = `${spath}.proxmox`;
+      const px = site.proxmox;
+      if (!isHttpsUrl(px.endpoint)) p.add(ppath, 'Proxmox.endpoint', 'not an https URL', px.endpoint, 'e.g. "https://pve.home.example.org:8006/"');
+      needSecret(ppath, 'Proxmox.apiTokenSecret', px.apiTokenSecret);
+      if (!px.nodes || px.nodes.length === 0) p.add(ppath, 'Proxmox.nodes', 'no node', px.nodes, 'name at least one Proxmox node');
+      const seen = new Set<string>();
+      for (const n of px.nodes ?? []) {
+        if (!isDnsLabel(n.name)) p.add(`${ppath}.nodes[${n.name}]`, 'ProxmoxNode.name', 'not a node name', n.name, LABEL_RULE);
+        if (seen.has(n.name)) p.add(`${ppath}.nodes[${n.name}]`, 'ProxmoxNode.name', 'duplicate node', n.name, 'node names are unique');
+        seen.add(n.name);
+        for (const f of ['datastore', 'imageDatastore', 'bridge'] as const) {
+          const v = n[f];
+          if (v !== undefined && (typeof v !== 'string' || !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(v))) p.add(`${ppath}.nodes[${n.name}]`, `ProxmoxNode.${f}`, 'not a Proxmox storage or bridge id', v, 'letters, digits, "-", "_", "." starting with a letter');
+        }
+      }
+    }
     if (siteNames.has(site.name)) p.add(spath, 'Site.name', 'duplicate site name', site.name, 'site names are unique');
     siteNames.add(site.name);
     if (site.publicIPv4 !== undefined && parseIPv4(site.publicIPv4) === undefined) p.add(spath, 'Site.publicIPv4', 'not an IPv4 address', site.publicIPv4, 'dotted quad such as 203.0.113.7');
@@ -90,7 +109,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
         else hostNames.set(h.name, hpath);
       }
       if (parseIPv4(h.ip) !== undefined) claimIp(h.ip, `host ${h.name}`, h.k3s ? 'node' : 'host', hpath, 'Host.ip');
-      const mac = h.mac ?? ((h.kind ?? 'metal') === 'vm' ? deriveMac(inv.name, site.name, h.name) : undefined);
+      const mac = h.mac ?? ((h.vm ? 'vm' : h.kind ?? 'metal') === 'vm' ? deriveMac(inv.name, site.name, h.name) : undefined);
       if (mac !== undefined && isMac(mac)) {
         const prev = macs.get(mac);
         if (prev) p.add(hpath, 'Host.mac', `duplicate MAC, also used by ${prev}`, mac, 'every interface has its own MAC');
@@ -99,6 +118,41 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
       if (h.k3s) nodes++;
       if (h.k3s === 'server') servers++;
       if (h.k3sInit) inits++;
+      for (const [j, c] of (h.k3sContainers ?? []).entries()) {
+        const cpath = `${hpath}.k3sContainers[${c.name ?? j}]`;
+        if (!isDnsLabel(c.name)) p.add(cpath, 'K3sContainer.name', 'not a DNS label', c.name, LABEL_RULE);
+        else if (c.name.includes('_')) p.add(cpath, 'K3sContainer.name', 'contains "_"', c.name, LABEL_RULE);
+        if (typeof c.name === 'string') {
+          const prev = hostNames.get(c.name);
+          if (prev) p.add(cpath, 'K3sContainer.name', `duplicate hostname, also at ${prev}`, c.name, 'hosts and k3s containers have unique names across the homelab');
+          else hostNames.set(c.name, cpath);
+        }
+        if (c.role !== 'server' && c.role !== 'agent') p.add(cpath, 'K3sContainer.role', 'unknown k3s role', c.role, '"server" or "agent"');
+        if (c.init && c.role !== 'server') p.add(cpath, 'K3sContainer.init', 'only a k3s server can initialise the cluster', c.role ?? null, 'set role: "server" or drop init');
+        const net = nets.get(h.network);
+        const cip = parseIPv4(c.ip);
+        if (cip === undefined) p.add(cpath, 'K3sContainer.ip', 'not an IPv4 address', c.ip, 'dotted quad such as 10.0.100.10');
+        else {
+          if (net && !isHostIn(cip, net.cidr)) p.add(cpath, 'K3sContainer.ip', `outside network ${net.spec.name} ${net.spec.cidr} of host ${h.name}`, c.ip, 'containers sit on a macvlan of the host interface: use a host address inside that network');
+          else if (net?.dhcp && cip >= net.dhcp[0] && cip <= net.dhcp[1]) p.add(cpath, 'K3sContainer.ip', `inside the DHCP range of network ${net.spec.name} ${net.spec.dhcp!.start}-${net.spec.dhcp!.end}`, c.ip, 'use a static address outside the DHCP range');
+          claimIp(c.ip, `k3s container ${c.name}`, 'node', cpath, 'K3sContainer.ip');
+        }
+        nodes++;
+        if (c.role === 'server') servers++;
+        if (c.init) inits++;
+      }
+      if ((h.k3sContainers ?? []).length > 0) {
+        if (h.k3s) p.add(hpath, 'Host.k3s', 'the host runs k3s containers and k3s itself', h.k3s, 'run k3s either on the host or in its containers');
+        if (h.macvlan === false) p.add(hpath, 'Host.macvlan', 'k3s containers need the host on a macvlan', false, 'drop macvlan or set it to true');
+      }
+      for (const a of h.admins ?? []) {
+        if (!(inv.admins ?? []).some((x) => x.name === a)) p.add(hpath, 'Host.admins', 'unknown admin', a, `one of ${JSON.stringify((inv.admins ?? []).map((x) => x.name))}`);
+      }
+      if (h.admins !== undefined && h.admins.length === 0) p.add(hpath, 'Host.admins', 'no admin on the host', [], 'at least one admin (hosts are reached over ssh only)');
+      for (const [k, v] of Object.entries(h.metadata ?? {})) {
+        if (typeof v !== 'string') p.add(hpath, `Host.metadata[${k}]`, 'not a string', v, 'metadata values are strings');
+      }
+      if (h.vm) validateVm(site, h, h.vm, hpath, p, vmIds, passthrough, needSecret);
     }
 
     // The ingress is either a k3s node's own address (servicelb) or an address nobody else uses.
@@ -135,11 +189,12 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   if (nodes > 0) {
     if (!inv.cluster) p.add(root, 'Inventory.cluster', 'hosts have k3s roles but no cluster is declared', inv.cluster, 'declare cluster.tokenSecret');
     else needSecret(`${root}.cluster`, 'Cluster.tokenSecret', inv.cluster.tokenSecret);
-    if (servers === 0) p.add(root, 'Inventory.sites[].hosts[].k3s', 'no k3s server', 'agent only', 'at least one host with k3s: "server"');
-    if (inits !== 1) p.add(root, 'Inventory.sites[].hosts[].k3sInit', `${inits} hosts initialise the cluster`, inits, 'exactly one k3s server with k3sInit: true');
+    if (servers === 0) p.add(root, 'Inventory.sites[].hosts[].k3s', 'no k3s server', 'agent only', 'at least one host or k3s container with the server role');
+    if (inits !== 1) p.add(root, 'Inventory.sites[].hosts[].k3sInit', `${inits} k3s servers initialise the cluster`, inits, 'exactly one k3s server with k3sInit: true (or a server container with init: true)');
   }
 
   validateApps(inv, servers > 0, p, needSecret);
+  validateStateBackend(inv, p);
 
   if (inv.dns) {
     const dpath = `${root}.dns`;
@@ -157,6 +212,118 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
     needSecret(bpath, 'Backup.keySecret', inv.backup.keySecret);
   }
   return p.problems;
+}
+
+const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
+const NUMA_CPUS = /^\d+(-\d+)?(;\d+(-\d+)?)*$/;
+
+function isHttpsUrl(u: unknown): boolean {
+  if (typeof u !== 'string') return false;
+  try { return new URL(u).protocol === 'https:'; } catch { return false; }
+}
+
+function validateVm(
+  site: SiteSpec, h: HostSpec, vm: VmSpec, hpath: string, p: ProblemCollector,
+  vmIds: Map<number, string>, passthrough: Map<string, string>, _needSecret: (path: string, field: string, name: unknown) => void,
+): void {
+  const vpath = `${hpath}.vm`;
+  if (h.kind === 'metal') p.add(hpath, 'Host.kind', 'a host with a vm is a VM', 'metal', 'drop kind or set it to "vm"');
+  if (!site.proxmox) p.add(vpath, 'Vm.node', `site ${site.name} has no Proxmox cluster`, vm.node, 'declare the site\'s proxmox (endpoint, apiTokenSecret, nodes)');
+  else if (!site.proxmox.nodes?.some((n) => n.name === vm.node)) p.add(vpath, 'Vm.node', 'unknown Proxmox node', vm.node, `one of ${JSON.stringify((site.proxmox.nodes ?? []).map((n) => n.name))}`);
+  if (!Number.isInteger(vm.vmId) || vm.vmId < 100 || vm.vmId > 999999999) p.add(vpath, 'Vm.vmId', 'not a Proxmox VM id', vm.vmId, 'integer 100-999999999');
+  else {
+    const prev = vmIds.get(vm.vmId);
+    if (prev) p.add(vpath, 'Vm.vmId', `VM id already used by host ${prev}`, vm.vmId, 'every VM has its own id');
+    else vmIds.set(vm.vmId, h.name);
+  }
+  const int = (field: string, v: unknown, min: number, max: number, unit = '') => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) p.add(vpath, `Vm.${field}`, `not ${unit || 'a whole number'} in range`, v, `integer ${min}-${max}`);
+  };
+  int('cores', vm.cores, 1, 512);
+  int('sockets', vm.sockets, 1, 16);
+  int('memoryMiB', vm.memoryMiB, 512, 4194304, 'MiB');
+  if (vm.cpuType !== undefined && (typeof vm.cpuType !== 'string' || !/^[A-Za-z0-9_.+-]+$/.test(vm.cpuType))) p.add(vpath, 'Vm.cpuType', 'not a CPU model', vm.cpuType, 'e.g. "host" or "x86-64-v2-AES"');
+  if (vm.cpuAffinity !== undefined && (typeof vm.cpuAffinity !== 'string' || !CPU_LIST.test(vm.cpuAffinity))) p.add(vpath, 'Vm.cpuAffinity', 'not a CPU list', vm.cpuAffinity, 'zero-based host CPU ids such as "0-3" or "0,2,4-7"');
+  const numa = vm.numa ?? [];
+  if (numa.length > 8) p.add(vpath, 'Vm.numa', 'more than 8 NUMA nodes', numa.length, 'at most 8 (numa0-numa7)');
+  let numaMem = 0;
+  for (const [j, n] of numa.entries()) {
+    if (typeof n.cpus !== 'string' || !NUMA_CPUS.test(n.cpus)) p.add(vpath, `Vm.numa[${j}].cpus`, 'not a CPU list', n.cpus, 'guest vCPU ids such as "0-3" or "0-3;8-11"');
+    int(`numa[${j}].memoryMiB`, n.memoryMiB, 1, 4194304, 'MiB');
+    numaMem += typeof n.memoryMiB === 'number' ? n.memoryMiB : 0;
+    if (n.hostNodes !== undefined && (typeof n.hostNodes !== 'string' || !NUMA_CPUS.test(n.hostNodes))) p.add(vpath, `Vm.numa[${j}].hostNodes`, 'not a host NUMA node list', n.hostNodes, 'e.g. "0" or "0-1"');
+    if (n.policy !== undefined && !['preferred', 'bind', 'interleave'].includes(n.policy)) p.add(vpath, `Vm.numa[${j}].policy`, 'unknown NUMA policy', n.policy, '"preferred", "bind" or "interleave"');
+  }
+  if (numa.length > 0 && numaMem !== (vm.memoryMiB ?? 4096)) p.add(vpath, 'Vm.numa', `NUMA memory adds up to ${numaMem} MiB, not the VM's ${vm.memoryMiB ?? 4096} MiB`, numaMem, 'the memoryMiB of the NUMA nodes sums to the VM memoryMiB');
+  const sd = vm.systemDisk;
+  if (!sd || (sd.clone === undefined) === (sd.image === undefined)) p.add(vpath, 'Vm.systemDisk', 'needs exactly one source', sd ? Object.keys(sd).filter((k) => k === 'clone' || k === 'image') : sd, 'either clone (a template VM id) or image (a URL to download)');
+  if (sd) {
+    int('systemDisk.sizeGiB', sd.sizeGiB, 4, 65536, 'GiB');
+    if (sd.clone) int('systemDisk.clone.vmId', sd.clone.vmId ?? null, 100, 999999999);
+    if (sd.image) {
+      const url = sd.image.url;
+      let ok = false;
+      try { ok = /^https?:$/.test(new URL(url).protocol); } catch { ok = false; }
+      if (!ok) p.add(vpath, 'Vm.systemDisk.image.url', 'not an http(s) URL', url, 'e.g. "https://example.org/nixos.qcow2"');
+      if (sd.image.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sd.image.sha256)) p.add(vpath, 'Vm.systemDisk.image.sha256', 'not a sha256 digest', sd.image.sha256, '64 lowercase hex characters');
+      const name = sd.image.fileName ?? (ok ? new URL(url).pathname.split('/').pop() : undefined);
+      if (name !== undefined && !/^[A-Za-z0-9_.-]+\.(img|qcow2|raw)$/.test(name)) p.add(vpath, 'Vm.systemDisk.image.fileName', 'not an importable image file name', name, 'letters, digits, "-", "_", "." ending in .img, .qcow2 or .raw (set fileName when the URL does not end so)');
+      else if (name !== undefined) {
+        // VMs on one node share one download per file name; two URLs cannot share a name.
+        const key = `image:${site.name}/${vm.node}/${name}`;
+        const prev = passthrough.get(key);
+        if (prev !== undefined && prev !== url) p.add(vpath, 'Vm.systemDisk.image.fileName', `file name already used on node ${vm.node} for ${prev}`, name, 'give images from different URLs different file names');
+        else passthrough.set(key, url);
+      }
+    }
+  }
+  for (const [j, g] of (vm.dataDisksGiB ?? []).entries()) int(`dataDisksGiB[${j}]`, g, 1, 65536, 'GiB');
+  for (const [j, d] of (vm.passthroughDisks ?? []).entries()) {
+    if (typeof d !== 'string' || !/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d)) p.add(vpath, `Vm.passthroughDisks[${j}]`, 'not a stable block device path', d, '/dev/disk/by-id/<id> (sdX names change between boots)');
+    else {
+      const prev = passthrough.get(`${vm.node}:${d}`);
+      if (prev) p.add(vpath, `Vm.passthroughDisks[${j}]`, `disk already passed through to ${prev}`, d, 'a disk belongs to one VM (sharing corrupts it)');
+      else passthrough.set(`${vm.node}:${d}`, `host ${h.name}`);
+    }
+  }
+  const disks = 1 + (vm.dataDisksGiB ?? []).length + (vm.passthroughDisks ?? []).length;
+  if (disks > 31) p.add(vpath, 'Vm.dataDisksGiB', `${disks} disks`, disks, 'at most 31 SCSI disks per VM');
+  if (vm.onBoot !== undefined && typeof vm.onBoot !== 'boolean') p.add(vpath, 'Vm.onBoot', 'not a boolean', vm.onBoot, 'true or false');
+}
+
+/** Terraform state must live outside the cluster it builds (seed 000 kept it in MinIO on that cluster). */
+function validateStateBackend(inv: Inventory, p: ProblemCollector): void {
+  const b = inv.stateBackend;
+  if (!b) return;
+  const bpath = 'inventory.stateBackend';
+  if (b.type === 'local') {
+    if (b.path !== undefined && (typeof b.path !== 'string' || b.path === '' || b.path.startsWith('/'))) p.add(bpath, 'StateBackend.path', 'not a relative path', b.path, 'a path relative to the project root, e.g. "terraform.tfstate"');
+    return;
+  }
+  if (b.type !== 's3') { p.add(bpath, 'StateBackend.type', 'unknown backend', (b as { type: unknown }).type, '"s3" (B2 or another S3-compatible store) or "local"'); return; }
+  if (typeof b.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(b.bucket)) p.add(bpath, 'StateBackend.bucket', 'not a bucket name', b.bucket, '3-63 lowercase letters, digits, "." and "-"');
+  if (b.key !== undefined && (typeof b.key !== 'string' || b.key === '' || b.key.startsWith('/'))) p.add(bpath, 'StateBackend.key', 'not an object key', b.key, 'e.g. "homelab/terraform.tfstate"');
+  if (b.region !== undefined && (typeof b.region !== 'string' || !/^[a-z0-9-]+$/.test(b.region))) p.add(bpath, 'StateBackend.region', 'not a region', b.region, 'e.g. "us-west-004"');
+  if (b.endpoint === undefined) return;
+  let host: string | undefined;
+  try {
+    const u = new URL(b.endpoint);
+    if (u.protocol === 'https:') host = u.hostname.toLowerCase();
+  } catch { host = undefined; }
+  if (host === undefined) { p.add(bpath, 'StateBackend.endpoint', 'not an https URL', b.endpoint, 'e.g. "https://s3.us-west-004.backblazeb2.com"'); return; }
+  const selfHosted = (what: string) => p.add(bpath, 'StateBackend.endpoint', `points at ${what}, inside the cluster this state builds`, b.endpoint,
+    'keep Terraform state outside the homelab: Backblaze B2 (the default), another external S3 store, or type "local"');
+  const app = (inv.apps ?? []).find((a) => a.ingress?.host?.toLowerCase() === host);
+  if (app) return selfHosted(`app ${app.name}`);
+  if (/(^|\.)(svc|cluster\.local)$/.test(host) || host.endsWith('.svc.cluster.local')) return selfHosted('a Kubernetes service name');
+  for (const site of inv.sites ?? []) {
+    if (site.ingressIP === host) return selfHosted(`the ingress of site ${site.name}`);
+    for (const h of site.hosts ?? []) {
+      if (h.k3s && h.ip === host) return selfHosted(`k3s node ${h.name}`);
+      for (const c of h.k3sContainers ?? []) if (c.ip === host) return selfHosted(`k3s container ${c.name}`);
+      if (h.k3s && (host === h.name || host.startsWith(`${h.name}.`))) return selfHosted(`k3s node ${h.name}`);
+    }
+  }
 }
 
 interface CheckedNet { readonly spec: NetworkSpec; readonly cidr: Cidr; readonly dhcp?: [number, number] }

@@ -378,15 +378,15 @@ const cases: Record<string, Case> = {
   // k3s
   'a k3s agent has no server': {
     mutate: (inv) => { host(inv, 'olaf').k3s = 'agent'; delete host(inv, 'olaf').k3sInit; },
-    path: 'inventory', field: 'Inventory.sites[].hosts[].k3s', value: 'agent only', wrong: 'no k3s server', allowed: 'at least one host with k3s: "server"',
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3s', value: 'agent only', wrong: 'no k3s server', allowed: 'at least one host or k3s container with the server role',
   },
   'two k3s servers have k3sInit': {
     mutate: (inv) => { host(inv, 'ulf').k3s = 'server'; host(inv, 'ulf').k3sInit = true; },
-    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 2, wrong: '2 hosts initialise the cluster', allowed: 'exactly one k3s server with k3sInit: true',
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 2, wrong: '2 k3s servers initialise the cluster', allowed: 'exactly one k3s server with k3sInit: true',
   },
   'no k3s server has k3sInit': {
     mutate: (inv) => { delete host(inv, 'olaf').k3sInit; },
-    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 0, wrong: '0 hosts initialise the cluster', allowed: 'exactly one k3s server with k3sInit: true',
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 0, wrong: '0 k3s servers initialise the cluster', allowed: 'exactly one k3s server with k3sInit: true',
   },
   'a k3s agent has k3sInit': {
     mutate: (inv) => { host(inv, 'ulf').k3sInit = true; },
