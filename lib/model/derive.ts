@@ -161,7 +161,8 @@ export function deriveModel(inv: Inventory): Model {
       hosts.push({
         ...h,
         site: site.name,
-        interface: h.interface ?? 'eth0',
+        // Proxmox's first virtio NIC sits in PCI slot 18: predictable name ens18.
+        interface: h.interface ?? (kind === 'vm' ? 'ens18' : 'eth0'),
         kind,
         mac: h.mac ?? (kind === 'vm' ? deriveMac(inv.name, site.name, h.name) : undefined),
         net,

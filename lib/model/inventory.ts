@@ -165,7 +165,7 @@ export interface HostSpec {
   readonly network: string;
   /** Static IPv4 address inside that network. */
   readonly ip: string;
-  /** Primary interface name as the kernel sees it. @default 'eth0' */
+  /** Primary interface name. Hosts with a MAC get it by a systemd .link match. @default - 'ens18' on VMs (Proxmox's first virtio NIC), else 'eth0' */
   readonly interface?: string;
   /**
    * MAC address of the primary interface, `aa:bb:cc:dd:ee:ff`.
@@ -196,7 +196,7 @@ export interface HostSpec {
   readonly k3sContainers?: readonly K3sContainerSpec[];
   /** Admin users (by name) on this host. @default - every admin */
   readonly admins?: readonly string[];
-  /** Free-form facts about the host (extra CSV plan columns); written as comments, never interpreted. @default {} */
+  /** Free-form facts about the host (extra CSV plan columns); written to `/etc/homelab/metadata.json`, never interpreted. @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
 }
 

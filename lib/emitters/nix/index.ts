@@ -5,3 +5,4 @@
  */
 export * from './value';
 export * from './serialize';
+export * from './k3s-containers';

@@ -4,16 +4,16 @@
  *
  * @module
  */
-import { isNixIdentifier, NixApply, NixLambda, NixPath, NixRaw, NixSelect, NixValue } from './value';
+import { isNixIdentifier, NixApply, NixBinOp, NixLambda, NixPath, NixRaw, NixSelect, NixValue } from './value';
 
 /**
  * Renders `value` as a Nix expression.
  *
  * Layout: attribute sets and lists are multi-line with 2-space indentation
  * (`{ }` / `[ ]` when empty); keys are sorted by code point; nested sets are
- * never collapsed into dotted paths. Negative numbers, applications, lambdas
- * and non-trivial {@link NixRaw} code are parenthesized in list items and
- * function arguments.
+ * never collapsed into dotted paths. Negative numbers, applications, lambdas,
+ * binary operations and non-trivial {@link NixRaw} code are parenthesized in
+ * list items, function arguments and operands.
  *
  * @param value - the tree to render
  * @param indent - nesting level of the line the expression starts on; lines
@@ -141,6 +141,11 @@ function renderContainer(value: object, level: number, path: string, ancestors: 
     const args = value.args.map((a, i) => render(a, level, true, `${path}.<arg ${i}>`, ancestors));
     return paren([fn, ...args].join(' '));
   }
+  if (value instanceof NixBinOp) {
+    const left = render(value.left, level, true, `${path}.<left>`, ancestors);
+    const right = render(value.right, level, true, `${path}.<right>`, ancestors);
+    return paren(`${left} ${value.op} ${right}`);
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) return '[ ]';
     const items = value.map((v: NixValue, i) => `${inner}${render(v, level + 1, true, `${path}[${i}]`, ancestors)}\n`);
@@ -172,7 +177,7 @@ function renderNumber(n: number, path: string): string {
   return s.includes('.') ? s : s.replace('e', '.0e');
 }
 
-const SUPPORTED = 'use a string, finite number, boolean, null, array, plain object or a Nix node (NixRaw, NixPath, NixSelect, NixLambda, NixApply)';
+const SUPPORTED = 'use a string, finite number, boolean, null, array, plain object or a Nix node (NixRaw, NixPath, NixSelect, NixLambda, NixApply, NixBinOp)';
 
 function fail(path: string, field: string, problem: string, value: unknown, allowed: string): never {
   let got: string;

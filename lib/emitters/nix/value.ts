@@ -30,7 +30,7 @@ export interface NixAttrs {
 export type NixList = readonly NixValue[];
 
 /** The non-data expression nodes. */
-export type NixNode = NixRaw | NixPath | NixSelect | NixLambda | NixApply;
+export type NixNode = NixRaw | NixPath | NixSelect | NixLambda | NixApply | NixBinOp;
 
 /** Nix keywords: never valid as bare attribute names, identifiers or formals. */
 export const NIX_KEYWORDS: ReadonlySet<string> = new Set(['if', 'then', 'else', 'assert', 'with', 'let', 'in', 'rec', 'inherit', 'or']);
@@ -138,6 +138,35 @@ export class NixApply {
     readonly args: readonly NixValue[],
   ) {
     if (args.length === 0) fail('NixApply.args', 'no arguments', args, 'pass at least one argument, or use the function value itself');
+  }
+}
+
+/** The binary operators {@link NixBinOp} renders: `+` (add, concatenate strings or paths), `++` (list concatenation), `//` (attribute set update). */
+export type NixBinaryOperator = '+' | '++' | '//';
+
+const BINARY_OPERATORS: ReadonlySet<string> = new Set<NixBinaryOperator>(['+', '++', '//']);
+
+/**
+ * A binary operation `left op right`, e.g. the NixOS idiom
+ * `modulesPath + "/profiles/qemu-guest.nix"` from
+ * `new NixBinOp(new NixSelect('modulesPath'), '+', '/profiles/qemu-guest.nix')`.
+ * Both operands are rendered as self-delimiting expressions (applications,
+ * lambdas, other operations and negative numbers are parenthesized), so
+ * precedence never changes the meaning; the whole operation is parenthesized
+ * as a list item or function argument.
+ *
+ * @throws Error if `op` is not one of {@link NixBinaryOperator}
+ */
+export class NixBinOp {
+  constructor(
+    /** The left operand. */
+    readonly left: NixValue,
+    /** The operator. */
+    readonly op: NixBinaryOperator,
+    /** The right operand. */
+    readonly right: NixValue,
+  ) {
+    if (!BINARY_OPERATORS.has(op)) fail('NixBinOp.op', 'unsupported operator', op, 'use "+", "++" or "//"');
   }
 }
 
