@@ -144,6 +144,10 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
       if ((h.k3sContainers ?? []).length > 0) {
         if (h.k3s) p.add(hpath, 'Host.k3s', 'the host runs k3s containers and k3s itself', h.k3s, 'run k3s either on the host or in its containers');
         if (h.macvlan === false) p.add(hpath, 'Host.macvlan', 'k3s containers need the host on a macvlan', false, 'drop macvlan or set it to true');
+        const iface = h.interface ?? 'eth0';
+        if ((h.k3sContainers ?? []).some((c) => c.role === 'server') && typeof iface === 'string' && iface.length > 12) {
+          p.add(hpath, 'Host.interface', `too long for k3s server containers: their macvlan "mv-${iface}" exceeds 15 characters`, iface, 'an interface name of at most 12 characters (rename it with a systemd .link unit), or no k3s server container on this host');
+        }
       }
       for (const a of h.admins ?? []) {
         if (!(inv.admins ?? []).some((x) => x.name === a)) p.add(hpath, 'Host.admins', 'unknown admin', a, `one of ${JSON.stringify((inv.admins ?? []).map((x) => x.name))}`);

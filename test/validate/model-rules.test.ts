@@ -41,7 +41,7 @@ const GW = `${HOME}.routers[gw]`;
 const ADMIN = 'inventory.admins[manfred]';
 
 /** `[<path>] <Class>.<field>: <what is wrong> (got <value>); <what is allowed>`, lowercase start, no final period. */
-const MESSAGE_FORMAT = /^\[(\S+)\] ([A-Z][A-Za-z]*\.[^:]+): ([a-z0-9][^]*) \(got ([^]*)\); ([^]*[^.])$/;
+const MESSAGE_FORMAT = /^\[(\S+)\] ([A-Z][A-Za-z0-9]*\.[^:]+): ([a-z0-9][^]*) \(got ([^]*)\); ([^]*[^.])$/;
 
 interface Expected {
   /** Data path, e.g. `inventory.sites[home].hosts[olaf]`. */
@@ -415,6 +415,44 @@ const cases: Record<string, Case> = {
   'a label value is longer than 63 characters': {
     mutate: (inv) => { host(inv, 'olaf').labels = { disk: 'x'.repeat(64) }; },
     path: OLAF, field: 'Host.labels[disk]', value: `disk=${'x'.repeat(64)}`, wrong: 'not a Kubernetes label', allowed: 'prefix/name=value',
+  },
+
+  // k3s containers (seed 002) and per-host admins
+  'a k3s container takes a host address': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', k3sContainers: [{ name: 'karl-k3s-agent', role: 'agent', ip: '10.0.100.10' }] }); },
+    path: `${HOME}.hosts[karl].k3sContainers[karl-k3s-agent]`, field: 'K3sContainer.ip', value: '10.0.100.10', wrong: 'address already used by host olaf', allowed: 'give every host, router and load balancer its own address',
+  },
+  'a k3s container address is outside the host network': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', k3sContainers: [{ name: 'karl-k3s-agent', role: 'agent', ip: '10.0.20.21' }] }); },
+    path: `${HOME}.hosts[karl].k3sContainers[karl-k3s-agent]`, field: 'K3sContainer.ip', value: '10.0.20.21', wrong: 'outside network lan 10.0.100.0/24 of host karl', allowed: 'macvlan',
+  },
+  'a k3s container is named like a host': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', k3sContainers: [{ name: 'olaf', role: 'agent', ip: '10.0.100.21' }] }); },
+    path: `${HOME}.hosts[karl].k3sContainers[olaf]`, field: 'K3sContainer.name', value: 'olaf', wrong: 'duplicate hostname, also at inventory.sites[home].hosts[olaf]', allowed: 'unique names',
+  },
+  'a k3s agent container initialises the cluster': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', k3sContainers: [{ name: 'karl-k3s-agent', role: 'agent', init: true, ip: '10.0.100.21' }] }); },
+    path: `${HOME}.hosts[karl].k3sContainers[karl-k3s-agent]`, field: 'K3sContainer.init', value: 'agent', wrong: 'only a k3s server can initialise the cluster', allowed: 'set role: "server" or drop init',
+  },
+  'a server container initialises the cluster beside the init host': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', k3sContainers: [{ name: 'karl-k3s', role: 'server', init: true, ip: '10.0.100.21' }] }); },
+    path: 'inventory', field: 'Inventory.sites[].hosts[].k3sInit', value: 2, wrong: '2 k3s servers initialise the cluster', allowed: 'exactly one k3s server',
+  },
+  'a host runs k3s and k3s containers': {
+    mutate: (inv) => { host(inv, 'olaf').k3sContainers = [{ name: 'olaf-k3s-agent', role: 'agent', ip: '10.0.100.21' }]; },
+    path: OLAF, field: 'Host.k3s', value: 'server', wrong: 'the host runs k3s containers and k3s itself', allowed: 'run k3s either on the host or in its containers',
+  },
+  'a host with a k3s server container has an interface name too long for its macvlan': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', interface: 'enp0s20f0u1u2', k3sContainers: [{ name: 'karl-k3s', role: 'server', ip: '10.0.100.21' }] }); },
+    path: `${HOME}.hosts[karl]`, field: 'Host.interface', value: 'enp0s20f0u1u2', wrong: 'too long for k3s server containers', allowed: 'at most 12 characters',
+  },
+  'a host with k3s containers turns macvlan off': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'karl', network: 'lan', ip: '10.0.100.20', macvlan: false, k3sContainers: [{ name: 'karl-k3s-agent', role: 'agent', ip: '10.0.100.21' }] }); },
+    path: `${HOME}.hosts[karl]`, field: 'Host.macvlan', value: false, wrong: 'k3s containers need the host on a macvlan', allowed: 'drop macvlan or set it to true',
+  },
+  'a host names an unknown admin': {
+    mutate: (inv) => { host(inv, 'olaf').admins = ['mallory']; },
+    path: OLAF, field: 'Host.admins', value: 'mallory', wrong: 'unknown admin', allowed: 'one of ["manfred"]',
   },
 
   // Admins
