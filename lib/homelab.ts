@@ -20,6 +20,7 @@ import { routerPackages } from './emitters/uci/router';
 import { renderUciPackage } from './emitters/uci/serialize';
 import { deriveModel, Model } from './model/derive';
 import { Inventory } from './model/inventory';
+import { readPlans, ReadPlansOptions } from './plans/plans';
 import { OutputFile, StagedOutput } from './private/output';
 import { constructProblems, HomelabValidationError } from './validate/errors';
 import { validateInventory } from './validate/model-rules';
@@ -72,6 +73,15 @@ export class Homelab extends Construct {
 
     const registry: Homelab[] = ((globalThis as any)[INSTANCES] ??= []);
     registry.push(this);
+  }
+
+  /**
+   * A homelab from a CSV plan folder in seed 002's format (`hosts.csv`,
+   * `k3s.csv`, `network.yaml`). Bad plans throw a `HomelabValidationError`
+   * naming `file:line` and the column of every problem.
+   */
+  static fromPlans(dir: string, options: ReadPlansOptions = {}): Homelab {
+    return new Homelab({ inventory: readPlans(dir, options) });
   }
 
   /** True once {@link synth} has run. */

@@ -5,6 +5,8 @@ export * from './model/net';
 export * from './validate/errors';
 export * from './validate/model-rules';
 export * from './constructs/cluster-app';
+export * from './constructs/nix-host-vm';
+export * from './plans';
 export * from './emitters/k8s/security';
 export * from './emitters/k8s/yaml';
 export * from './emitters/k8s/synth';
