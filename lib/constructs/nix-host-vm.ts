@@ -115,6 +115,7 @@ export class NixHostVM extends Construct {
       networkDevice: [{
         bridge: vm.nodeSpec.bridge,
         model: 'virtio',
+        // Proxmox stores NIC MACs in upper case (`virtio=BC:24:11:…`); the same here keeps plans free of case-only changes.
         macAddress: host.mac!.toUpperCase(),
         ...(host.net.vlan !== undefined ? { vlanId: host.net.vlan } : {}),
       }],
