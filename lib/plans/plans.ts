@@ -18,6 +18,7 @@ import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { AdminSpec, HostSpec, Inventory, K3sContainerSpec, NetworkSpec, SecretSpec } from '../model/inventory';
 import { Cidr, formatIPv4, isDnsLabel, isFqdn, isHostIn, parseCidr, parseIPv4 } from '../model/net';
 import { HomelabProblem, ProblemCollector } from '../validate/errors';
+import { LABEL_RULE, SSH_KEY } from '../validate/model-rules';
 import { CsvRecord, parseCsvTable } from './csv';
 
 /** One plan file: its text and the path to show in messages (as the user gave it, e.g. relative). */
@@ -76,13 +77,11 @@ const K3S_TYPES = ['init-server', 'server', 'agent'] as const;
 const NETWORK_NAME = 'lan';
 const TOKEN_SECRET = 'k3s-token';
 
-const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
 const ADMIN = /^[a-z][a-z0-9-]{0,31}$/;
 const ADMIN_RULE = 'a unix user name: lowercase letters, digits and "-", up to 32 characters, starting with a letter, not root';
 const INTERFACE = /^[a-z0-9][a-z0-9_.-]{0,14}$/;
 const INTERFACE_RULE = 'a network interface name such as enp1s0: letters, digits, "_", "." and "-", up to 15 characters';
 const K3S_VERSION = /^v\d+\.\d+\.\d+[+-]k3s\d+$/;
-const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -7,8 +7,9 @@ import { AppSpec, HostSpec, Inventory, NetworkSpec, SiteSpec, VmSpec } from '../
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, parseCidr, parseIPv4 } from '../model/net';
 import { HomelabProblem, ProblemCollector } from './errors';
 
-const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
-const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
+/** One OpenSSH public key line. */
+export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** OpenWrt interface names the router emitter uses itself. */
 const RESERVED_ROUTER_NETWORKS = new Set(['loopback', 'wan', 'wan6']);
