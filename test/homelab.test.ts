@@ -14,31 +14,10 @@ import { chartObjects, deriveMac, Homelab, parseUci, routerPackages, toParsed } 
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from './helpers/k8s-validate';
 import { nixEvalModule, nixParse } from './helpers/nix';
 import { hasTool, itWith } from './helpers/tools';
+import { listFiles, treeHash } from './helpers/tree';
 
 const ROOT = path.resolve(__dirname, '..');
 const itNix = itWith('nix-instantiate');
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(path.relative(dir, p));
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
-
-function treeHash(dir: string, skip: (rel: string) => boolean = () => false): Record<string, string> {
-  const h: Record<string, string> = {};
-  for (const f of listFiles(dir)) {
-    if (skip(f)) continue;
-    h[f] = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex');
-  }
-  return h;
-}
 
 const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `homelab-${name}-`));
 const USER_SECRETS = 'nixos/secrets/secrets.yaml';

@@ -4,31 +4,18 @@
  * containers, evaluated with nix-instantiate; bad plans exit 1 and write nothing.
  */
 import { spawnSync } from 'child_process';
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Homelab } from '../../lib';
 import { nixEvalModule, nixEvalStrict } from '../helpers/nix';
 import { itWith } from '../helpers/tools';
+import { treeHash } from '../helpers/tree';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const itNix = itWith('nix-instantiate');
 const cli = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [path.join(ROOT, 'bin/homelab.js'), ...args], { cwd, encoding: 'utf8' });
 const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `homelab-plans-${name}-`));
-
-function treeHash(dir: string): Record<string, string> {
-  const h: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else h[path.relative(dir, p)] = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return h;
-}
 
 /** The example plans, as the seed 002 README tables give them. */
 const HOSTS = { olaf: '10.0.100.2', ulf: '10.0.100.3', rolf: '10.0.100.4', karl: '10.0.100.5', ulrich: '10.0.100.6' };
@@ -107,8 +94,7 @@ describe('homelab synth --plans examples/plans', () => {
     const b = tmp('lib-b');
     Homelab.fromPlans(path.join(ROOT, 'examples/plans')).synth({ outdir: a });
     Homelab.fromPlans(path.join(ROOT, 'examples/plans')).synth({ outdir: b });
-    const generated = (dir: string) => Object.fromEntries(Object.entries(treeHash(dir)).filter(([f]) => !f.startsWith('nixos/secrets/')));
-    expect(treeHash(a)).toEqual(generated(out));
+    expect(treeHash(a)).toEqual(treeHash(out, (f) => f.startsWith('nixos/secrets/')));
     expect(treeHash(b)).toEqual(treeHash(a));
     fs.rmSync(a, { recursive: true });
     fs.rmSync(b, { recursive: true });
