@@ -23,7 +23,11 @@ export const inventory: Inventory = {
     { name: 'wifi-psk', description: 'WPA passphrase of the home wifi' },
     { name: 'gitea-secret-key', description: 'Gitea SECRET_KEY' },
     { name: 'proxmox-api-token', description: 'Proxmox VE API token, terraform@pve!homelab=<uuid>' },
+    { name: 'wg-gw-key', description: 'WireGuard private key of router gw' },
+    { name: 'wg-flat-gw-key', description: 'WireGuard private key of router flat-gw' },
   ],
+  // Seed 004's mesh between sites, as WireGuard: each router reaches the other site's networks.
+  wireguard: { cidr: '10.255.0.0/24', listenPort: 51820 },
   cluster: { tokenSecret: 'k3s-token', certIssuer: 'letsencrypt' },
   dns: { zone: 'example.org', zoneId: '0123456789abcdef0123456789abcdef', apiTokenSecret: 'cloudflare-api-token' },
   backup: { bucket: 'example-homelab-backups', keyIdSecret: 'b2-key-id', keySecret: 'b2-key', keepDeletedDays: 30 },
@@ -33,7 +37,10 @@ export const inventory: Inventory = {
       publicIPv4: '203.0.113.10',
       ingressIP: '10.0.100.10',
       networks: [
-        { name: 'lan', cidr: '10.0.100.0/24', gateway: '10.0.100.1', domain: 'home.example.org', nameservers: ['10.0.100.1'], dhcp: { start: '10.0.100.100', end: '10.0.100.199' } },
+        {
+          name: 'lan', cidr: '10.0.100.0/24', gateway: '10.0.100.1', domain: 'home.example.org', nameservers: ['10.0.100.1'],
+          dhcp: { start: '10.0.100.100', end: '10.0.100.199' }, loadBalancerPool: { start: '10.0.100.240', end: '10.0.100.250' },
+        },
         { name: 'iot', cidr: '10.0.20.0/24', vlan: 20, gateway: '10.0.20.1', domain: 'iot.home.example.org', dhcp: { start: '10.0.20.100', end: '10.0.20.250', leaseTime: '1h' } },
       ],
       proxmox: {
@@ -65,7 +72,10 @@ export const inventory: Inventory = {
         },
       ],
       routers: [
-        { name: 'gw', networks: ['lan', 'iot'], timezone: 'UTC', wifi: [{ ssid: 'homelab', network: 'lan', keySecret: 'wifi-psk' }] },
+        {
+          name: 'gw', networks: ['lan', 'iot'], timezone: 'UTC', wifi: [{ ssid: 'homelab', network: 'lan', keySecret: 'wifi-psk' }],
+          wireguard: { address: '10.255.0.1', publicKey: 'algXW1Q1sAN4lkEOIItpMulFWG1F9i6Q/0ic8YfTQwQ=', privateKeySecret: 'wg-gw-key', endpoint: 'vpn.example.org' },
+        },
       ],
     },
     {
@@ -73,7 +83,8 @@ export const inventory: Inventory = {
       networks: [
         { name: 'lan', cidr: '10.0.1.0/24', gateway: '10.0.1.1', domain: 'flat.example.org', dhcp: { start: '10.0.1.100', end: '10.0.1.199' } },
       ],
-      routers: [{ name: 'flat-gw', networks: ['lan'] }],
+      // No public address here: flat-gw dials out to gw and keeps the tunnel open.
+      routers: [{ name: 'flat-gw', networks: ['lan'], wireguard: { address: '10.255.0.2', publicKey: 'sTvytGxCEXI9IWGnJgIb7ioCele6glkoZwezGN6lbw8=', privateKeySecret: 'wg-flat-gw-key' } }],
     },
   ],
   apps: [

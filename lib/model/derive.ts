@@ -91,6 +91,28 @@ export interface PublicRecord {
   readonly ipv4: string;
 }
 
+/** One WireGuard peer of a router: another router of the mesh. */
+export interface WireguardPeer {
+  readonly router: string;
+  readonly site: string;
+  readonly publicKey: string;
+  /** Where to reach it; undefined when it only dials out. */
+  readonly endpoint?: string;
+  readonly port: number;
+  /** Its tunnel address (/32) and every network it serves. */
+  readonly allowedIps: readonly string[];
+  readonly persistentKeepalive: number;
+}
+
+/** A router's side of the mesh, resolved. */
+export interface ResolvedWireguard {
+  /** Tunnel address with the mesh prefix, e.g. `10.255.0.1/24`. */
+  readonly address: string;
+  readonly listenPort: number;
+  readonly privateKeySecret: string;
+  readonly peers: readonly WireguardPeer[];
+}
+
 export interface ResolvedRouter extends RouterSpec {
   readonly site: string;
   readonly networks: readonly string[];
@@ -105,6 +127,8 @@ export interface ResolvedRouter extends RouterSpec {
   readonly forwards: readonly { readonly domain: string; readonly server: string }[];
   readonly forwardPorts: readonly number[];
   readonly ingressIP?: string;
+  /** Set when the router is in the WireGuard mesh. */
+  readonly mesh?: ResolvedWireguard;
 }
 
 /** The resolved homelab: every default applied, every derived fact computed. */
@@ -240,6 +264,32 @@ export function deriveModel(inv: Inventory): Model {
         forwardPorts: r.forwardPorts ?? (hasPublic ? [80, 443] : []),
         ingressIP: clusterSite?.name === site.name ? ingressIP : undefined,
       });
+    }
+  }
+
+  const mesh = inv.wireguard;
+  if (mesh) {
+    const prefix = parseCidr(mesh.cidr)!.prefix;
+    const port = mesh.listenPort ?? 51820;
+    const keepalive = mesh.persistentKeepalive ?? 25;
+    const members = routers.filter((r) => r.wireguard);
+    for (let i = 0; i < routers.length; i++) {
+      const r = routers[i];
+      if (!r.wireguard) continue;
+      const peers: WireguardPeer[] = members.filter((o) => o !== r).map((o) => {
+        const site = inv.sites.find((s) => s.name === o.site)!;
+        const endpoint = o.wireguard!.endpoint ?? site.publicIPv4;
+        return {
+          router: o.name,
+          site: o.site,
+          publicKey: o.wireguard!.publicKey,
+          ...(endpoint !== undefined ? { endpoint } : {}),
+          port,
+          allowedIps: [`${o.wireguard!.address}/32`, ...o.nets.map((n) => n.cidr)],
+          persistentKeepalive: keepalive,
+        };
+      });
+      routers[i] = { ...r, mesh: { address: `${r.wireguard.address}/${prefix}`, listenPort: port, privateKeySecret: r.wireguard.privateKeySecret, peers } };
     }
   }
 

@@ -52,6 +52,11 @@ export interface NetworkSpec {
   readonly nameservers?: readonly string[];
   /** DHCP pool served by the router. @default - no DHCP on this network */
   readonly dhcp?: DhcpRangeSpec;
+  /**
+   * Addresses the cluster's load balancer (MetalLB) hands to Services, both ends inclusive.
+   * Must not overlap the DHCP pool or any static address. @default - none
+   */
+  readonly loadBalancerPool?: { readonly start: string; readonly end: string };
 }
 
 /** k3s role of a host. */
@@ -229,6 +234,33 @@ export interface RouterSpec {
   readonly wifi?: readonly WifiSpec[];
   /** TCP ports forwarded from WAN to the cluster ingress. @default [80, 443] when the site has public apps */
   readonly forwardPorts?: readonly number[];
+  /** This router's place in the WireGuard mesh ({@link Inventory.wireguard}). @default - not in the mesh */
+  readonly wireguard?: RouterWireguardSpec;
+}
+
+/** A router's WireGuard identity in the site mesh. */
+export interface RouterWireguardSpec {
+  /** Tunnel address inside the mesh network, e.g. `10.255.0.1`. */
+  readonly address: string;
+  /** The router's WireGuard public key (`wg pubkey`; not a secret). */
+  readonly publicKey: string;
+  /** Secret holding the private key (filled in by `deploy.sh`). */
+  readonly privateKeySecret: string;
+  /**
+   * Host name or IPv4 address peers connect to.
+   * @default - the site's publicIPv4; without one, this router only dials out
+   */
+  readonly endpoint?: string;
+}
+
+/** The WireGuard mesh joining every site's router to every other (seed 004 used tinc). */
+export interface WireguardMeshSpec {
+  /** Tunnel network, e.g. `10.255.0.0/24`; must not overlap any site network. */
+  readonly cidr: string;
+  /** UDP port every router listens on. @default 51820 */
+  readonly listenPort?: number;
+  /** Keepalive in seconds, so peers behind NAT stay reachable. @default 25 */
+  readonly persistentKeepalive?: number;
 }
 
 /** A physical location with its own networks, hosts and routers. */
@@ -372,4 +404,6 @@ export interface Inventory {
   readonly nix?: NixSpec;
   /** Terraform state backend. @default - local file `terraform.<name>.tfstate` in the project root */
   readonly stateBackend?: StateBackendSpec;
+  /** The WireGuard mesh between site routers (routers opt in with `wireguard`). @default - no mesh */
+  readonly wireguard?: WireguardMeshSpec;
 }
