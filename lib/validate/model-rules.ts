@@ -167,6 +167,17 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
       else if (prev.what !== 'node') p.add(spath, 'Site.ingressIP', `address already used by ${prev.owner}`, site.ingressIP, 'use the address of a k3s node or an address nobody else uses');
     }
 
+    // Static addresses must stay out of the load-balancer pools (the ingress may sit inside: it is a load-balancer address).
+    for (const [name, n] of nets) {
+      if (!n.pool) continue;
+      for (const [ip, claim] of ips) {
+        const a = parseIPv4(ip)!;
+        if (claim.what !== 'ingress' && a >= n.pool[0] && a <= n.pool[1]) {
+          p.add(`${spath}.networks[${name}]`, 'Network.loadBalancerPool', `contains ${ip}, the address of ${claim.owner}`, `${n.spec.loadBalancerPool!.start}-${n.spec.loadBalancerPool!.end}`, 'a pool outside every static address');
+        }
+      }
+    }
+
     const served = new Map<string, string>();
     for (const r of site.routers ?? []) {
       const rpath = `${spath}.routers[${r.name}]`;
@@ -199,6 +210,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   }
 
   validateApps(inv, servers > 0, p, needSecret);
+  validateWireguard(inv, p, needSecret);
   validateStateBackend(inv, p);
 
   if (inv.dns) {
@@ -296,6 +308,66 @@ function validateVm(
   if (vm.onBoot !== undefined && typeof vm.onBoot !== 'boolean') p.add(vpath, 'Vm.onBoot', 'not a boolean', vm.onBoot, 'true or false');
 }
 
+const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** The WireGuard mesh: tunnel addresses, keys, endpoints, and networks that do not collide across sites. */
+function validateWireguard(inv: Inventory, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
+  const mesh = inv.wireguard;
+  const members = (inv.sites ?? []).flatMap((site) => (site.routers ?? []).filter((r) => r.wireguard).map((r) => ({ site, r, path: `inventory.sites[${site.name}].routers[${r.name}]` })));
+  if (!mesh) {
+    for (const m of members) p.add(m.path, 'Router.wireguard', 'router joins a WireGuard mesh that is not declared', m.r.name, 'declare inventory.wireguard (cidr, listenPort) or drop the router\'s wireguard');
+    return;
+  }
+  const wpath = 'inventory.wireguard';
+  const cidr = parseCidr(mesh.cidr);
+  if (!cidr) p.add(wpath, 'Wireguard.cidr', 'not an IPv4 CIDR with zero host bits', mesh.cidr, 'e.g. 10.255.0.0/24');
+  else {
+    for (const site of inv.sites ?? []) {
+      for (const n of site.networks ?? []) {
+        const c = parseCidr(n.cidr);
+        if (c && c.network < cidr.network + cidr.size && cidr.network < c.network + c.size) p.add(wpath, 'Wireguard.cidr', `overlaps network ${n.name} ${n.cidr} of site ${site.name}`, mesh.cidr, 'a tunnel network apart from every site network');
+      }
+    }
+  }
+  if (mesh.listenPort !== undefined && (!Number.isInteger(mesh.listenPort) || mesh.listenPort < 1 || mesh.listenPort > 65535)) p.add(wpath, 'Wireguard.listenPort', 'not a UDP port', mesh.listenPort, 'integer 1-65535');
+  if (mesh.persistentKeepalive !== undefined && (!Number.isInteger(mesh.persistentKeepalive) || mesh.persistentKeepalive < 0 || mesh.persistentKeepalive > 65535)) p.add(wpath, 'Wireguard.persistentKeepalive', 'not a keepalive in seconds', mesh.persistentKeepalive, 'integer 0-65535 (0 turns it off)');
+  const addresses = new Map<string, string>();
+  const keys = new Map<string, string>();
+  for (const { r, path } of members) {
+    const wg = r.wireguard!;
+    const a = parseIPv4(wg.address);
+    if (a === undefined) p.add(path, 'Router.wireguard.address', 'not an IPv4 address', wg.address, `a host address inside ${mesh.cidr}`);
+    else if (cidr && !isHostIn(a, cidr)) p.add(path, 'Router.wireguard.address', `outside the mesh network ${mesh.cidr}`, wg.address, `a host address inside ${mesh.cidr}`);
+    else if (addresses.has(wg.address)) p.add(path, 'Router.wireguard.address', `tunnel address already used by router ${addresses.get(wg.address)}`, wg.address, 'one tunnel address per router');
+    else addresses.set(wg.address, r.name);
+    if (typeof wg.publicKey !== 'string' || !WG_KEY.test(wg.publicKey)) p.add(path, 'Router.wireguard.publicKey', 'not a WireGuard public key', wg.publicKey, '44 characters of base64 for 32 bytes, as `wg pubkey` prints');
+    else if (keys.has(wg.publicKey)) p.add(path, 'Router.wireguard.publicKey', `same public key as router ${keys.get(wg.publicKey)}`, wg.publicKey, 'one key pair per router');
+    else keys.set(wg.publicKey, r.name);
+    needSecret(path, 'Router.wireguard.privateKeySecret', wg.privateKeySecret);
+    if (wg.endpoint !== undefined && parseIPv4(wg.endpoint) === undefined && !isFqdn(wg.endpoint)) p.add(path, 'Router.wireguard.endpoint', 'not a host name or IPv4 address', wg.endpoint, 'e.g. "vpn.example.org" or "203.0.113.10"');
+  }
+  // Two routers that both only dial out can never meet.
+  const dialOnly = members.filter(({ site, r }) => r.wireguard!.endpoint === undefined && site.publicIPv4 === undefined);
+  for (let i = 1; i < dialOnly.length; i++) {
+    p.add(dialOnly[i].path, 'Router.wireguard.endpoint', `neither this router nor router ${dialOnly[0].r.name} can be reached (no endpoint, no site publicIPv4)`, null, 'give one of them an endpoint or its site a publicIPv4');
+  }
+  // Routes over the mesh need site networks that do not collide.
+  const seen: { net: NetworkSpec; c: Cidr; site: string }[] = [];
+  for (const { site, r, path } of members) {
+    for (const nn of r.networks ?? []) {
+      const net = (site.networks ?? []).find((n) => n.name === nn);
+      const c = net && parseCidr(net.cidr);
+      if (!net || !c) continue;
+      for (const o of seen) {
+        if (o.site !== site.name && c.network < o.c.network + o.c.size && o.c.network < c.network + c.size) {
+          p.add(path, 'Router.networks', `network ${net.name} ${net.cidr} overlaps network ${o.net.name} ${o.net.cidr} of site ${o.site}, which the mesh also routes`, nn, 'sites joined by the mesh use distinct networks');
+        }
+      }
+      seen.push({ net, c, site: site.name });
+    }
+  }
+}
+
 /** Terraform state must live outside the cluster it builds (seed 000 kept it in MinIO on that cluster). */
 function validateStateBackend(inv: Inventory, p: ProblemCollector): void {
   const b = inv.stateBackend;
@@ -331,7 +403,7 @@ function validateStateBackend(inv: Inventory, p: ProblemCollector): void {
   }
 }
 
-interface CheckedNet { readonly spec: NetworkSpec; readonly cidr: Cidr; readonly dhcp?: [number, number] }
+interface CheckedNet { readonly spec: NetworkSpec; readonly cidr: Cidr; readonly dhcp?: [number, number]; readonly pool?: [number, number] }
 
 function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): Map<string, CheckedNet> {
   const nets = new Map<string, CheckedNet>();
@@ -368,7 +440,24 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
       }
       if (n.dhcp.leaseTime !== undefined && !/^\d+[smhdw]?$|^infinite$/.test(n.dhcp.leaseTime)) p.add(npath, 'Network.dhcp.leaseTime', 'not a lease time', n.dhcp.leaseTime, 'e.g. "12h", "1d" or "infinite"');
     }
-    nets.set(n.name, { spec: n, cidr, dhcp });
+    let pool: [number, number] | undefined;
+    if (n.loadBalancerPool) {
+      const lb = n.loadBalancerPool;
+      const s = parseIPv4(lb.start);
+      const e = parseIPv4(lb.end);
+      if (s === undefined || !isHostIn(s, cidr)) p.add(npath, 'Network.loadBalancerPool.start', `not a host address in ${n.cidr}`, lb.start, 'use an address inside the network');
+      if (e === undefined || !isHostIn(e, cidr)) p.add(npath, 'Network.loadBalancerPool.end', `not a host address in ${n.cidr}`, lb.end, 'use an address inside the network');
+      if (s !== undefined && e !== undefined && isHostIn(s, cidr) && isHostIn(e, cidr)) {
+        if (s > e) p.add(npath, 'Network.loadBalancerPool', 'start is after end', `${lb.start}-${lb.end}`, 'start <= end');
+        else {
+          pool = [s, e];
+          if (dhcp && s <= dhcp[1] && dhcp[0] <= e) {
+            p.add(npath, 'Network.loadBalancerPool', `overlaps the DHCP range ${n.dhcp!.start}-${n.dhcp!.end}`, `${lb.start}-${lb.end}`, 'a load-balancer pool and the DHCP range share no address');
+          }
+        }
+      }
+    }
+    nets.set(n.name, { spec: n, cidr, dhcp, pool });
   }
   if ((site.networks ?? []).length === 0) p.add(spath, 'Site.networks', 'no network', site.networks, 'declare at least one network');
   return nets;

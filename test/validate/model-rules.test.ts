@@ -455,6 +455,58 @@ const cases: Record<string, Case> = {
     path: OLAF, field: 'Host.admins', value: 'mallory', wrong: 'unknown admin', allowed: 'one of ["manfred"]',
   },
 
+  // Load-balancer pools
+  'a load-balancer pool overlaps the DHCP range': {
+    mutate: (inv) => { net(inv, 'lan').loadBalancerPool = { start: '10.0.100.190', end: '10.0.100.210' }; },
+    path: LAN, field: 'Network.loadBalancerPool', value: '10.0.100.190-10.0.100.210', wrong: 'overlaps the DHCP range 10.0.100.100-10.0.100.199', allowed: 'a load-balancer pool and the DHCP range share no address',
+  },
+  'a load-balancer pool contains a host address': {
+    mutate: (inv) => { host(inv, 'rolf').ip = '10.0.100.245'; },
+    path: LAN, field: 'Network.loadBalancerPool', value: '10.0.100.240-10.0.100.250', wrong: 'contains 10.0.100.245, the address of host rolf', allowed: 'a pool outside every static address',
+  },
+  'a load-balancer pool leaves the network': {
+    mutate: (inv) => { net(inv, 'lan').loadBalancerPool = { start: '10.0.100.240', end: '10.0.101.10' }; },
+    path: LAN, field: 'Network.loadBalancerPool.end', value: '10.0.101.10', wrong: 'not a host address in 10.0.100.0/24', allowed: 'use an address inside the network',
+  },
+
+  // WireGuard mesh
+  'a router joins an undeclared mesh': {
+    mutate: (inv) => { delete inv.wireguard; },
+    path: GW, field: 'Router.wireguard', value: 'gw', wrong: 'router joins a WireGuard mesh that is not declared', allowed: 'declare inventory.wireguard',
+  },
+  'the mesh network overlaps a site network': {
+    mutate: (inv) => { inv.wireguard!.cidr = '10.0.20.0/24'; home(inv).routers![0].wireguard!.address = '10.0.20.201'; flat(inv).routers![0].wireguard!.address = '10.0.20.202'; },
+    path: 'inventory.wireguard', field: 'Wireguard.cidr', value: '10.0.20.0/24', wrong: 'overlaps network iot 10.0.20.0/24 of site home', allowed: 'a tunnel network apart from every site network',
+  },
+  'a tunnel address is outside the mesh': {
+    mutate: (inv) => { flat(inv).routers![0].wireguard!.address = '10.254.0.2'; },
+    path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.wireguard.address', value: '10.254.0.2', wrong: 'outside the mesh network 10.255.0.0/24', allowed: 'a host address inside 10.255.0.0/24',
+  },
+  'two routers share a tunnel address': {
+    mutate: (inv) => { flat(inv).routers![0].wireguard!.address = '10.255.0.1'; },
+    path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.wireguard.address', value: '10.255.0.1', wrong: 'tunnel address already used by router gw', allowed: 'one tunnel address per router',
+  },
+  'a public key is not 32 bytes of base64': {
+    mutate: (inv) => { gw(inv).wireguard!.publicKey = 'not-a-key'; },
+    path: GW, field: 'Router.wireguard.publicKey', value: 'not-a-key', wrong: 'not a WireGuard public key', allowed: '44 characters of base64',
+  },
+  'two routers share a public key': {
+    mutate: (inv) => { flat(inv).routers![0].wireguard!.publicKey = gw(inv).wireguard!.publicKey; },
+    path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.wireguard.publicKey', value: 'algXW1Q1sAN4lkEOIItpMulFWG1F9i6Q/0ic8YfTQwQ=', wrong: 'same public key as router gw', allowed: 'one key pair per router',
+  },
+  'a private key secret is not declared': {
+    mutate: (inv) => { gw(inv).wireguard!.privateKeySecret = 'wg-key'; },
+    path: GW, field: 'Router.wireguard.privateKeySecret', value: 'wg-key', wrong: 'refers to a secret that is not declared', allowed: 'declare it in inventory.secrets',
+  },
+  'no router of the mesh can be reached': {
+    mutate: (inv) => { delete gw(inv).wireguard!.endpoint; delete home(inv).publicIPv4; inv.apps = inv.apps!.filter((a) => !a.ingress?.public); },
+    path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.wireguard.endpoint', value: null, wrong: 'neither this router nor router gw can be reached', allowed: 'give one of them an endpoint or its site a publicIPv4',
+  },
+  'sites joined by the mesh use the same network': {
+    mutate: (inv) => { const n = flat(inv).networks[0]; n.cidr = '10.0.100.0/24'; n.gateway = '10.0.100.254'; n.dhcp = undefined; },
+    path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.networks', value: 'lan', wrong: 'overlaps network lan 10.0.100.0/24 of site home, which the mesh also routes', allowed: 'sites joined by the mesh use distinct networks',
+  },
+
   // Admins
   'an ssh key is only a key type': {
     mutate: (inv) => { inv.admins[0].sshKeys = ['ssh-ed25519']; },
