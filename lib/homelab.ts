@@ -121,6 +121,11 @@ export class Homelab extends Construct {
    */
   synth(options: SynthOptions = {}): void {
     this.validate();
+    // `homelab router diff` loads the user's program only to read its model: validate, write nothing.
+    if ((globalThis as any)[Symbol.for('homelab-cdk.inspect')] === true) {
+      this.synthesized = true;
+      return;
+    }
     const root = path.resolve(options.outdir ?? process.env.HOMELAB_OUT ?? '.');
     const out = new StagedOutput(root);
     try {

@@ -1,7 +1,8 @@
 /**
  * OpenWrt emitter: UCI packages for a router, derived from the model (its
  * networks, DHCP pools, static leases of the hosts, local names, cross-site
- * DNS forwarding, port forwards to the cluster ingress), and its deploy script.
+ * DNS forwarding, port forwards to the cluster ingress, the WireGuard mesh),
+ * built from the typed sections of `./openwrt`, and its deploy script.
  *
  * Secret values never appear: options that hold one contain a placeholder
  * `@@HOMELAB_SECRET:<name>@@` that `deploy.sh` fills from the environment at
@@ -9,130 +10,173 @@
  */
 import { ResolvedRouter, Model } from '../../model/derive';
 import { netmask, parseIPv4 } from '../../model/net';
-import { UciOption, UciPackage, UciSection } from './section';
+import {
+  bridgeVlan, dhcpDomain, dhcpHost, dhcpPool, dnsmasq as dnsmasqSection, dropbearSection, firewallDefaults, firewallForwarding,
+  firewallRedirect, firewallRule, firewallZone, networkDevice, networkInterface, systemSection, timeserver, UciContext,
+  wifiIface, wireguardPeer,
+} from './openwrt';
+import { UciPackage, UciSection } from './section';
 
-/** The placeholder written in place of a secret value. */
-export function secretPlaceholder(name: string): string {
-  return `@@HOMELAB_SECRET:${name}@@`;
-}
-
-/** Environment variable that `deploy.sh` reads a secret from. */
-export function secretEnvName(name: string): string {
-  return `HOMELAB_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
-}
+export { secretPlaceholder, secretEnvName } from './openwrt/common';
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
 /** Packages replaced whole on deploy; `wireless` is merged to keep radio sections. */
 export const MERGED_PACKAGES = new Set(['wireless']);
 
+/** The WireGuard interface of the mesh, and its firewall zone. */
+const WG_IFACE = 'wg0';
+const VPN_ZONE = 'vpn';
+
+/**
+ * The UCI packages of router `r`: network, dhcp, firewall, system, dropbear,
+ * and wireless when it has Wi-Fi networks.
+ *
+ * @throws HomelabValidationError `[router <name>] <type>.<option>: ...` when a
+ *   derived value is not valid for OpenWrt
+ */
 export function routerPackages(model: Model, r: ResolvedRouter): UciPackage[] {
-  return [network(r), dhcp(r), firewall(r), system(r), dropbear(), ...(r.wifi && r.wifi.length > 0 ? [wireless(r)] : [])];
+  const at: UciContext = { router: r.name };
+  return [network(at, r), dhcp(at, r), firewall(at, r), system(at, r), dropbear(at), ...(r.wifi && r.wifi.length > 0 ? [wireless(at, r)] : [])];
 }
 
-function network(r: ResolvedRouter): UciPackage {
+function network(at: UciContext, r: ResolvedRouter): UciPackage {
   const sections: UciSection[] = [
-    { type: 'interface', name: 'loopback', options: [['device', 'lo'], ['proto', 'static'], ['ipaddr', '127.0.0.1'], ['netmask', '255.0.0.0']] },
-    { type: 'device', name: 'br_lan', options: [['name', 'br-lan'], ['type', 'bridge'], ['ports', [...r.lanPorts]]] },
+    networkInterface(at, 'loopback', { device: 'lo', proto: 'static', ipaddr: '127.0.0.1', netmask: '255.0.0.0' }),
+    networkDevice(at, { name: 'br-lan', type: 'bridge', ports: r.lanPorts }, 'br_lan'),
   ];
-  const tagged = r.nets.filter((n) => n.vlan !== undefined);
-  for (const n of tagged) {
-    sections.push({ type: 'bridge-vlan', options: [['device', 'br-lan'], ['vlan', n.vlan!], ['ports', r.lanPorts.map((p) => `${p}:t`)]] });
+  for (const n of r.nets) {
+    if (n.vlan !== undefined) sections.push(bridgeVlan(at, { device: 'br-lan', vlan: n.vlan, ports: r.lanPorts.map((p) => `${p}:t`) }));
   }
   for (const n of r.nets) {
-    sections.push({
-      type: 'interface',
-      name: ident(n.name),
-      options: [['device', n.vlan !== undefined ? `br-lan.${n.vlan}` : 'br-lan'], ['proto', 'static'], ['ipaddr', n.gateway], ['netmask', netmask(n.prefix)]],
-    });
+    sections.push(networkInterface(at, ident(n.name), {
+      device: n.vlan !== undefined ? `br-lan.${n.vlan}` : 'br-lan', proto: 'static', ipaddr: n.gateway, netmask: netmask(n.prefix),
+    }));
   }
-  sections.push({ type: 'interface', name: 'wan', options: [['device', r.wanDevice], ['proto', 'dhcp']] });
-  sections.push({ type: 'interface', name: 'wan6', options: [['device', r.wanDevice], ['proto', 'dhcpv6']] });
+  sections.push(networkInterface(at, 'wan', { device: r.wanDevice, proto: 'dhcp' }));
+  sections.push(networkInterface(at, 'wan6', { device: r.wanDevice, proto: 'dhcpv6' }));
+  if (r.mesh) {
+    sections.push(networkInterface(at, WG_IFACE, {
+      proto: 'wireguard', private_key: { secret: r.mesh.privateKeySecret }, listen_port: r.mesh.listenPort, addresses: [r.mesh.address],
+    }));
+    for (const peer of r.mesh.peers) {
+      // route_allowed_ips: the peer's tunnel address and site networks are routed over wg0,
+      // which is what carries the cross-site DNS forwarding (dnsmasq `server`) and traffic.
+      sections.push(wireguardPeer(at, WG_IFACE, {
+        description: `${peer.router} (site ${peer.site})`,
+        public_key: peer.publicKey,
+        allowed_ips: peer.allowedIps,
+        route_allowed_ips: true,
+        ...(peer.endpoint !== undefined ? { endpoint_host: peer.endpoint, endpoint_port: peer.port } : {}),
+        persistent_keepalive: peer.persistentKeepalive,
+      }, `wg_${ident(peer.router)}`));
+    }
+  }
   return { name: 'network', sections };
 }
 
-function dhcp(r: ResolvedRouter): UciPackage {
+function dhcp(at: UciContext, r: ResolvedRouter): UciPackage {
   const first = r.nets[0];
-  const dnsmasq: UciOption[] = [
-    ['domainneeded', true],
-    ['boguspriv', true],
-    ['localise_queries', true],
-    ['rebind_protection', true],
-    ['rebind_localhost', true],
-    ['local', `/${first.domain}/`],
-    ['domain', first.domain],
-    ['expandhosts', true],
-    ['authoritative', true],
-    ['readethers', true],
-    ['leasefile', '/tmp/dhcp.leases'],
-    ['resolvfile', '/tmp/resolv.conf.d/resolv.conf.auto'],
-    ['localservice', true],
-  ];
   // every network's domain is local; other sites' names are forwarded to their routers
   const locals = r.nets.slice(1).map((n) => `/${n.domain}/`);
   const servers = [...locals, ...r.forwards.map((f) => `/${f.domain}/${f.server}`)];
-  if (servers.length > 0) dnsmasq.push(['server', servers]);
   const rebindOk = r.forwards.map((f) => f.domain);
-  if (rebindOk.length > 0) dnsmasq.push(['rebind_domain', rebindOk]);
-  const sections: UciSection[] = [{ type: 'dnsmasq', options: dnsmasq }];
+  const sections: UciSection[] = [dnsmasqSection(at, {
+    domainneeded: true,
+    boguspriv: true,
+    localise_queries: true,
+    rebind_protection: true,
+    rebind_localhost: true,
+    local: `/${first.domain}/`,
+    domain: first.domain,
+    expandhosts: true,
+    authoritative: true,
+    readethers: true,
+    leasefile: '/tmp/dhcp.leases',
+    resolvfile: '/tmp/resolv.conf.d/resolv.conf.auto',
+    // --local-service answers hosts on any subnet the router has an interface in
+    // (dnsmasq: "a subnet for which an interface exists on the server"). In the
+    // mesh, a peer router forwards our domains to our gateway address over wg0
+    // from its own tunnel address, which lies in wg0's subnet (the mesh CIDR):
+    // local here, so those queries are answered without listing wg0 anywhere.
+    localservice: true,
+    ...(servers.length > 0 ? { server: servers } : {}),
+    // other sites' private answers must pass rebind protection
+    ...(rebindOk.length > 0 ? { rebind_domain: rebindOk } : {}),
+  })];
   for (const n of r.nets) {
     if (!n.dhcp) {
-      sections.push({ type: 'dhcp', name: ident(n.name), options: [['interface', ident(n.name)], ['ignore', true]] });
+      sections.push(dhcpPool(at, ident(n.name), { interface: ident(n.name), ignore: true }));
       continue;
     }
     const start = parseIPv4(n.dhcp.start)! - n.parsed.network;
     const limit = parseIPv4(n.dhcp.end)! - parseIPv4(n.dhcp.start)! + 1;
-    sections.push({ type: 'dhcp', name: ident(n.name), options: [['interface', ident(n.name)], ['start', start], ['limit', limit], ['leasetime', n.dhcp.leaseTime ?? '12h'], ['dhcp_option', [`6,${n.gateway}`]]] });
+    sections.push(dhcpPool(at, ident(n.name), {
+      interface: ident(n.name), start, limit, leasetime: n.dhcp.leaseTime ?? '12h', dhcp_option: [`6,${n.gateway}`],
+    }));
   }
-  sections.push({ type: 'dhcp', name: 'wan', options: [['interface', 'wan'], ['ignore', true]] });
-  for (const l of r.leases) sections.push({ type: 'host', options: [['name', l.name], ['mac', l.mac], ['ip', l.ip], ['dns', true]] });
-  for (const d of r.localNames) sections.push({ type: 'domain', options: [['name', d.name], ['ip', d.ip]] });
+  sections.push(dhcpPool(at, 'wan', { interface: 'wan', ignore: true }));
+  for (const l of r.leases) sections.push(dhcpHost(at, { name: l.name, mac: l.mac, ip: l.ip, dns: true }));
+  for (const d of r.localNames) sections.push(dhcpDomain(at, { name: d.name, ip: d.ip }));
   return { name: 'dhcp', sections };
 }
 
-function firewall(r: ResolvedRouter): UciPackage {
+function firewall(at: UciContext, r: ResolvedRouter): UciPackage {
   const sections: UciSection[] = [
-    { type: 'defaults', options: [['syn_flood', true], ['input', 'REJECT'], ['output', 'ACCEPT'], ['forward', 'REJECT'], ['drop_invalid', true]] },
-    { type: 'zone', name: 'lan', options: [['name', 'lan'], ['network', r.nets.map((n) => ident(n.name))], ['input', 'ACCEPT'], ['output', 'ACCEPT'], ['forward', 'ACCEPT']] },
-    { type: 'zone', name: 'wan', options: [['name', 'wan'], ['network', ['wan', 'wan6']], ['input', 'REJECT'], ['output', 'ACCEPT'], ['forward', 'REJECT'], ['masq', true], ['mtu_fix', true]] },
-    { type: 'forwarding', options: [['src', 'lan'], ['dest', 'wan']] },
-    { type: 'rule', options: [['name', 'Allow-DHCP-Renew'], ['src', 'wan'], ['proto', 'udp'], ['dest_port', 68], ['target', 'ACCEPT'], ['family', 'ipv4']] },
-    { type: 'rule', options: [['name', 'Allow-Ping'], ['src', 'wan'], ['proto', 'icmp'], ['icmp_type', 'echo-request'], ['family', 'ipv4'], ['target', 'ACCEPT']] },
-    { type: 'rule', options: [['name', 'Allow-DHCPv6'], ['src', 'wan'], ['proto', 'udp'], ['dest_port', 546], ['family', 'ipv6'], ['target', 'ACCEPT']] },
-    { type: 'rule', options: [['name', 'Allow-ICMPv6-Input'], ['src', 'wan'], ['proto', 'icmp'], ['icmp_type', ['echo-request', 'echo-reply', 'destination-unreachable', 'packet-too-big', 'time-exceeded', 'bad-header', 'unknown-header-type', 'router-solicitation', 'neighbour-solicitation', 'router-advertisement', 'neighbour-advertisement']], ['limit', '1000/sec'], ['family', 'ipv6'], ['target', 'ACCEPT']] },
+    firewallDefaults(at, { syn_flood: true, input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', drop_invalid: true }),
+    firewallZone(at, { name: 'lan', network: r.nets.map((n) => ident(n.name)), input: 'ACCEPT', output: 'ACCEPT', forward: 'ACCEPT' }, 'lan'),
+    firewallZone(at, { name: 'wan', network: ['wan', 'wan6'], input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', masq: true, mtu_fix: true }, 'wan'),
   ];
+  if (r.mesh) {
+    // the other sites are trusted like the LAN: routers, DNS and hosts answer each other
+    sections.push(firewallZone(at, { name: VPN_ZONE, network: [WG_IFACE], input: 'ACCEPT', output: 'ACCEPT', forward: 'ACCEPT' }, VPN_ZONE));
+  }
+  sections.push(firewallForwarding(at, { src: 'lan', dest: 'wan' }));
+  if (r.mesh) {
+    sections.push(firewallForwarding(at, { src: 'lan', dest: VPN_ZONE }));
+    sections.push(firewallForwarding(at, { src: VPN_ZONE, dest: 'lan' }));
+  }
+  sections.push(
+    firewallRule(at, { name: 'Allow-DHCP-Renew', src: 'wan', proto: 'udp', dest_port: 68, target: 'ACCEPT', family: 'ipv4' }),
+    firewallRule(at, { name: 'Allow-Ping', src: 'wan', proto: 'icmp', icmp_type: 'echo-request', family: 'ipv4', target: 'ACCEPT' }),
+    firewallRule(at, { name: 'Allow-DHCPv6', src: 'wan', proto: 'udp', dest_port: 546, family: 'ipv6', target: 'ACCEPT' }),
+    firewallRule(at, {
+      name: 'Allow-ICMPv6-Input', src: 'wan', proto: 'icmp',
+      icmp_type: ['echo-request', 'echo-reply', 'destination-unreachable', 'packet-too-big', 'time-exceeded', 'bad-header', 'unknown-header-type', 'router-solicitation', 'neighbour-solicitation', 'router-advertisement', 'neighbour-advertisement'],
+      limit: '1000/sec', family: 'ipv6', target: 'ACCEPT',
+    }),
+  );
+  if (r.mesh) {
+    // with the other input rules from wan, before the port forwards
+    sections.push(firewallRule(at, { name: 'Allow-WireGuard', src: 'wan', proto: 'udp', dest_port: r.mesh.listenPort, target: 'ACCEPT' }));
+  }
   if (r.ingressIP) {
     for (const port of r.forwardPorts) {
-      sections.push({ type: 'redirect', options: [['name', `Ingress-${port}`], ['src', 'wan'], ['src_dport', port], ['dest', 'lan'], ['dest_ip', r.ingressIP], ['dest_port', port], ['proto', 'tcp'], ['target', 'DNAT']] });
+      sections.push(firewallRedirect(at, { name: `Ingress-${port}`, src: 'wan', src_dport: port, dest: 'lan', dest_ip: r.ingressIP, dest_port: port, proto: 'tcp', target: 'DNAT' }));
     }
   }
   return { name: 'firewall', sections };
 }
 
-function system(r: ResolvedRouter): UciPackage {
-  const opts: UciOption[] = [['hostname', r.name], ['zonename', r.timezone]];
-  if (r.timezone === 'UTC') opts.push(['timezone', 'UTC0']);
-  opts.push(['log_size', 64], ['ttylogin', false]);
+function system(at: UciContext, r: ResolvedRouter): UciPackage {
   return {
     name: 'system',
     sections: [
-      { type: 'system', options: opts },
-      { type: 'timeserver', name: 'ntp', options: [['enabled', true], ['enable_server', false], ['server', ['0.openwrt.pool.ntp.org', '1.openwrt.pool.ntp.org', '2.openwrt.pool.ntp.org', '3.openwrt.pool.ntp.org']]] },
+      systemSection(at, { hostname: r.name, zonename: r.timezone, ...(r.timezone === 'UTC' ? { timezone: 'UTC0' } : {}), log_size: 64, ttylogin: false }),
+      timeserver(at, { enabled: true, enable_server: false, server: ['0.openwrt.pool.ntp.org', '1.openwrt.pool.ntp.org', '2.openwrt.pool.ntp.org', '3.openwrt.pool.ntp.org'] }),
     ],
   };
 }
 
-function dropbear(): UciPackage {
-  return { name: 'dropbear', sections: [{ type: 'dropbear', options: [['PasswordAuth', 'off'], ['RootPasswordAuth', 'off'], ['Port', 22], ['Interface', 'lan']] }] };
+function dropbear(at: UciContext): UciPackage {
+  return { name: 'dropbear', sections: [dropbearSection(at, { PasswordAuth: 'off', RootPasswordAuth: 'off', Port: 22, Interface: 'lan' })] };
 }
 
-function wireless(r: ResolvedRouter): UciPackage {
+function wireless(at: UciContext, r: ResolvedRouter): UciPackage {
   return {
     name: 'wireless',
-    sections: (r.wifi ?? []).map((w, i) => ({
-      type: 'wifi-iface',
-      name: `homelab_wifi${i}`,
-      options: [['device', w.device ?? 'radio0'], ['mode', 'ap'], ['network', ident(w.network)], ['ssid', w.ssid], ['encryption', w.encryption ?? 'sae-mixed'], ['key', secretPlaceholder(w.keySecret)]] as UciOption[],
-    })),
+    sections: (r.wifi ?? []).map((w, i) => wifiIface(at, {
+      device: w.device ?? 'radio0', mode: 'ap', network: ident(w.network), ssid: w.ssid, encryption: w.encryption ?? 'sae-mixed', key: { secret: w.keySecret },
+    }, `homelab_wifi${i}`)),
   };
 }

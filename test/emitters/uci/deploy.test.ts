@@ -1,0 +1,353 @@
+/**
+ * deploy.sh end to end against a fake router (test/helpers/fake-router.ts):
+ * the reference homelab's router files, fake ssh/scp first on PATH, a temp
+ * directory standing for the router's root, seeded with an old configuration.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { inventory } from '../../../apps/inventory';
+import { Homelab, parseUci } from '../../../lib';
+import { deployScript } from '../../../lib/emitters/uci/deploy';
+import { routerPackages, secretEnvName, secretPlaceholder } from '../../../lib/emitters/uci/router';
+import { FakeRouter, FakeRouterOptions } from '../../helpers/fake-router';
+import { hasTool } from '../../helpers/tools';
+import { listFiles } from '../../helpers/tree';
+
+const hex = crypto.randomBytes(6).toString('hex');
+/** Canaries; the wifi one has a quote (UCI `'\''`) and shell metacharacters. */
+const WIFI_PSK = `it's-CANARY-wifi-${hex} "$HOME" \`x\` \\ ;`;
+const WG_KEY = `CANARY-wg-${hex}+/=`;
+const SECRETS = { [secretEnvName('wifi-psk')]: WIFI_PSK, [secretEnvName('wg-gw-key')]: WG_KEY };
+/** Fast timings for every run: rollback after 1 s, reconnect at once. */
+const FAST = { ROLLBACK_SECONDS: '1', CONFIRM_AFTER: '0' };
+
+/** The router's configuration before the deploy (no dropbear package: the deploy adds one, a rollback must remove it). */
+const OLD_CONFIG: Record<string, string> = {
+  network: "config interface 'lan'\n\toption device 'br-lan'\n\toption proto 'static'\n\toption ipaddr '192.168.1.1'\n\toption netmask '255.255.255.0'\n",
+  wireless: "config wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n\toption band '2g'\n\nconfig wifi-iface 'default_radio0'\n\toption device 'radio0'\n\toption network 'lan'\n\toption mode 'ap'\n\toption ssid 'OpenWrt'\n\toption encryption 'psk2'\n\toption key 'old-psk'\n",
+  dhcp: "config dnsmasq\n\toption domain 'lan'\n\nconfig dhcp 'lan'\n\toption interface 'lan'\n\toption start '100'\n",
+  firewall: "config defaults\n\toption input 'ACCEPT'\n",
+  system: "config system\n\toption hostname 'OpenWrt'\n",
+  luci: "config core 'main'\n\toption lang 'auto'\n",
+};
+const OLD_KEYS = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDO old@admin\n';
+const OLD_ETC = {
+  ...Object.fromEntries(Object.entries(OLD_CONFIG).map(([k, v]) => [`config/${k}`, v])),
+  'dropbear/authorized_keys': OLD_KEYS,
+  'init.d/network': expect.any(String),
+};
+const oldRouter = (opts: FakeRouterOptions = {}) =>
+  new FakeRouter({ ...opts, files: { ...Object.fromEntries(Object.entries(OLD_CONFIG).map(([k, v]) => [`etc/config/${k}`, v])), 'etc/dropbear/authorized_keys': OLD_KEYS, ...opts.files } });
+
+const option = (text: string, pkg: string, section: string, name: string) =>
+  parseUci(text, { package: pkg }).sections.find((s) => s.name === section)?.options.find((o) => o.name === name)?.values;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ROLLING_BACK = 'logger homelab: rolling back to the previous configuration';
+const expectRolledBack = (fake: FakeRouter) => {
+  expect(fake.files('etc')).toEqual(OLD_ETC);
+  expect(fake.exists('tmp/homelab-rolledback')).toBe(true);
+  expect(fake.exists('tmp/homelab-confirmed')).toBe(false);
+  expect(fake.exists('tmp/homelab-new')).toBe(false);
+  expect(fake.log()).toContain(ROLLING_BACK);
+};
+
+let out: string;
+let script: string;
+let gen: string;
+const routers: FakeRouter[] = [];
+const router = (opts: FakeRouterOptions = {}) => {
+  const r = oldRouter(opts);
+  routers.push(r);
+  return r;
+};
+
+beforeAll(() => {
+  // GIVEN the reference homelab's router files, as synth writes them
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-deploy-'));
+  for (const f of new Homelab({ inventory }).renderHostFiles()) {
+    if (!f.path.startsWith('routers/')) continue;
+    fs.mkdirSync(path.dirname(path.join(out, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(out, f.path), f.content, { mode: f.mode ?? 0o644 });
+  }
+  gen = path.join(out, 'routers/gw');
+  script = path.join(gen, 'deploy.sh');
+});
+
+afterAll(() => {
+  for (const r of routers) r.dispose();
+  fs.rmSync(out, { recursive: true, force: true });
+});
+
+describe('the script', () => {
+  const lab = () => new Homelab({ inventory }).model;
+
+  test('is POSIX sh (sh -n, and dash -n when installed)', () => {
+    for (const r of lab().routers) {
+      for (const variant of [r, { ...r, mesh: undefined }]) {
+        const file = path.join(out, `check-${r.name}-${variant.mesh ? 'mesh' : 'plain'}.sh`);
+        fs.writeFileSync(file, deployScript(variant, routerPackages(lab(), r).map((p) => p.name)));
+        for (const sh of ['sh', ...(hasTool('dash', ['-c', 'true']) ? ['dash'] : [])]) {
+          expect({ sh, file, ...spawnSync(sh, ['-n', file], { encoding: 'utf8' }) }).toMatchObject({ status: 0, stderr: '' });
+        }
+      }
+    }
+  });
+
+  test('checks for WireGuard only on routers in the mesh', () => {
+    const gw = lab().routers.find((r) => r.name === 'gw')!;
+    expect(gw.mesh).toBeDefined();
+    expect(deployScript(gw, ['network'])).toContain('command -v wg');
+    expect(deployScript({ ...gw, mesh: undefined }, ['network'])).not.toContain('command -v wg');
+  });
+
+  test('documents its settings and their defaults in the header', () => {
+    const header = fs.readFileSync(script, 'utf8').split('\nset -eu\n')[0];
+    expect(header).toMatch(/CONFIRM_AFTER +seconds to wait after applying before reconnecting.*\(default 5\)/s);
+    expect(header).toMatch(/ROLLBACK_SECONDS .*\(default 120\)/s);
+    expect(header).toMatch(/CONFIRM +auto \(default\).*ask:.*keep this configuration\? \[y\/N\]/s);
+    expect(header).toContain('HOMELAB_SECRET_<NAME>');
+  });
+});
+
+describe('a deploy the router confirms', () => {
+  let fake: FakeRouter;
+  let run: ReturnType<FakeRouter['run']>;
+
+  beforeAll(() => {
+    fake = router();
+    // WHEN deploying with every secret set
+    run = fake.run(script, { ...SECRETS, ...FAST });
+  });
+
+  test('exits 0, confirmed, with the old configuration backed up and no staged files left on the router', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('confirmed');
+    expect(fake.exists('tmp/homelab-confirmed')).toBe(true);
+    expect(fake.exists('tmp/homelab-new')).toBe(false);
+    expect(fake.files('tmp/homelab-backup')).toEqual({ ...OLD_CONFIG, '.authorized_keys': OLD_KEYS });
+  });
+
+  test('fills the wifi key on the router, quote and all', () => {
+    const wireless = fake.read('etc/config/wireless');
+    expect(option(wireless, 'wireless', 'homelab_wifi0', 'key')).toEqual([WIFI_PSK]);
+    // merged, not replaced: the radio and its default interface stay
+    expect(option(wireless, 'wireless', 'radio0', 'type')).toEqual(['mac80211']);
+    expect(option(wireless, 'wireless', 'default_radio0', 'key')).toEqual(['old-psk']);
+  });
+
+  test('fills the WireGuard private key on the router', () => {
+    // the generated network package holds the placeholder (router.ts emits the mesh interface)
+    expect(fs.readFileSync(path.join(gen, 'etc/config/network'), 'utf8')).toContain(secretPlaceholder('wg-gw-key'));
+    const network = parseUci(fake.read('etc/config/network'), { package: 'network' });
+    const keys = network.sections.flatMap((s) => s.options.filter((o) => o.name === 'private_key').flatMap((o) => o.values));
+    expect(keys).toEqual([WG_KEY]);
+  });
+
+  test('replaces the other packages and installs authorized_keys with mode 600', () => {
+    for (const pkg of ['dhcp', 'firewall', 'system', 'dropbear']) {
+      expect(fake.read(`etc/config/${pkg}`)).toBe(fs.readFileSync(path.join(gen, 'etc/config', pkg), 'utf8'));
+    }
+    expect(fake.read('etc/config/luci')).toBe(OLD_CONFIG.luci);
+    expect(fake.read('etc/dropbear/authorized_keys')).toBe(fs.readFileSync(path.join(gen, 'etc/dropbear/authorized_keys'), 'utf8'));
+    expect(fs.statSync(path.join(fake.root, 'etc/dropbear/authorized_keys')).mode & 0o777).toBe(0o600);
+  });
+
+  test('imports, then commits, then reloads', () => {
+    const log = fake.log().split('\n');
+    const at = (line: string) => log.indexOf(line);
+    expect(at('uci import network')).toBeGreaterThanOrEqual(0);
+    expect(at('uci -m import wireless')).toBeGreaterThan(at('uci import network'));
+    expect(at('uci commit')).toBeGreaterThan(at('uci -m import wireless'));
+    expect(at('reload_config')).toBeGreaterThan(at('uci commit'));
+    expect(log).toContain('logger homelab: configuration confirmed');
+  });
+
+  test('stages the filled files privately: directory 700, files 600', () => {
+    const staged = fake.staged();
+    expect(staged.map((s) => s.file).sort()).toEqual(['authorized_keys', 'dhcp', 'dropbear', 'firewall', 'network', 'system', 'wireless']);
+    for (const s of staged) expect(s).toEqual({ file: s.file, mode: '-rw-------', dirMode: 'drwx------' });
+  });
+
+  test('leaves no secret behind: not in routers/, the local TMPDIR, the router /tmp, its log or any command line', () => {
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+    const places: Record<string, string> = { 'ssh command lines': fake.sshCommands(), 'router log': fake.log() };
+    for (const f of listFiles(path.join(out, 'routers'))) places[`routers/${f}`] = fs.readFileSync(path.join(out, 'routers', f), 'utf8');
+    for (const [f, text] of Object.entries(fake.files('tmp'))) places[`router /tmp/${f}`] = text;
+    const leaks = Object.entries(places).flatMap(([where, text]) => [WIFI_PSK, WG_KEY, `CANARY-wifi-${hex}`].filter((c) => text.includes(c)).map(() => where));
+    expect(leaks).toEqual([]);
+  });
+
+  test('keeps the new configuration past the rollback delay', async () => {
+    // WHEN the rollback delay (1 s) has passed
+    await sleep(1500);
+    // THEN the rollback timer did nothing
+    expect(fake.log()).not.toContain(ROLLING_BACK);
+    expect(fake.exists('tmp/homelab-rolledback')).toBe(false);
+    expect(option(fake.read('etc/config/wireless'), 'wireless', 'homelab_wifi0', 'key')).toEqual([WIFI_PSK]);
+  });
+});
+
+describe('checks before changing anything', () => {
+  test('fails when a secret is missing: nothing copied, config unchanged, no temp files', () => {
+    // GIVEN the wifi key is not in the environment
+    const fake = router();
+    const env: Record<string, string> = { ...SECRETS, ...FAST };
+    delete env[secretEnvName('wifi-psk')];
+    // WHEN
+    const r = fake.run(script, env);
+    // THEN
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('HOMELAB_SECRET_WIFI_PSK');
+    expect(fake.connections()).toBe(0);
+    expect(fake.staged()).toEqual([]);
+    expect(fake.files('etc')).toEqual(OLD_ETC);
+    expect(fake.files('tmp')).toEqual({});
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+  });
+
+  test('fails with a clear message when the mesh router has no WireGuard', () => {
+    // GIVEN a router without wg and without the wireguard-tools package
+    const fake = router({ wireguard: 'none' });
+    // WHEN
+    const r = fake.run(script, { ...SECRETS, ...FAST });
+    // THEN
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/router gw is in the WireGuard mesh but has no WireGuard support.*opkg install wireguard-tools/);
+    expect(fake.connections()).toBe(1);
+    expect(fake.files('etc')).toEqual(OLD_ETC);
+    expect(fake.files('tmp')).toEqual({});
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+  });
+
+  test.each(['opkg', 'apk'] as const)('accepts the wireguard-tools package (%s) as WireGuard support', (wireguard) => {
+    const fake = router({ wireguard });
+    const r = fake.run(script, { ...SECRETS, ...FAST });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  test('fails while the router has uncommitted uci changes', () => {
+    const fake = router({ uciChanges: "network.lan.ipaddr='192.168.2.1'\n" });
+    const r = fake.run(script, { ...SECRETS, ...FAST });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('uncommitted uci changes');
+    expect(fake.files('etc')).toEqual(OLD_ETC);
+    expect(fake.connections()).toBe(1);
+  });
+
+  test('fails while an earlier deploy still waits for confirmation', () => {
+    // GIVEN a live rollback timer of an earlier deploy
+    const timer = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const fake = router({ files: { 'tmp/homelab-pending': `${timer.pid}\n` } });
+      // WHEN
+      const r = fake.run(script, { ...SECRETS, ...FAST });
+      // THEN
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('an earlier deploy still waits for confirmation');
+      expect(fake.files('etc')).toEqual(OLD_ETC);
+      expect(fake.connections()).toBe(1);
+      fs.rmSync(path.join(fake.root, 'tmp/homelab-pending'));
+    } finally {
+      timer.kill();
+    }
+  });
+
+  test('fails on bad settings without connecting', () => {
+    const fake = router();
+    const bads: Record<string, string>[] = [{ CONFIRM: 'maybe' }, { ROLLBACK_SECONDS: '1; reboot' }, { CONFIRM_AFTER: '5', ROLLBACK_SECONDS: '5' }];
+    for (const bad of bads) {
+      const r = fake.run(script, { ...SECRETS, ...FAST, ...bad });
+      expect({ bad, status: r.status }).toEqual({ bad, status: 1 });
+    }
+    expect(fake.connections()).toBe(0);
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+  });
+});
+
+describe('rollback', () => {
+  test('fails when locked out, and the router restores the old configuration by itself', async () => {
+    // GIVEN the router stops answering after applying (connections: check, copy, apply, then confirm)
+    const fake = router();
+    // WHEN
+    const r = fake.run(script, { ...SECRETS, ...FAST, FAKE_SSH_FAIL_FROM: '4' });
+    // THEN the script gives up, and the new configuration was in place
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('could not reach');
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+    expect(fake.exists('tmp/homelab-applied')).toBe(true);
+    expect(option(fake.read('etc/config/wireless'), 'wireless', 'homelab_wifi0', 'key')).toEqual([WIFI_PSK]);
+    // AND after the rollback delay the router has its old configuration and restarted the network
+    await fake.waitFor(() => fake.log().includes('network restart'));
+    expectRolledBack(fake);
+    const log = fake.log();
+    expect(log.indexOf('logger homelab: not confirmed within 1 s')).toBeGreaterThan(log.indexOf('uci commit'));
+    expect(log.indexOf('network restart')).toBeGreaterThan(log.indexOf(ROLLING_BACK));
+  });
+
+  test('fails when an import fails, and restores the old configuration at once', () => {
+    // GIVEN the router rejects the firewall package
+    const fake = router({ failImport: 'firewall' });
+    // WHEN
+    const r = fake.run(script, { ...SECRETS, ...FAST });
+    // THEN without waiting for the timer
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('uci import firewall failed');
+    expectRolledBack(fake);
+    expect(fake.exists('tmp/homelab-pending')).toBe(false);
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+  });
+});
+
+describe('CONFIRM=ask', () => {
+  test('asks after reconnecting, and confirms on y', () => {
+    const fake = router();
+    const r = fake.run(script, { ...SECRETS, ...FAST, CONFIRM: 'ask' }, 'y\n');
+    expect(r.stderr).toContain('keep this configuration? [y/N]');
+    expect(r.status).toBe(0);
+    expect(fake.exists('tmp/homelab-confirmed')).toBe(true);
+    // check, copy, apply, reconnect, confirm
+    expect(fake.connections()).toBe(5);
+  });
+
+  test('fails without an answer, and does not confirm', () => {
+    const fake = router();
+    const r = fake.run(script, { ...SECRETS, ...FAST, CONFIRM: 'ask' }, '');
+    expect(r.status).not.toBe(0);
+    expect(fake.exists('tmp/homelab-confirmed')).toBe(false);
+    expect(fake.connections()).toBe(4);
+  });
+
+  test('fails on n, and the router rolls back by itself', async () => {
+    const fake = router();
+    const r = fake.run(script, { ...SECRETS, ...FAST, CONFIRM: 'ask' }, 'n\n');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('not confirmed');
+    await fake.waitFor(() => fake.log().includes('network restart'));
+    expectRolledBack(fake);
+  });
+
+  test('fails on a y that comes after the rollback, and keeps the old configuration', async () => {
+    // GIVEN the question is on screen
+    const fake = router();
+    const run = fake.start(script, { ...SECRETS, ...FAST, CONFIRM: 'ask' });
+    try {
+      await fake.waitFor(() => run.output().includes('[y/N]'));
+      // WHEN the answer comes only after the router rolled back
+      await fake.waitFor(() => fake.log().includes('network restart'));
+      run.child.stdin.write('y\n');
+    } finally {
+      run.stop();
+    }
+    const r = await run.done;
+    // THEN
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('too late');
+    expectRolledBack(fake);
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+  });
+});
