@@ -25,10 +25,27 @@ export const inventory: Inventory = {
     { name: 'proxmox-api-token', description: 'Proxmox VE API token, terraform@pve!homelab=<uuid>' },
     { name: 'wg-gw-key', description: 'WireGuard private key of router gw' },
     { name: 'wg-flat-gw-key', description: 'WireGuard private key of router flat-gw' },
+    { name: 'oauth-client-id', description: 'GitHub OAuth app client id for oauth2-proxy' },
+    { name: 'oauth-client-secret', description: 'GitHub OAuth app client secret for oauth2-proxy' },
+    { name: 'oauth-cookie-secret', description: 'oauth2-proxy cookie secret (32 random bytes, base64)' },
   ],
   // Seed 004's mesh between sites, as WireGuard: each router reaches the other site's networks.
   wireguard: { cidr: '10.255.0.0/24', listenPort: 51820 },
-  cluster: { tokenSecret: 'k3s-token', certIssuer: 'letsencrypt' },
+  cluster: {
+    tokenSecret: 'k3s-token',
+    certIssuer: 'letsencrypt',
+    // Traefik, cert-manager (DNS-01 through Cloudflare), MetalLB and oauth2-proxy, CRDs first.
+    platform: {
+      acmeEmail: 'manfred@example.org',
+      oauth: {
+        provider: 'github',
+        clientIdSecret: 'oauth-client-id',
+        clientSecretSecret: 'oauth-client-secret',
+        cookieSecretSecret: 'oauth-cookie-secret',
+        allowedEmails: ['manfred@example.org'],
+      },
+    },
+  },
   dns: { zone: 'example.org', zoneId: '0123456789abcdef0123456789abcdef', apiTokenSecret: 'cloudflare-api-token' },
   backup: { bucket: 'example-homelab-backups', keyIdSecret: 'b2-key-id', keySecret: 'b2-key', keepDeletedDays: 30 },
   sites: [
@@ -104,6 +121,14 @@ export const inventory: Inventory = {
       volumes: [{ name: 'data', mountPath: '/var/lib/gitea', sizeGiB: 20 }],
       ingress: { host: 'git.home.example.org' },
       memoryMiB: 512,
+    },
+    {
+      // Admin-only, on a public name: oauth2-proxy signs the browser in first (seed 001's OAuth middleware).
+      name: 'homepage',
+      image: 'ghcr.io/gethomepage/homepage:v0.9.10',
+      port: 3000,
+      env: { HOMEPAGE_ALLOWED_HOSTS: 'dash.example.org' },
+      ingress: { host: 'dash.example.org', public: true, admin: { allowedEmails: ['manfred@example.org'], allowedGroups: ['example-org:admins'] } },
     },
   ],
 };

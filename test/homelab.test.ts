@@ -140,6 +140,7 @@ describe('terraform', () => {
   test('one DNS record per public host, none for internal hosts, no wildcard', () => {
     const records = Object.values(stack().resource.cloudflare_dns_record) as any[];
     expect(records.map((r) => ({ name: r.name, type: r.type, content: r.content, zone_id: r.zone_id }))).toEqual([
+      { name: 'dash.example.org', type: 'A', content: '203.0.113.10', zone_id: '0123456789abcdef0123456789abcdef' },
       { name: 'whoami.example.org', type: 'A', content: '203.0.113.10', zone_id: '0123456789abcdef0123456789abcdef' },
     ]);
   });

@@ -287,12 +287,52 @@ export interface VolumeSpec {
   readonly storageClass?: string;
 }
 
-/** How an app is reached over HTTP(S). */
+/** How an app is reached over HTTP(S) (see `OAuthIngress`). */
 export interface IngressSpec {
   /** Fully qualified hostname, e.g. `photos.example.org`. */
   readonly host: string;
   /** Public hosts get a Cloudflare DNS record; internal ones are resolved by the site router. @default false */
   readonly public?: boolean;
+  /**
+   * Admin-only: oauth2-proxy signs the user in (browser redirect) before any request reaches the
+   * app, and lets only these people through. Needs `cluster.platform.oauth`.
+   * @default - open to anyone who can reach the host
+   */
+  readonly admin?: AdminAccessSpec;
+}
+
+/** Who may use an admin-only app. At least one list is non-empty. */
+export interface AdminAccessSpec {
+  /** Email addresses allowed in. @default - `cluster.platform.oauth.allowedEmails` */
+  readonly allowedEmails?: readonly string[];
+  /** Provider groups allowed in (e.g. GitHub `org:team`, OIDC groups). @default [] */
+  readonly allowedGroups?: readonly string[];
+}
+
+/** oauth2-proxy in front of admin-only apps. */
+export interface OAuthSpec {
+  /** oauth2-proxy provider. */
+  readonly provider: 'github' | 'google' | 'gitlab' | 'oidc' | 'keycloak-oidc';
+  /** OIDC issuer URL; required for `oidc` and `keycloak-oidc`. */
+  readonly oidcIssuerUrl?: string;
+  /** Secret holding the OAuth client id. */
+  readonly clientIdSecret: string;
+  /** Secret holding the OAuth client secret. */
+  readonly clientSecretSecret: string;
+  /** Secret holding the cookie secret (32 random bytes, base64). */
+  readonly cookieSecretSecret: string;
+  /** Emails admin-only apps allow when they name none themselves. @default [] */
+  readonly allowedEmails?: readonly string[];
+}
+
+/** Shared services of the cluster, installed through k3s's Helm controller. */
+export interface PlatformSpec {
+  /** ACME account email for Let's Encrypt. */
+  readonly acmeEmail: string;
+  /** Use Let's Encrypt's staging CA (untrusted certificates, generous rate limits). @default false */
+  readonly acmeStaging?: boolean;
+  /** oauth2-proxy for admin-only apps. @default - none; admin-only apps are then a synth error */
+  readonly oauth?: OAuthSpec;
 }
 
 /** An application running on the cluster. */
@@ -356,6 +396,12 @@ export interface ClusterSpec {
   readonly ingressClass?: string;
   /** k3s release for podman agents (`rancher/k3s:<version>`), e.g. `v1.30.4+k3s1`. @default 'v1.30.4+k3s1' */
   readonly k3sVersion?: string;
+  /**
+   * Traefik, cert-manager, MetalLB and oauth2-proxy as HelmCharts, CRDs first (k3s's bundled
+   * Traefik and servicelb are then disabled on the servers).
+   * @default - none: apps rely on k3s's bundled Traefik and an existing ClusterIssuer
+   */
+  readonly platform?: PlatformSpec;
 }
 
 /**
