@@ -191,6 +191,9 @@ describe('nixos', () => {
     const ulf = JSON.parse(nixEvalModule(path.join(out, 'nixos/hosts/ulf.nix')).stdout);
     expect(ulf.services.k3s).toMatchObject({ role: 'agent', serverAddr: 'https://10.0.100.10:6443' });
     expect(ulf.services.k3s.clusterInit).toBeUndefined();
+    // the platform brings its own Traefik and MetalLB: the server drops k3s's bundled ones, agents have nothing to drop
+    expect(o.services.k3s.extraFlags).toEqual(['--node-ip=10.0.100.10', '--node-label=topology.kubernetes.io/zone=home', '--disable=traefik', '--disable=servicelb']);
+    expect(ulf.services.k3s.extraFlags).toEqual(['--node-ip=10.0.100.11', '--node-label=topology.kubernetes.io/zone=home']);
     expect(ulf.services.qemuGuest).toEqual({ enable: true });
   });
 

@@ -210,6 +210,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   }
 
   validateApps(inv, servers > 0, p, needSecret);
+  validatePlatform(inv, p, needSecret);
   validateWireguard(inv, p, needSecret);
   validateStateBackend(inv, p);
 
@@ -535,6 +536,47 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
           if (clusterSite && !clusterSite.publicIPv4) p.add(apath, 'App.ingress.public', `public app but site ${clusterSite.name} has no publicIPv4`, true, 'set the site publicIPv4 or make the app internal');
         }
       }
+      const admin = a.ingress.admin;
+      if (admin) {
+        const oauth = inv.cluster?.platform?.oauth;
+        if (!oauth) p.add(apath, 'App.ingress.admin', 'admin-only app but no oauth2-proxy is declared', admin, 'declare cluster.platform.oauth, or drop admin to make the app open');
+        for (const [j, e] of (admin.allowedEmails ?? []).entries()) {
+          if (typeof e !== 'string' || !EMAIL.test(e)) p.add(apath, `App.ingress.admin.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
+        }
+        for (const [j, g] of (admin.allowedGroups ?? []).entries()) {
+          if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(apath, `App.ingress.admin.allowedGroups[${j}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
+        }
+        const people = (admin.allowedEmails ?? oauth?.allowedEmails ?? []).length + (admin.allowedGroups ?? []).length;
+        if (oauth && people === 0) p.add(apath, 'App.ingress.admin', 'nobody is allowed in', admin, 'name allowedEmails or allowedGroups here, or allowedEmails in cluster.platform.oauth');
+      }
     }
+  }
+}
+
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+
+/** The cluster platform: ACME account, DNS-01 through Cloudflare, oauth2-proxy. */
+function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
+  const platform = inv.cluster?.platform;
+  if (!platform) return;
+  const ppath = 'inventory.cluster.platform';
+  if (typeof platform.acmeEmail !== 'string' || !EMAIL.test(platform.acmeEmail)) p.add(ppath, 'Platform.acmeEmail', 'not an email address', platform.acmeEmail, 'the address Let\'s Encrypt writes to about expiring certificates');
+  if (!inv.dns) p.add(ppath, 'Platform.acmeEmail', 'certificates are issued by DNS-01 through Cloudflare, but no DNS zone is declared', null, 'declare inventory.dns (zone, zoneId, apiTokenSecret)');
+  const oauth = platform.oauth;
+  if (!oauth) return;
+  const opath = `${ppath}.oauth`;
+  const providers = ['github', 'google', 'gitlab', 'oidc', 'keycloak-oidc'];
+  if (!providers.includes(oauth.provider)) p.add(opath, 'OAuth.provider', 'unknown provider', oauth.provider, `one of ${providers.join(', ')}`);
+  const needsIssuer = oauth.provider === 'oidc' || oauth.provider === 'keycloak-oidc';
+  if (needsIssuer) {
+    let ok = false;
+    try { ok = new URL(oauth.oidcIssuerUrl ?? '').protocol === 'https:'; } catch { ok = false; }
+    if (!ok) p.add(opath, 'OAuth.oidcIssuerUrl', `${oauth.provider} needs the issuer's https URL`, oauth.oidcIssuerUrl ?? null, 'e.g. "https://sso.example.org/realms/home"');
+  }
+  needSecret(opath, 'OAuth.clientIdSecret', oauth.clientIdSecret);
+  needSecret(opath, 'OAuth.clientSecretSecret', oauth.clientSecretSecret);
+  needSecret(opath, 'OAuth.cookieSecretSecret', oauth.cookieSecretSecret);
+  for (const [j, e] of (oauth.allowedEmails ?? []).entries()) {
+    if (typeof e !== 'string' || !EMAIL.test(e)) p.add(opath, `OAuth.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
   }
 }

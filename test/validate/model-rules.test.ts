@@ -507,6 +507,40 @@ const cases: Record<string, Case> = {
     path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.networks', value: 'lan', wrong: 'overlaps network lan 10.0.100.0/24 of site home, which the mesh also routes', allowed: 'sites joined by the mesh use distinct networks',
   },
 
+  // Platform and admin-only apps
+  'an admin-only app has no oauth2-proxy': {
+    mutate: (inv) => { delete inv.cluster!.platform!.oauth; },
+    path: 'inventory.apps[homepage]', field: 'App.ingress.admin', value: { allowedEmails: ['manfred@example.org'], allowedGroups: ['example-org:admins'] }, wrong: 'admin-only app but no oauth2-proxy is declared', allowed: 'declare cluster.platform.oauth',
+  },
+  'an admin-only app lets nobody in': {
+    mutate: (inv) => { app(inv, 'homepage').ingress!.admin = {}; delete inv.cluster!.platform!.oauth!.allowedEmails; },
+    path: 'inventory.apps[homepage]', field: 'App.ingress.admin', value: {}, wrong: 'nobody is allowed in', allowed: 'name allowedEmails or allowedGroups',
+  },
+  'an allowed email is not an address': {
+    mutate: (inv) => { app(inv, 'homepage').ingress!.admin = { allowedEmails: ['manfred'] }; },
+    path: 'inventory.apps[homepage]', field: 'App.ingress.admin.allowedEmails[0]', value: 'manfred', wrong: 'not an email address', allowed: 'e.g. "manfred@example.org"',
+  },
+  'an allowed group has a comma': {
+    mutate: (inv) => { app(inv, 'homepage').ingress!.admin = { allowedGroups: ['a,b'] }; },
+    path: 'inventory.apps[homepage]', field: 'App.ingress.admin.allowedGroups[0]', value: 'a,b', wrong: 'not a group name', allowed: 'without spaces or commas',
+  },
+  'the ACME email is not an address': {
+    mutate: (inv) => { inv.cluster!.platform!.acmeEmail = 'letsencrypt'; },
+    path: 'inventory.cluster.platform', field: 'Platform.acmeEmail', value: 'letsencrypt', wrong: 'not an email address', allowed: 'Let\'s Encrypt',
+  },
+  'the platform has no DNS zone for DNS-01': {
+    mutate: (inv) => { delete inv.dns; inv.apps = inv.apps!.filter((a) => !a.ingress?.public); },
+    path: 'inventory.cluster.platform', field: 'Platform.acmeEmail', value: null, wrong: 'no DNS zone is declared', allowed: 'declare inventory.dns',
+  },
+  'an OIDC provider has no issuer URL': {
+    mutate: (inv) => { (inv.cluster!.platform!.oauth as { provider: string }).provider = 'oidc'; },
+    path: 'inventory.cluster.platform.oauth', field: 'OAuth.oidcIssuerUrl', value: null, wrong: 'oidc needs the issuer\'s https URL', allowed: 'https://sso.example.org',
+  },
+  'the OAuth client secret is not declared': {
+    mutate: (inv) => { inv.cluster!.platform!.oauth!.clientSecretSecret = 'github-secret'; },
+    path: 'inventory.cluster.platform.oauth', field: 'OAuth.clientSecretSecret', value: 'github-secret', wrong: 'refers to a secret that is not declared', allowed: 'declare it in inventory.secrets',
+  },
+
   // Admins
   'an ssh key is only a key type': {
     mutate: (inv) => { inv.admins[0].sshKeys = ['ssh-ed25519']; },

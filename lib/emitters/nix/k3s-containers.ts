@@ -154,7 +154,7 @@ export function k3sServerContainer(ctx: K3sContainerContext, node: K3sNode): Nix
     role: 'server',
     disableAgent: true,
     tokenFile,
-    extraFlags: [`--node-ip=${node.ip}`],
+    extraFlags: [`--node-ip=${node.ip}`, ...k3sServerDisableFlags(model)],
   };
   if (node.init) k3s.clusterInit = true;
   else k3s.serverAddr = model.serverAddr!;
@@ -224,3 +224,12 @@ export function k3sAgentContainer(ctx: K3sContainerContext, node: K3sNode, netwo
  * cannot load them itself, so the host does.
  */
 export const K3S_AGENT_KERNEL_MODULES: readonly string[] = ['overlay', 'nf_conntrack', 'br_netfilter', 'iptable_nat', 'iptable_filter'];
+
+/**
+ * With the homelab's own platform (Traefik, MetalLB as HelmCharts in dist/), k3s servers must not
+ * deploy their bundled Traefik and servicelb: two ingress controllers and two load balancers would
+ * fight over the same Services and ports.
+ */
+export function k3sServerDisableFlags(model: Model): string[] {
+  return model.inventory.cluster?.platform ? ['--disable=traefik', '--disable=servicelb'] : [];
+}

@@ -10,7 +10,7 @@
  */
 import { Model, ResolvedHost } from '../../model/derive';
 import { adminAccounts, sshDaemon } from './admins';
-import { K3S_AGENT_KERNEL_MODULES, k3sAgentContainer, k3sServerContainer, podmanMacvlanNetwork } from './k3s-containers';
+import { K3S_AGENT_KERNEL_MODULES, k3sAgentContainer, k3sServerContainer, k3sServerDisableFlags, podmanMacvlanNetwork } from './k3s-containers';
 import { compareCodePoints } from './serialize';
 import { SOPS_FILE, sopsSecretPath } from './sops';
 import { NixApply, NixAttrs, NixBinOp, NixLambda, NixPath, NixSelect, NixValue } from './value';
@@ -119,6 +119,7 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
     const flags = [`--node-ip=${host.ip}`];
     for (const [k, v] of Object.entries(host.labels).sort(([a], [b]) => compareCodePoints(a, b))) flags.push(`--node-label=${k}=${v}`);
     for (const t of host.taints) flags.push(`--node-taint=${t}`);
+    if (host.k3s === 'server') flags.push(...k3sServerDisableFlags(model));
     const k3s: Record<string, NixValue> = {
       enable: true,
       role: host.k3s,
