@@ -452,4 +452,17 @@ export interface Inventory {
   readonly stateBackend?: StateBackendSpec;
   /** The WireGuard mesh between site routers (routers opt in with `wireguard`). @default - no mesh */
   readonly wireguard?: WireguardMeshSpec;
+  /** Services outside the four outputs that bringing the homelab up depends on. @default {} */
+  readonly bootstrap?: BootstrapSpec;
+}
+
+/**
+ * Services the bring-up depends on besides the Terraform state (see `homelab plan`). None may be
+ * served by the cluster being brought up: that is a bootstrap cycle, a synth error.
+ */
+export interface BootstrapSpec {
+  /** Git remote of the homelab's own repository, e.g. `git@github.com:me/homelab.git`. @default - not recorded */
+  readonly gitRemote?: string;
+  /** URL of the store the secret values come from, when not sops files (e.g. a Vault address). @default - sops-encrypted files */
+  readonly secretStore?: string;
 }

@@ -2,6 +2,7 @@
  * Whole-inventory validation. Runs before any construct exists and reports
  * every problem at once, each with its data path, field, value and what is allowed.
  */
+import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
 import { AppSpec, HostSpec, Inventory, NetworkSpec, SiteSpec, VmSpec } from '../model/inventory';
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, parseCidr, parseIPv4 } from '../model/net';
@@ -213,6 +214,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   validatePlatform(inv, p, needSecret);
   validateWireguard(inv, p, needSecret);
   validateStateBackend(inv, p);
+  validateBootstrap(inv, p);
 
   if (inv.dns) {
     const dpath = `${root}.dns`;
@@ -383,24 +385,26 @@ function validateStateBackend(inv: Inventory, p: ProblemCollector): void {
   if (b.key !== undefined && (typeof b.key !== 'string' || b.key === '' || b.key.startsWith('/'))) p.add(bpath, 'StateBackend.key', 'not an object key', b.key, 'e.g. "homelab/terraform.tfstate"');
   if (b.region !== undefined && (typeof b.region !== 'string' || !/^[a-z0-9-]+$/.test(b.region))) p.add(bpath, 'StateBackend.region', 'not a region', b.region, 'e.g. "us-west-004"');
   if (b.endpoint === undefined) return;
-  let host: string | undefined;
-  try {
-    const u = new URL(b.endpoint);
-    if (u.protocol === 'https:') host = u.hostname.toLowerCase();
-  } catch { host = undefined; }
-  if (host === undefined) { p.add(bpath, 'StateBackend.endpoint', 'not an https URL', b.endpoint, 'e.g. "https://s3.us-west-004.backblazeb2.com"'); return; }
-  const selfHosted = (what: string) => p.add(bpath, 'StateBackend.endpoint', `points at ${what}, inside the cluster this state builds`, b.endpoint,
-    'keep Terraform state outside the homelab: Backblaze B2 (the default), another external S3 store, or type "local"');
-  const app = (inv.apps ?? []).find((a) => a.ingress?.host?.toLowerCase() === host);
-  if (app) return selfHosted(`app ${app.name}`);
-  if (/(^|\.)(svc|cluster\.local)$/.test(host) || host.endsWith('.svc.cluster.local')) return selfHosted('a Kubernetes service name');
-  for (const site of inv.sites ?? []) {
-    if (site.ingressIP === host) return selfHosted(`the ingress of site ${site.name}`);
-    for (const h of site.hosts ?? []) {
-      if (h.k3s && h.ip === host) return selfHosted(`k3s node ${h.name}`);
-      for (const c of h.k3sContainers ?? []) if (c.ip === host) return selfHosted(`k3s container ${c.name}`);
-      if (h.k3s && (host === h.name || host.startsWith(`${h.name}.`))) return selfHosted(`k3s node ${h.name}`);
-    }
+  let ok = false;
+  try { ok = new URL(b.endpoint).protocol === 'https:'; } catch { ok = false; }
+  if (!ok) p.add(bpath, 'StateBackend.endpoint', 'not an https URL', b.endpoint, 'e.g. "https://s3.us-west-004.backblazeb2.com"');
+  // An endpoint served by the cluster itself is a bootstrap cycle (see validateBootstrap).
+}
+
+/** Nothing the bring-up needs may be served by the cluster it brings up (model/bootstrap.ts). */
+function validateBootstrap(inv: Inventory, p: ProblemCollector): void {
+  const b = inv.bootstrap;
+  if (b?.gitRemote !== undefined && (typeof b.gitRemote !== 'string' || !(/^[a-z+]+:\/\/[^\s]+$/.test(b.gitRemote) || /^[^@\s/]+@[^:\s/]+:[^\s]+$/.test(b.gitRemote)))) {
+    p.add('inventory.bootstrap', 'Bootstrap.gitRemote', 'not a git remote', b.gitRemote, 'a URL such as "https://github.com/me/homelab.git" or "git@github.com:me/homelab.git"');
+  }
+  if (b?.secretStore !== undefined) {
+    let ok = false;
+    try { ok = new URL(b.secretStore).protocol === 'https:'; } catch { ok = false; }
+    if (!ok) p.add('inventory.bootstrap', 'Bootstrap.secretStore', 'not an https URL', b.secretStore, 'e.g. "https://vault.example.net:8200"');
+  }
+  for (const c of bootstrapCycles(inv)) {
+    p.add(c.path, c.field, `bootstrap cycle: ${describeCycle(inv, c)}`, c.value,
+      'serve it from outside this homelab (Backblaze B2, a hosted registry or git forge), or bootstrap from an external copy first');
   }
 }
 

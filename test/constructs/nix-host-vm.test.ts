@@ -259,9 +259,13 @@ describe('Terraform state backend', () => {
   ])('is a synth error when it points at %s (the state would live in the cluster it builds)', (_what, endpoint, owner) => {
     const inv = clone();
     inv.stateBackend = { type: 's3', bucket: 'tfstate', endpoint };
-    expect(problemsOf(inv)).toEqual([
-      `[inventory.stateBackend] StateBackend.endpoint: points at ${owner}, inside the cluster this state builds (got ${JSON.stringify(endpoint)}); keep Terraform state outside the homelab: Backblaze B2 (the default), another external S3 store, or type "local"`,
-    ]);
+    const problems = problemsOf(inv);
+    expect(problems).toHaveLength(1);
+    // every step of the cycle, from the state back to the state
+    const state = `Terraform state in bucket tfstate at ${endpoint} (served by ${owner})`;
+    expect(problems[0]).toContain(`[inventory.stateBackend] StateBackend.endpoint: bootstrap cycle: ${state} → needs → `);
+    expect(problems[0]).toContain(' → needs → the NixOS hosts (olaf, ulf, rolf) → needs → Terraform stack example → needs → ' + state + ` (got ${JSON.stringify(endpoint)}); `);
+    expect(problems[0]).toMatch(/; serve it from outside this homelab \(Backblaze B2, a hosted registry or git forge\), or bootstrap from an external copy first$/);
   });
 
   it('accepts an endpoint outside the cluster and rejects plain http', () => {
