@@ -8,9 +8,12 @@ import { Construct } from 'constructs';
 import * as os from 'os';
 import * as path from 'path';
 import { ClusterApp } from './constructs/cluster-app';
+import { ApplyPlan, buildApplyPlan, referencedSecrets, renderApplyScript } from './emitters/k8s/apply';
 import { NamespacesChart } from './emitters/k8s/namespaces';
+import { addPlatformCharts, PlatformCharts, platformSecrets } from './emitters/k8s/platform';
 import { RestrictedPodSecurityResolver } from './emitters/k8s/security';
-import { synthK8sFiles, validateK8sApp } from './emitters/k8s/synth';
+import { K8sStage, setK8sStage } from './emitters/k8s/stages';
+import { K8sFile, synthK8sFiles, validateK8sApp } from './emitters/k8s/synth';
 import { flake, hive, hostModule } from './emitters/nix/module';
 import { renderNixFile } from './emitters/nix/serialize';
 import { HomelabStack } from './emitters/terraform/stack';
@@ -52,8 +55,10 @@ export class Homelab extends Construct {
   readonly terraform: cdktf.App;
   /** The Terraform stack (add your own resources here). */
   readonly stack: HomelabStack;
-  /** One chart per app. */
+  /** One chart per app (stage `30-apps`, files `30-app-<name>.k8s.yaml`). */
   readonly apps: readonly ClusterApp[];
+  /** The platform's charts (stages `00-crds`, `10-platform`, `20-platform-config`) when `cluster.platform` is set. */
+  readonly platform?: PlatformCharts;
   private synthesized = false;
 
   constructor(props: HomelabProps) {
@@ -62,10 +67,12 @@ export class Homelab extends Construct {
     if (problems.length > 0) throw new HomelabValidationError(problems);
     this.model = deriveModel(props.inventory);
 
+    // dist/ is staged (see emitters/k8s/stages.ts): CRDs, platform, platform config, namespaces, apps
     this.k8s = new cdk8s.App({ outdir: 'dist', resolvers: [new RestrictedPodSecurityResolver()] });
     const cluster = props.inventory.cluster;
-    if (this.model.apps.length > 0) new NamespacesChart(this.k8s, '00-namespaces', this.model.apps.map((a) => a.namespace));
-    this.apps = this.model.apps.map((app) => new ClusterApp(this.k8s, `app-${app.name}`, { app, certIssuer: cluster?.certIssuer, ingressClass: cluster?.ingressClass }));
+    this.platform = addPlatformCharts(this.k8s, this.model);
+    if (this.model.apps.length > 0) setK8sStage(new NamespacesChart(this.k8s, 'namespaces', this.model.apps.map((a) => a.namespace)), K8sStage.NAMESPACES);
+    this.apps = this.model.apps.map((app) => new ClusterApp(this.k8s, `app-${app.name}`, { app, cluster }));
 
     // cdktf creates its outdir eagerly; point it at a scratch dir, synth writes elsewhere.
     this.terraform = new cdktf.App({ outdir: path.join(os.tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
@@ -108,6 +115,17 @@ export class Homelab extends Construct {
     return files;
   }
 
+  /**
+   * The apply plan of the given `dist/` files (from `synthK8sFiles(this.k8s, ...)`):
+   * stages in order, their files, the Secrets each makes room for, and the waits before the next.
+   */
+  applyPlan(files: readonly K8sFile[] = synthK8sFiles(this.k8s, HEADER)): ApplyPlan {
+    const describe = (name: string) => this.model.inventory.secrets?.find((x) => x.name === name)?.description;
+    const secrets = [...platformSecrets(this.model), ...referencedSecrets(files)]
+      .map((x) => ({ ...x, ...(describe(x.name) ? { description: describe(x.name) } : {}) }));
+    return buildApplyPlan(files, secrets);
+  }
+
   /** Validates the construct trees; throws every problem at once. */
   validate(): void {
     const problems = [...constructProblems(this), ...validateK8sApp(this.k8s), ...validateTerraformApp(this.terraform)];
@@ -129,7 +147,10 @@ export class Homelab extends Construct {
     const root = path.resolve(options.outdir ?? process.env.HOMELAB_OUT ?? '.');
     const out = new StagedOutput(root);
     try {
-      out.write(synthK8sFiles(this.k8s, HEADER).map((f) => ({ path: `dist/${f.path}`, content: f.content })));
+      const k8sFiles = synthK8sFiles(this.k8s, HEADER);
+      out.write(k8sFiles.map((f) => ({ path: `dist/${f.path}`, content: f.content })));
+      const plan = this.applyPlan(k8sFiles);
+      if (plan.stages.length > 0) out.write([{ path: 'dist/apply.sh', content: renderApplyScript(plan, HEADER), mode: 0o755 }]);
       synthTerraform(this.terraform, out.dir('cdktf.out'));
       out.write(this.renderHostFiles());
       out.commit({

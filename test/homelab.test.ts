@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { inventory } from '../apps/inventory';
-import { chartObjects, deriveMac, Homelab, parseUci, routerPackages, toParsed } from '../lib';
+import { chartObjects, deriveMac, Homelab, k8sFileName, parseUci, PLATFORM_CHARTS, routerPackages, toParsed } from '../lib';
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from './helpers/k8s-validate';
 import { nixEvalModule, nixParse } from './helpers/nix';
 import { hasTool, itWith } from './helpers/tools';
@@ -42,7 +42,8 @@ describe('outputs', () => {
     const files = listFiles(out);
     // THEN
     expect(files).toEqual(expect.arrayContaining([
-      'dist/00-namespaces.k8s.yaml', 'dist/app-whoami.k8s.yaml', 'dist/app-gitea.k8s.yaml',
+      'dist/00-crds.k8s.yaml', 'dist/10-platform.k8s.yaml', 'dist/20-platform-config.k8s.yaml',
+      'dist/25-namespaces.k8s.yaml', 'dist/30-app-whoami.k8s.yaml', 'dist/30-app-gitea.k8s.yaml', 'dist/apply.sh',
       'cdktf.out/manifest.json', 'cdktf.out/stacks/example/cdk.tf.json',
       'nixos/flake.nix', 'nixos/hive.nix', 'nixos/hosts/olaf.nix', 'nixos/hosts/ulf.nix',
       'routers/gw/etc/config/network', 'routers/gw/etc/config/dhcp', 'routers/gw/etc/config/firewall',
@@ -51,6 +52,7 @@ describe('outputs', () => {
     ]));
     expect(files.filter((f) => f.startsWith('.homelab-tmp'))).toEqual([]);
     expect(fs.statSync(path.join(out, 'routers/gw/deploy.sh')).mode & 0o777).toBe(0o755);
+    expect(fs.statSync(path.join(out, 'dist/apply.sh')).mode & 0o777).toBe(0o755);
   });
 
   test('keeps the user-owned nixos/secrets/ across synths', () => {
@@ -79,13 +81,20 @@ describe('kubernetes', () => {
   test('every object validates against its upstream schema or CRD, unknown fields rejected', () => {
     const objects = loadManifests(path.join(out, 'dist'));
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
-    expect(kinds).toEqual([
-      'Certificate/gitea/gitea-tls', 'Certificate/whoami/whoami-tls',
-      'Deployment/gitea/gitea', 'Deployment/whoami/whoami',
-      'Ingress/gitea/gitea', 'Ingress/whoami/whoami',
-      'Namespace//gitea', 'Namespace//whoami',
+    // the platform's CRDs come first (00-crds), one per kind its charts watch
+    expect(kinds.filter((k) => k.startsWith('CustomResourceDefinition/')).map((k) => k.split('/')[2]).sort()).toEqual(PLATFORM_CHARTS.flatMap((c) => c.crds).sort());
+    expect(kinds.filter((k) => !k.startsWith('CustomResourceDefinition/'))).toEqual([
+      'Certificate/gitea/gitea-tls', 'Certificate/homepage/homepage-tls', 'Certificate/whoami/whoami-tls',
+      'ClusterIssuer//letsencrypt',
+      'Deployment/gitea/gitea', 'Deployment/homepage/homepage', 'Deployment/whoami/whoami',
+      'HelmChart/kube-system/cert-manager', 'HelmChart/kube-system/metallb', 'HelmChart/kube-system/oauth2-proxy', 'HelmChart/kube-system/traefik',
+      'IPAddressPool/metallb-system/lan',
+      'IngressRoute/gitea/gitea', 'IngressRoute/homepage/homepage', 'IngressRoute/whoami/whoami',
+      'L2Advertisement/metallb-system/default',
+      'Middleware/homepage/homepage-auth', 'Middleware/homepage/homepage-signin',
+      'Namespace//cert-manager', 'Namespace//gitea', 'Namespace//homepage', 'Namespace//metallb-system', 'Namespace//oauth2-proxy', 'Namespace//traefik', 'Namespace//whoami',
       'PersistentVolumeClaim/gitea/gitea-data',
-      'Service/gitea/gitea', 'Service/whoami/whoami',
+      'Service/gitea/gitea', 'Service/homepage/homepage', 'Service/whoami/whoami',
     ]);
     expect(objects.flatMap(validateManifest)).toEqual([]);
   });
@@ -96,14 +105,15 @@ describe('kubernetes', () => {
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'gitea');
     expect(deployment.spec.template.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     expect(deployment.spec.template.spec.containers[0].securityContext.capabilities.drop).toEqual(['ALL']);
+    // every namespace enforces "restricted" but MetalLB's: its speaker needs the host network
     for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
-      expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+      expect([ns.metadata.name, ns.metadata.labels['pod-security.kubernetes.io/enforce']]).toEqual([ns.metadata.name, ns.metadata.name === 'metallb-system' ? 'privileged' : 'restricted']);
     }
   });
 
   test('the YAML files hold exactly the objects cdk8s resolves', () => {
     for (const chart of lab.k8s.charts) {
-      const file = path.join(out, 'dist', `${chart.node.id}.k8s.yaml`);
+      const file = path.join(out, 'dist', k8sFileName(chart));
       const parsed = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
       expect(parsed).toEqual(chartObjects(chart));
     }
@@ -111,9 +121,11 @@ describe('kubernetes', () => {
 
   test('an app hostname feeds its ingress and certificate; secrets are references', () => {
     const objects = loadManifests(path.join(out, 'dist'));
-    const ingress = objects.find((o) => o.kind === 'Ingress' && o.metadata.name === 'whoami');
-    expect(ingress.spec.rules[0].host).toBe('whoami.example.org');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['whoami.example.org'], secretName: 'whoami-tls' }]);
+    const route = objects.find((o) => o.kind === 'IngressRoute' && o.metadata.name === 'whoami');
+    expect(route.spec.routes.map((r: any) => r.match)).toEqual(['Host(`whoami.example.org`)']);
+    expect(route.spec.tls).toEqual({ secretName: 'whoami-tls' });
+    const admin = objects.find((o) => o.kind === 'IngressRoute' && o.metadata.name === 'homepage');
+    expect(admin.spec.routes[0].middlewares).toEqual([{ name: 'homepage-signin', namespace: 'homepage' }, { name: 'homepage-auth', namespace: 'homepage' }]);
     const cert = objects.find((o) => o.kind === 'Certificate' && o.metadata.name === 'whoami-tls');
     expect(cert.spec.dnsNames).toEqual(['whoami.example.org']);
     expect(cert.spec.issuerRef).toEqual({ group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' });

@@ -1,19 +1,35 @@
 /**
  * An application on the k3s cluster: Deployment, Service, PVCs, and when it has
- * a hostname an Ingress with a cert-manager Certificate. Pod Security
- * "restricted" defaults are completed centrally by the homelab's resolver.
+ * a hostname an {@link OAuthIngress} (route, cert-manager Certificate and, for
+ * admin-only apps, the oauth2-proxy sign-in). Pod Security "restricted"
+ * defaults are completed centrally by the homelab's resolver.
  */
 import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApp } from '../model/derive';
+import { OAuthIngress, OAuthIngressCluster } from './oauth-ingress';
 
 export interface ClusterAppProps {
   /** The app as resolved from the inventory. */
   readonly app: ResolvedApp;
-  /** ClusterIssuer that signs the app's certificate. @default 'letsencrypt' */
+  /**
+   * The cluster settings (`inventory.cluster`): ClusterIssuer, ingress class, platform.
+   * With `platform` the app gets a Traefik IngressRoute (and oauth2-proxy when admin-only).
+   * @default - no platform: a networking.k8s.io Ingress; admin-only apps are then an error
+   */
+  readonly cluster?: OAuthIngressCluster;
+  /**
+   * ClusterIssuer that signs the app's certificate.
+   * @default - `cluster.certIssuer`, else 'letsencrypt'
+   * @deprecated pass `cluster`
+   */
   readonly certIssuer?: string;
-  /** Ingress class. @default 'traefik' */
+  /**
+   * Ingress class.
+   * @default - `cluster.ingressClass`, else 'traefik'
+   * @deprecated pass `cluster`
+   */
   readonly ingressClass?: string;
 }
 
@@ -22,9 +38,11 @@ export const SECRET_VALUE_KEY = 'value';
 
 /** Options of {@link addAppObjects}. */
 export interface AppObjectsOptions {
-  /** ClusterIssuer that signs the app's certificate. @default 'letsencrypt' */
+  /** The cluster settings (see {@link ClusterAppProps.cluster}). @default - no platform */
+  readonly cluster?: OAuthIngressCluster;
+  /** ClusterIssuer that signs the app's certificate. @default - `cluster.certIssuer`, else 'letsencrypt' */
   readonly certIssuer?: string;
-  /** Ingress class. @default 'traefik' */
+  /** Ingress class. @default - `cluster.ingressClass`, else 'traefik' */
   readonly ingressClass?: string;
   /** Namespace written on each object. @default - none: the enclosing chart's namespace applies */
   readonly namespace?: string;
@@ -34,13 +52,16 @@ export interface AppObjectsOptions {
 export interface AppObjects {
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
+  /** The app's HTTPS entry, when it has an ingress. */
+  readonly oauthIngress?: OAuthIngress;
+  /** The networking.k8s.io Ingress (without a platform only). */
   readonly ingress?: kplus.Ingress;
   readonly certificate?: ApiObject;
 }
 
 /**
- * Adds an app's Deployment, Service, PVCs and, when it has a hostname, Ingress
- * and Certificate to `scope`. {@link ClusterApp} uses it with its chart as scope.
+ * Adds an app's Deployment, Service, PVCs and, when it has a hostname, its
+ * {@link OAuthIngress} (id `Ingress`) to `scope`. {@link ClusterApp} uses it with its chart as scope.
  */
 export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppObjectsOptions = {}): AppObjects {
   const labels = { 'app.kubernetes.io/name': app.name };
@@ -86,24 +107,13 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
   });
   if (!app.ingress) return { deployment, service };
 
-  const tlsSecret = `${app.name}-tls`;
-  const ingress = new kplus.Ingress(scope, 'Ingress', {
-    metadata: metadata(app.name),
-    className: options.ingressClass ?? 'traefik',
-    rules: [{ host: app.ingress.host, path: '/', pathType: kplus.HttpIngressPathType.PREFIX, backend: kplus.IngressBackend.fromService(service, { port: 80 }) }],
-    tls: [{ hosts: [app.ingress.host], secret: kplus.Secret.fromSecretName(scope, 'TlsSecret', tlsSecret) }],
-  });
-  const certificate = new ApiObject(scope, 'Certificate', {
-    apiVersion: 'cert-manager.io/v1',
-    kind: 'Certificate',
-    metadata: metadata(tlsSecret),
-    spec: {
-      secretName: tlsSecret,
-      dnsNames: [app.ingress.host],
-      issuerRef: { kind: 'ClusterIssuer', name: options.certIssuer ?? 'letsencrypt', group: 'cert-manager.io' },
-    },
-  });
-  return { deployment, service, ingress, certificate };
+  const cluster: OAuthIngressCluster = {
+    certIssuer: options.certIssuer ?? options.cluster?.certIssuer,
+    ingressClass: options.ingressClass ?? options.cluster?.ingressClass,
+    platform: options.cluster?.platform,
+  };
+  const oauthIngress = new OAuthIngress(scope, 'Ingress', { app, cluster, service, namespace: options.namespace });
+  return { deployment, service, oauthIngress, ingress: oauthIngress.ingress, certificate: oauthIngress.certificate };
 }
 
 /** One app, in its own chart (one file in `dist/`, so git diffs stay per app). */
@@ -111,6 +121,9 @@ export class ClusterApp extends Chart {
   /** The primary workload. */
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
+  /** The app's HTTPS entry (route, certificate, oauth2-proxy middlewares), when it has an ingress. */
+  readonly oauthIngress?: OAuthIngress;
+  /** The networking.k8s.io Ingress (without a platform only). */
   readonly ingress?: kplus.Ingress;
   readonly certificate?: ApiObject;
 
@@ -119,6 +132,7 @@ export class ClusterApp extends Chart {
     const objects = addAppObjects(this, props.app, props);
     this.deployment = objects.deployment;
     this.service = objects.service;
+    this.oauthIngress = objects.oauthIngress;
     this.ingress = objects.ingress;
     this.certificate = objects.certificate;
   }

@@ -301,7 +301,10 @@ export interface IngressSpec {
   readonly admin?: AdminAccessSpec;
 }
 
-/** Who may use an admin-only app. At least one list is non-empty. */
+/**
+ * Who may use an admin-only app. At least one list is non-empty. oauth2-proxy checks both lists:
+ * with both set, a user needs one of the emails AND one of the groups.
+ */
 export interface AdminAccessSpec {
   /** Email addresses allowed in. @default - `cluster.platform.oauth.allowedEmails` */
   readonly allowedEmails?: readonly string[];

@@ -1,21 +1,48 @@
-/** Namespaces for the apps, labelled to enforce Pod Security "restricted". */
+/** Namespaces, labelled to enforce a Pod Security Standards level ("restricted" unless a namespace needs less). */
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
-export const PSS_LABELS = {
-  'pod-security.kubernetes.io/enforce': 'restricted',
-  'pod-security.kubernetes.io/enforce-version': 'latest',
-  'pod-security.kubernetes.io/warn': 'restricted',
-  'pod-security.kubernetes.io/audit': 'restricted',
-};
+/** Pod Security Standards level a namespace enforces. */
+export enum PodSecurityLevel {
+  RESTRICTED = 'restricted',
+  BASELINE = 'baseline',
+  PRIVILEGED = 'privileged',
+}
 
-/** The first chart applied: every namespace the apps use. */
+/** The `pod-security.kubernetes.io/*` labels that enforce, warn and audit one level. */
+export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/warn': level,
+    'pod-security.kubernetes.io/audit': level,
+  };
+}
+
+export const PSS_LABELS = podSecurityLabels(PodSecurityLevel.RESTRICTED);
+
+/** A namespace and the Pod Security level it enforces. */
+export interface NamespaceSpec {
+  readonly name: string;
+  /** @default PodSecurityLevel.RESTRICTED */
+  readonly podSecurity?: PodSecurityLevel;
+}
+
+/** Adds one labelled Namespace per distinct name to `scope`, sorted by name (ids are the names). */
+export function addNamespaces(scope: Construct, namespaces: readonly (string | NamespaceSpec)[]): kplus.Namespace[] {
+  const byName = new Map<string, PodSecurityLevel>();
+  for (const n of namespaces) {
+    const spec = typeof n === 'string' ? { name: n } : n;
+    if (!byName.has(spec.name)) byName.set(spec.name, spec.podSecurity ?? PodSecurityLevel.RESTRICTED);
+  }
+  return [...byName.keys()].sort().map((name) => new kplus.Namespace(scope, name, { metadata: { name, labels: podSecurityLabels(byName.get(name)!) } }));
+}
+
+/** A chart of namespaces: the apps' namespaces, applied before the apps. */
 export class NamespacesChart extends Chart {
-  constructor(scope: Construct, id: string, namespaces: readonly string[]) {
+  constructor(scope: Construct, id: string, namespaces: readonly (string | NamespaceSpec)[]) {
     super(scope, id, { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
-    for (const ns of [...new Set(namespaces)].sort()) {
-      new kplus.Namespace(this, ns, { metadata: { name: ns, labels: PSS_LABELS } });
-    }
+    addNamespaces(this, namespaces);
   }
 }

@@ -2,9 +2,11 @@
  * A small, fast YAML emitter for JSON data (what Kubernetes manifests are).
  *
  * Strings are written plain only when no YAML 1.1 or 1.2 reader could take
- * them for anything else; otherwise they are written as JSON strings, which
- * are valid YAML double-quoted scalars. Key order is kept as given (cdk8s
- * already sorts keys), so the output is deterministic.
+ * them for anything else; multi-line strings of printable text (a HelmChart's
+ * `valuesContent`) become literal block scalars (`|`, `|-`), so they stay
+ * readable and diff line by line; everything else is written as a JSON
+ * string, which is a valid YAML double-quoted scalar. Key order is kept as
+ * given (cdk8s already sorts keys), so the output is deterministic.
  */
 
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_/.:=@+-]*$/;
@@ -15,6 +17,30 @@ const EXPONENT = /^[eE][-+]?[0-9_]+$/;
 function scalarString(s: string): string {
   if (PLAIN.test(s) && !s.endsWith(':') && !SPECIAL.has(s.toLowerCase()) && !EXPONENT.test(s)) return s;
   return JSON.stringify(s);
+}
+
+/**
+ * Characters a literal block cannot hold verbatim: controls other than LF, the
+ * YAML 1.1 line breaks (NEL, LS, PS), BOM, lone surrogates; tabs too, to stay
+ * clear of readers that treat a tab after the indentation as indentation.
+ */
+const NOT_LITERAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The block indicator (`|` or `|-`) when `s` can be written as a literal block
+ * scalar with an auto-detected indentation: it has a line break, its first
+ * line is non-empty and does not start with a space, and it ends in at most
+ * one line break (`|` keeps exactly one, `|-` none).
+ */
+function literalIndicator(s: string): string | undefined {
+  if (!s.includes('\n') || s[0] === ' ' || s[0] === '\n' || s.endsWith('\n\n') || NOT_LITERAL.test(s)) return undefined;
+  return s.endsWith('\n') ? '|' : '|-';
+}
+
+/** The content lines of a literal block, each indented by `indent` (empty lines stay empty). */
+function literalLines(s: string, indent: string, out: string[]): void {
+  const body = s.endsWith('\n') ? s.slice(0, -1) : s;
+  for (const line of body.split('\n')) out.push(line === '' ? '\n' : `${indent}${line}\n`);
 }
 
 function scalar(v: unknown): string | undefined {
@@ -38,6 +64,12 @@ function scalar(v: unknown): string | undefined {
 function block(v: unknown, indent: string, out: string[]): void {
   if (Array.isArray(v)) {
     for (const item of v) {
+      const literal = typeof item === 'string' ? literalIndicator(item) : undefined;
+      if (literal) {
+        out.push(`${indent}- ${literal}\n`);
+        literalLines(item as string, indent + '  ', out);
+        continue;
+      }
       const s = scalar(item);
       if (s !== undefined) {
         out.push(`${indent}- ${s}\n`);
@@ -54,6 +86,12 @@ function block(v: unknown, indent: string, out: string[]): void {
   for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
     if (item === undefined) continue;
     const key = scalarString(k);
+    const literal = typeof item === 'string' ? literalIndicator(item) : undefined;
+    if (literal) {
+      out.push(`${indent}${key}: ${literal}\n`);
+      literalLines(item as string, indent + '  ', out);
+      continue;
+    }
     const s = scalar(item);
     if (s !== undefined) out.push(`${indent}${key}: ${s}\n`);
     else {
@@ -72,8 +110,8 @@ export function toYaml(value: unknown): string {
   return out.join('');
 }
 
-/** Renders documents separated by `---`, with an optional comment header. */
+/** Renders documents separated by `---`, with an optional comment header (one `#` line per header line). */
 export function toYamlDocuments(docs: readonly unknown[], header?: string): string {
-  const head = header ? `# ${header}\n` : '';
+  const head = header ? header.split('\n').map((l) => (l ? `# ${l}\n` : '#\n')).join('') : '';
   return head + docs.map((d) => `---\n${toYaml(d)}`).join('');
 }

@@ -1,0 +1,281 @@
+/**
+ * How one app is reached over HTTPS: its route, its certificate and, for
+ * admin-only apps, the oauth2-proxy sign-in in front of it (seed 001:
+ * "Domains that only allow access by administrators are gated behind a OAuth
+ * middleware in Traefik").
+ *
+ * With the homelab's own platform (`cluster.platform`: Traefik, cert-manager,
+ * oauth2-proxy as HelmCharts) it emits:
+ * - a cert-manager `Certificate` for the host (never a wildcard), signed by the
+ *   ClusterIssuer `cluster.certIssuer`;
+ * - a Traefik `IngressRoute` on the `websecure` entry point only, `Host(...)` →
+ *   the app's Service, TLS from the Certificate's secret;
+ * - when admin-only: two `Middleware`s on the app route, `<app>-signin`
+ *   (errors: oauth2-proxy's 401 becomes a 302 to its sign-in) before
+ *   `<app>-auth` (forwardAuth to oauth2-proxy's `/oauth2/auth` with the allowed
+ *   emails and groups as query parameters), and a second route
+ *   `Host(...) && PathPrefix(/oauth2/)` to oauth2-proxy itself, so the sign-in
+ *   and the OAuth callback work on the app's own host.
+ *
+ * oauth2-proxy applies each list that is given: with both emails and groups, a
+ * user must have one of the emails AND be in one of the groups. A signed-in user
+ * who fails the check gets oauth2-proxy's 403 (no redirect, so no sign-in loop).
+ * The signin middleware also turns a 401 of the app itself into the sign-in.
+ *
+ * Without a platform (k3s's bundled Traefik) it keeps a `networking.k8s.io/v1`
+ * Ingress with the cluster's ingress class and the same Certificate; admin-only
+ * apps are then an error, because nothing could sign anyone in.
+ *
+ * What the platform must provide (see {@link OAUTH2_PROXY_FLAGS}):
+ * - Traefik with `providers.kubernetesCRD.allowCrossNamespace: true` (routes and
+ *   middlewares point at the oauth2-proxy Service in its own namespace) and the
+ *   global HTTP→HTTPS redirect on the `web` entry point: these routes bind
+ *   `websecure` only, so plain HTTP reaches them through that redirect alone;
+ * - the oauth2-proxy release {@link OAUTH2_PROXY_SERVICE} in namespace
+ *   {@link OAUTH2_PROXY_NAMESPACE}, port {@link OAUTH2_PROXY_PORT}.
+ *
+ * @see https://oauth2-proxy.github.io/oauth2-proxy/configuration/integrations/traefik
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/forwardauth/
+ * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/errorpages/
+ */
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ResolvedApp } from '../model/derive';
+import { ClusterSpec } from '../model/inventory';
+import { isDnsLabel, isFqdn } from '../model/net';
+import { ProblemCollector } from '../validate/errors';
+
+/** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). */
+export const OAUTH2_PROXY_NAMESPACE = 'oauth2-proxy';
+/** Name of oauth2-proxy's Service (the chart's fullname; name the release so). */
+export const OAUTH2_PROXY_SERVICE = 'oauth2-proxy';
+/** Port of oauth2-proxy's Service (the chart's `service.portNumber` default). */
+export const OAUTH2_PROXY_PORT = 80;
+/** oauth2-proxy's `--proxy-prefix` (its default); sign-in, callback and auth live below it. */
+export const OAUTH2_PROXY_PREFIX = '/oauth2';
+/** Response headers oauth2-proxy sets on `/oauth2/auth` (with `--set-xauthrequest`) and Traefik hands to the app. */
+export const OAUTH2_PROXY_AUTH_RESPONSE_HEADERS: readonly string[] = ['X-Auth-Request-User', 'X-Auth-Request-Email'];
+/** Traefik entry point of the routes (the chart's default HTTPS entry point). */
+export const TRAEFIK_HTTPS_ENTRYPOINT = 'websecure';
+
+/**
+ * oauth2-proxy flags these routes rely on (the chart's `extraArgs`), besides provider,
+ * client and cookie settings:
+ * - `reverse-proxy`: trust Traefik's X-Forwarded-* (request host and scheme for redirects);
+ * - `set-xauthrequest`: answer `/oauth2/auth` with {@link OAUTH2_PROXY_AUTH_RESPONSE_HEADERS};
+ * - `skip-provider-button`: `/oauth2/sign_in` redirects straight to the provider, which the
+ *   signin middleware's 401→302 rewrite needs (a 302 without a Location header is a dead end);
+ * - `email-domain: *`: any provider account may sign in; who gets through is decided per app
+ *   by the `allowed_emails`/`allowed_groups` of its auth middleware (never empty).
+ * Also needed, and per homelab: `whitelist-domain` listing every admin host (the `rd` target of
+ * the sign-in is an absolute `https://<host>/...` URL, refused for other domains), and no
+ * `redirect-url`, so the callback is `https://<host>/oauth2/callback` on each admin host.
+ */
+export const OAUTH2_PROXY_FLAGS: Readonly<Record<string, string>> = {
+  'reverse-proxy': 'true',
+  'set-xauthrequest': 'true',
+  'skip-provider-button': 'true',
+  'email-domain': '*',
+};
+
+/** The cluster settings {@link OAuthIngress} reads (a `ClusterSpec` fits). */
+export type OAuthIngressCluster = Pick<ClusterSpec, 'certIssuer' | 'ingressClass' | 'platform'>;
+
+export interface OAuthIngressProps {
+  /** The app as resolved from the inventory; it must have an `ingress`. Its name is the base of every object name. */
+  readonly app: ResolvedApp;
+  /**
+   * The cluster settings: ClusterIssuer, ingress class and platform.
+   * @default - no platform: a networking.k8s.io Ingress of class 'traefik', ClusterIssuer 'letsencrypt', and admin-only apps are an error
+   */
+  readonly cluster?: OAuthIngressCluster;
+  /** The app's Service the route sends requests to (in {@link namespace}). */
+  readonly service: kplus.Service;
+  /** Port of the Service to use. @default - the Service's only port */
+  readonly servicePort?: number;
+  /** Namespace of every object and of the app's Service. @default - the app's namespace */
+  readonly namespace?: string;
+}
+
+/** Query string of oauth2-proxy's auth endpoint: each value URL-encoded, values joined by "," (oauth2-proxy splits on it after decoding). */
+export function oauth2ProxyAuthQuery(allowedEmails: readonly string[], allowedGroups: readonly string[]): string {
+  const param = (key: string, values: readonly string[]) => (values.length > 0 ? [`${key}=${values.map(encodeURIComponent).join(',')}`] : []);
+  return [...param('allowed_emails', allowedEmails), ...param('allowed_groups', allowedGroups)].join('&');
+}
+
+/** In-cluster URL of oauth2-proxy's auth endpoint with the allowed emails and groups. */
+export function oauth2ProxyAuthAddress(allowedEmails: readonly string[], allowedGroups: readonly string[]): string {
+  const query = oauth2ProxyAuthQuery(allowedEmails, allowedGroups);
+  return `http://${OAUTH2_PROXY_SERVICE}.${OAUTH2_PROXY_NAMESPACE}.svc.cluster.local${OAUTH2_PROXY_PREFIX}/auth${query ? `?${query}` : ''}`;
+}
+
+/**
+ * One app's HTTPS entry: route (Traefik IngressRoute, or an Ingress without a platform),
+ * certificate and, for admin-only apps, the oauth2-proxy middlewares. Every object is a
+ * plain cdk8s `ApiObject` (or cdk8s-plus Ingress), so `addJsonPatch` reaches any field.
+ */
+export class OAuthIngress extends Construct {
+  /** The primary object: the IngressRoute, or the Ingress's ApiObject without a platform. */
+  readonly resource: ApiObject;
+  /** The Traefik IngressRoute (platform only). */
+  readonly ingressRoute?: ApiObject;
+  /** The networking.k8s.io Ingress (without a platform only). */
+  readonly ingress?: kplus.Ingress;
+  /** The cert-manager Certificate of the host. */
+  readonly certificate: ApiObject;
+  /** forwardAuth to oauth2-proxy (admin-only apps on the platform). */
+  readonly authMiddleware?: ApiObject;
+  /** errors middleware sending a browser without a session to the sign-in (admin-only apps on the platform). */
+  readonly signInMiddleware?: ApiObject;
+  /** The hostname served. */
+  readonly host: string;
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** Secret the Certificate writes and the route serves. */
+  readonly tlsSecretName: string;
+  /** True when the app is admin-only. */
+  readonly adminOnly: boolean;
+  /** Emails let through (admin-only apps; empty otherwise). */
+  readonly allowedEmails: readonly string[];
+  /** Provider groups let through (admin-only apps; empty otherwise). A user must match every non-empty list. */
+  readonly allowedGroups: readonly string[];
+
+  constructor(scope: Construct, id: string, props: OAuthIngressProps) {
+    super(scope, id);
+    const { app, cluster } = props;
+    const ingressSpec = app.ingress;
+    const platform = cluster?.platform;
+    const oauth = platform?.oauth;
+    const admin = ingressSpec?.admin;
+
+    this.host = ingressSpec?.host ?? '';
+    this.namespace = props.namespace ?? app.namespace;
+    this.tlsSecretName = `${app.name}-tls`;
+    this.adminOnly = admin !== undefined;
+    this.allowedEmails = admin ? [...(admin.allowedEmails ?? oauth?.allowedEmails ?? [])] : [];
+    this.allowedGroups = admin ? [...(admin.allowedGroups ?? [])] : [];
+    const serviceName = props.service.name;
+    const servicePorts = props.service.ports.map((sp) => sp.port);
+    const servicePort = props.servicePort ?? (servicePorts.length === 1 ? servicePorts[0] : undefined);
+
+    // Single fields, eagerly; every problem at once.
+    const p = new ProblemCollector();
+    const at = this.node.path;
+    if (!ingressSpec) p.add(at, 'OAuthIngress.app.ingress', 'app has no ingress', app.name, 'give the app an ingress or do not create an OAuthIngress');
+    else if (!isFqdn(this.host)) p.add(at, 'OAuthIngress.app.ingress.host', 'not a fully qualified hostname', this.host, 'a name such as photos.example.org (lowercase DNS labels, no wildcard)');
+    if (!isDnsLabel(app.name) || app.name.length > 52) p.add(at, 'OAuthIngress.app.name', 'not a DNS label of at most 52 characters', app.name, 'lowercase letters, digits and "-"; object names add "-signin"');
+    if (!isDnsLabel(this.namespace)) p.add(at, 'OAuthIngress.namespace', 'not a DNS label', this.namespace, 'lowercase letters, digits and "-", 1-63 characters');
+    if (servicePort === undefined || !servicePorts.includes(servicePort)) {
+      p.add(at, 'OAuthIngress.servicePort', `not a port of Service ${serviceName}`, servicePort ?? null, `one of ${JSON.stringify(servicePorts)}`);
+    }
+    if (admin) {
+      if (!platform) {
+        p.add(at, 'OAuthIngress.app.ingress.admin', 'admin-only app but the cluster settings have no platform (Traefik with oauth2-proxy)', admin,
+          'declare cluster.platform.oauth and pass the cluster settings (inventory.cluster), or drop admin to make the app open');
+      } else if (!oauth) {
+        p.add(at, 'OAuthIngress.app.ingress.admin', 'admin-only app but no oauth2-proxy is declared', admin, 'declare cluster.platform.oauth, or drop admin to make the app open');
+      } else if (this.allowedEmails.length + this.allowedGroups.length === 0) {
+        p.add(at, 'OAuthIngress.app.ingress.admin', 'nobody is allowed in', admin, 'name allowedEmails or allowedGroups here, or allowedEmails in cluster.platform.oauth');
+      }
+      // oauth2-proxy splits each parameter on ","; an empty value or a comma would widen or break the list.
+      this.allowedEmails.forEach((e, i) => {
+        if (typeof e !== 'string' || !/^[^\s@,]+@[^\s@,]+$/.test(e)) p.add(at, `OAuthIngress.allowedEmails[${i}]`, 'not an email address', e, 'e.g. "manfred@example.org" (no spaces or commas)');
+      });
+      this.allowedGroups.forEach((g, i) => {
+        if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(at, `OAuthIngress.allowedGroups[${i}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
+      });
+    }
+    p.throwIfAny();
+    const port = servicePort!;
+
+    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': app.name } });
+
+    if (!platform) {
+      // k3s's bundled Traefik reads standard Ingresses (and redirects nothing by itself).
+      this.ingress = new kplus.Ingress(this, 'Resource', {
+        metadata: metadata(app.name),
+        className: cluster?.ingressClass ?? 'traefik',
+        rules: [{
+          host: this.host,
+          path: '/',
+          pathType: kplus.HttpIngressPathType.PREFIX,
+          backend: kplus.IngressBackend.fromService(props.service, { port }),
+        }],
+        tls: [{ hosts: [this.host], secret: kplus.Secret.fromSecretName(this, 'TlsSecret', this.tlsSecretName) }],
+      });
+      this.resource = ApiObject.of(this.ingress);
+    } else {
+      const hostRule = `Host(\`${this.host}\`)`;
+      const appRoute: Record<string, unknown> = {
+        kind: 'Rule',
+        match: hostRule,
+        services: [{ kind: 'Service', name: serviceName, port }],
+      };
+      const routes: Record<string, unknown>[] = [appRoute];
+      if (admin) {
+        const oauth2Service = { kind: 'Service', name: OAUTH2_PROXY_SERVICE, namespace: OAUTH2_PROXY_NAMESPACE, port: OAUTH2_PROXY_PORT };
+        this.signInMiddleware = new ApiObject(this, 'SignInMiddleware', {
+          apiVersion: 'traefik.io/v1alpha1',
+          kind: 'Middleware',
+          metadata: metadata(`${app.name}-signin`),
+          spec: {
+            errors: {
+              // Only 401 (no session): a signed-in user outside the lists gets oauth2-proxy's 403, not a sign-in loop.
+              status: ['401'],
+              // With --skip-provider-button the sign-in answers 302 to the provider; keep it a redirect.
+              statusRewrites: { '401': 302 },
+              service: { name: OAUTH2_PROXY_SERVICE, namespace: OAUTH2_PROXY_NAMESPACE, port: OAUTH2_PROXY_PORT },
+              // Traefik replaces {url} with the escaped original https://<host>/<path>?<query>.
+              query: `${OAUTH2_PROXY_PREFIX}/sign_in?rd={url}`,
+            },
+          },
+        });
+        this.authMiddleware = new ApiObject(this, 'AuthMiddleware', {
+          apiVersion: 'traefik.io/v1alpha1',
+          kind: 'Middleware',
+          metadata: metadata(`${app.name}-auth`),
+          spec: {
+            forwardAuth: {
+              address: oauth2ProxyAuthAddress(this.allowedEmails, this.allowedGroups),
+              trustForwardHeader: true,
+              authResponseHeaders: [...OAUTH2_PROXY_AUTH_RESPONSE_HEADERS],
+            },
+          },
+        });
+        // Order matters: the errors middleware wraps forwardAuth, so it sees forwardAuth's 401.
+        appRoute.middlewares = [
+          { name: `${app.name}-signin`, namespace: this.namespace },
+          { name: `${app.name}-auth`, namespace: this.namespace },
+        ];
+        // Sign-in, start and callback on the app's own host; no auth middleware here (it would loop).
+        // Traefik ranks routes by rule length, so this longer rule wins over the bare Host rule.
+        routes.push({ kind: 'Rule', match: `${hostRule} && PathPrefix(\`${OAUTH2_PROXY_PREFIX}/\`)`, services: [oauth2Service] });
+      }
+      // websecure only: HTTP on `web` is redirected to HTTPS globally by the platform's Traefik chart.
+      this.ingressRoute = new ApiObject(this, 'Resource', {
+        apiVersion: 'traefik.io/v1alpha1',
+        kind: 'IngressRoute',
+        metadata: metadata(app.name),
+        spec: {
+          ingressClassName: cluster?.ingressClass ?? 'traefik',
+          entryPoints: [TRAEFIK_HTTPS_ENTRYPOINT],
+          routes,
+          tls: { secretName: this.tlsSecretName },
+        },
+      });
+      this.resource = this.ingressRoute;
+    }
+
+    this.certificate = new ApiObject(this, 'Certificate', {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: metadata(this.tlsSecretName),
+      spec: {
+        secretName: this.tlsSecretName,
+        dnsNames: [this.host],
+        issuerRef: { kind: 'ClusterIssuer', name: cluster?.certIssuer ?? 'letsencrypt', group: 'cert-manager.io' },
+      },
+    });
+  }
+}
