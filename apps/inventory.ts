@@ -52,7 +52,8 @@ export const inventory: Inventory = {
     {
       name: 'home',
       publicIPv4: '203.0.113.10',
-      ingressIP: '10.0.100.10',
+      // Traefik's address from MetalLB's pool on lan (the router forwards 80/443 here).
+      ingressIP: '10.0.100.240',
       networks: [
         {
           name: 'lan', cidr: '10.0.100.0/24', gateway: '10.0.100.1', domain: 'home.example.org', nameservers: ['10.0.100.1'],

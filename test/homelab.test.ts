@@ -261,8 +261,8 @@ describe('openwrt', () => {
       ['rolf', deriveMac('example', 'home', 'rolf'), '10.0.100.12'],
     ]);
     const names = dhcp.sections.filter((s) => s.type === 'domain').map((s) => `${opt(s, 'name')[0]}=${opt(s, 'ip')[0]}`);
-    expect(names).toContain('git.home.example.org=10.0.100.10');
-    expect(names).not.toContain('whoami.example.org=10.0.100.10');
+    expect(names).toContain('git.home.example.org=10.0.100.240');
+    expect(names).not.toContain('whoami.example.org=10.0.100.240');
     const dnsmasq = dhcp.sections.find((s) => s.type === 'dnsmasq')!;
     expect(opt(dnsmasq, 'server')).toEqual(expect.arrayContaining(['/flat.example.org/10.0.1.1', '/1.0.10.in-addr.arpa/10.0.1.1']));
     const flat = parseUci(fs.readFileSync(path.join(out, 'routers/flat-gw/etc/config/dhcp'), 'utf8'));
@@ -273,7 +273,7 @@ describe('openwrt', () => {
   test('public ports forward to the cluster ingress only at the cluster site', () => {
     const fw = parseUci(fs.readFileSync(path.join(out, 'routers/gw/etc/config/firewall'), 'utf8'));
     const redirects = fw.sections.filter((s) => s.type === 'redirect').map((s) => Object.fromEntries(s.options.map((o) => [o.name, o.values[0]])));
-    expect(redirects.map((r) => `${r.src_dport}->${r.dest_ip}:${r.dest_port}`)).toEqual(['80->10.0.100.10:80', '443->10.0.100.10:443']);
+    expect(redirects.map((r) => `${r.src_dport}->${r.dest_ip}:${r.dest_port}`)).toEqual(['80->10.0.100.240:80', '443->10.0.100.240:443']);
     const flatFw = parseUci(fs.readFileSync(path.join(out, 'routers/flat-gw/etc/config/firewall'), 'utf8'));
     expect(flatFw.sections.filter((s) => s.type === 'redirect')).toEqual([]);
   });

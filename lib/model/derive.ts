@@ -219,7 +219,9 @@ export function deriveModel(inv: Inventory): Model {
   const initNode = k3sNodes.find((n) => n.role === 'server' && n.init);
   const initHost = initNode ? hosts.find((h) => h.name === initNode.host) : undefined;
   const clusterSite = initHost ? inv.sites.find((s) => s.name === initHost.site) : undefined;
-  const ingressIP = clusterSite ? clusterSite.ingressIP ?? initNode!.ip : undefined;
+  // With the platform, Traefik's LoadBalancer address comes from MetalLB: the first address of the site's first pool.
+  const firstPool = inv.cluster?.platform ? clusterSite?.networks.find((n) => n.loadBalancerPool)?.loadBalancerPool : undefined;
+  const ingressIP = clusterSite ? clusterSite.ingressIP ?? firstPool?.start ?? initNode!.ip : undefined;
 
   const publicRecords: PublicRecord[] = [];
   if (clusterSite?.publicIPv4) {

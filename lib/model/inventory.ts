@@ -268,7 +268,11 @@ export interface SiteSpec {
   readonly name: string;
   /** Public IPv4 address (for DNS records of public apps). @default - no public apps at this site */
   readonly publicIPv4?: string;
-  /** Address of the cluster's ingress (load balancer) on the LAN. @default - the first k3s server's IP */
+  /**
+   * Address of the cluster's ingress on the LAN. With `cluster.platform` it is Traefik's MetalLB
+   * address and must lie in a network's `loadBalancerPool`.
+   * @default - with the platform, the first address of the site's first load-balancer pool; else the init server's IP (k3s servicelb)
+   */
   readonly ingressIP?: string;
   readonly networks: readonly NetworkSpec[];
   readonly hosts?: readonly HostSpec[];

@@ -168,6 +168,18 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
       else if (prev.what !== 'node') p.add(spath, 'Site.ingressIP', `address already used by ${prev.owner}`, site.ingressIP, 'use the address of a k3s node or an address nobody else uses');
     }
 
+    // With the platform, servicelb is off: the ingress is Traefik's MetalLB address, inside a pool.
+    const clusterHere = (site.hosts ?? []).some((h) => h.k3s === 'server' || (h.k3sContainers ?? []).some((c) => c.role === 'server'));
+    if (inv.cluster?.platform && clusterHere && ![...nets.values()].some((n) => n.pool)) {
+      p.add(spath, 'Site.networks', 'the platform needs a load-balancer pool at the cluster\'s site (MetalLB gives Traefik its address from it)', (site.networks ?? []).map((n) => n.name), 'set loadBalancerPool on one of these networks, outside its DHCP range');
+    }
+    if (inv.cluster?.platform && clusterHere && site.ingressIP !== undefined && parseIPv4(site.ingressIP) !== undefined) {
+      const a = parseIPv4(site.ingressIP)!;
+      if (![...nets.values()].some((n) => n.pool && a >= n.pool[0] && a <= n.pool[1])) {
+        p.add(spath, 'Site.ingressIP', 'outside every load-balancer pool, but the platform\'s Traefik gets its address from MetalLB', site.ingressIP, `an address in a network's loadBalancerPool${[...nets.values()].filter((n) => n.pool).map((n) => ` (${n.spec.loadBalancerPool!.start}-${n.spec.loadBalancerPool!.end})`).join(',')}`);
+      }
+    }
+
     // Static addresses must stay out of the load-balancer pools (the ingress may sit inside: it is a load-balancer address).
     for (const [name, n] of nets) {
       if (!n.pool) continue;

@@ -76,8 +76,8 @@ describe('deriveModel on the reference inventory', () => {
     expect(names).toContainEqual({ name: 'olaf.home.example.org', ip: '10.0.100.10' });
     expect(names).toContainEqual({ name: 'ulf.home.example.org', ip: '10.0.100.11' });
     // AND the internal app's host to the ingress IP
-    expect(model.ingressIP).toBe('10.0.100.10');
-    expect(names).toContainEqual({ name: 'git.home.example.org', ip: '10.0.100.10' });
+    expect(model.ingressIP).toBe('10.0.100.240');
+    expect(names).toContainEqual({ name: 'git.home.example.org', ip: '10.0.100.240' });
   });
 
   test('forwards each site\'s domain and reverse zone to the other site\'s router', () => {

@@ -102,8 +102,9 @@ describe('validateInventory accepts', () => {
   });
 
   test.each<[string, (inv: Draft<Inventory>) => void]>([
-    ['an ingress IP that is a free address', (inv) => { home(inv).ingressIP = '10.0.100.20'; }],
-    ['an ingress IP that is the address of a k3s agent', (inv) => { home(inv).ingressIP = '10.0.100.11'; }],
+    ['an ingress IP that is a free address (servicelb, no platform)', (inv) => { home(inv).ingressIP = '10.0.100.20'; delete inv.cluster!.platform; inv.apps = inv.apps!.filter((a) => !a.ingress?.admin); }],
+    ['an ingress IP that is the address of a k3s agent (servicelb, no platform)', (inv) => { home(inv).ingressIP = '10.0.100.11'; delete inv.cluster!.platform; inv.apps = inv.apps!.filter((a) => !a.ingress?.admin); }],
+    ['an ingress IP in the load-balancer pool (platform)', (inv) => { home(inv).ingressIP = '10.0.100.250'; }],
     ['a static IP right next to the DHCP range', (inv) => { host(inv, 'ulf').ip = '10.0.100.99'; }],
     ['a VLAN id of 1 and 4094', (inv) => { net(inv, 'iot').vlan = 4094; net(inv, 'lan').vlan = 1; }],
     ['an image pinned by digest', (inv) => { app(inv, 'whoami').image = `ghcr.io/traefik/whoami@sha256:${'a'.repeat(64)}`; }],

@@ -64,11 +64,14 @@ describe('values', () => {
   });
 
   test('Traefik\'s Service gets the site\'s ingress address only when it lies in a MetalLB pool', () => {
-    // GIVEN the reference: ingressIP 10.0.100.10 (olaf), pool 10.0.100.240-250 THEN MetalLB picks the address
-    expect(valuesOf(objects, TRAEFIK_CHART).service.annotations).toBeUndefined();
-    // GIVEN an ingress address inside the pool THEN it is pinned
-    const pinned = objectsOf(withInventory((inv) => ({ ...inv, sites: inv.sites.map((s) => (s.name === 'home' ? { ...s, ingressIP: '10.0.100.240' } : s)) })));
-    expect(valuesOf(pinned, TRAEFIK_CHART).service.annotations).toEqual({ [METALLB_IPS_ANNOTATION]: '10.0.100.240' });
+    // GIVEN the reference: ingressIP 10.0.100.240 in the pool 10.0.100.240-250 THEN it is pinned
+    expect(valuesOf(objects, TRAEFIK_CHART).service.annotations).toEqual({ [METALLB_IPS_ANNOTATION]: '10.0.100.240' });
+    // GIVEN no ingressIP THEN the pool's first address, the one the routers forward to
+    const derived = objectsOf(withInventory((inv) => ({ ...inv, sites: inv.sites.map(({ ingressIP, ...s }) => s) })));
+    expect(valuesOf(derived, TRAEFIK_CHART).service.annotations).toEqual({ [METALLB_IPS_ANNOTATION]: '10.0.100.240' });
+    // GIVEN an ingress address outside every pool THEN synth refuses (nothing would listen there)
+    expect(() => withInventory((inv) => ({ ...inv, sites: inv.sites.map((s) => (s.name === 'home' ? { ...s, ingressIP: '10.0.100.20' } : s)) })))
+      .toThrow(/Site\.ingressIP: outside every load-balancer pool, but the platform's Traefik gets its address from MetalLB \(got "10\.0\.100\.20"\)/);
   });
 
   test('cert-manager and MetalLB install no CRDs; MetalLB is layer 2 only', () => {
@@ -196,7 +199,7 @@ describe('platform config', () => {
   });
 
   test('fails at synth when the cluster\'s site has no load-balancer pool', () => {
-    const lab = withInventory((inv) => ({ ...inv, sites: inv.sites.map((s) => ({ ...s, networks: s.networks.map(({ loadBalancerPool, ...n }) => n) })) }));
-    expect(() => lab.validate()).toThrow(/platform-config.*no network at the cluster's site "home" has a loadBalancerPool/s);
+    expect(() => withInventory((inv) => ({ ...inv, sites: inv.sites.map(({ ingressIP, ...s }) => ({ ...s, networks: s.networks.map(({ loadBalancerPool, ...n }) => n) })) })))
+      .toThrow(/\[inventory\.sites\[home\]\] Site\.networks: the platform needs a load-balancer pool at the cluster's site/);
   });
 });
