@@ -111,7 +111,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const k8s = new cdk8s.App({ outdir: 'dist', resolvers: [new RestrictedPodSecurityResolver()] });
       const cluster = inv.cluster;
       if (model.apps.length > 0) new NamespacesChart(k8s, '00-namespaces', model.apps.map((a) => a.namespace));
-      for (const app of model.apps) new ClusterApp(k8s, `app-${app.name}`, { app, certIssuer: cluster?.certIssuer, ingressClass: cluster?.ingressClass });
+      for (const app of model.apps) new ClusterApp(k8s, `app-${app.name}`, { app, cluster });
       lap('build: k8s constructs');
       const tf = new cdktf.App({ outdir: path.join(require('os').tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
       new HomelabStack(tf, model.name, model);
@@ -169,7 +169,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       if (caseName === 'cdk8s-per-app') {
         // the usual layout: one Chart per app (ClusterApp is a Chart), plus the namespaces chart
         if (model.apps.length > 0) new NamespacesChart(app, '00-namespaces', namespaces);
-        for (const a of model.apps) new ClusterApp(app, `app-${a.name}`, { app: a, certIssuer: cluster?.certIssuer, ingressClass: cluster?.ingressClass });
+        for (const a of model.apps) new ClusterApp(app, `app-${a.name}`, { app: a, cluster });
       } else {
         const chart = new cdk8s.Chart(app, 'homelab', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
         for (const ns of [...new Set(namespaces)].sort()) new kplus.Namespace(chart, `ns-${ns}`, { metadata: { name: ns, labels: PSS_LABELS } });

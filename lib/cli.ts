@@ -7,9 +7,15 @@ import * as path from 'path';
 import type { Homelab } from './homelab';
 
 const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
+       homelab plan [--app FILE | --plans DIR]
+       homelab apply [--out DIR]
        homelab router diff ROUTER --from FILE [--app FILE | --plans DIR]
 
   synth        write dist/, cdktf.out/, nixos/ and routers/ from the homelab program
+  plan         print the bring-up from nothing: outside services, routers, Terraform, NixOS hosts,
+               cluster stages, with the command and secrets of each step (writes nothing)
+  apply        bring the cluster up from dist/ in one pass: each stage applied once, waiting for
+               what the next needs (runs dist/apply.sh; kubectl from PATH or $KUBECTL)
   router diff  compare a live router's \`uci export\` (FILE) with what deploy.sh would apply,
                option by option, secrets redacted; exit 0 when equal, 3 when they differ
   --app FILE   the homelab program (default apps/main.ts)
@@ -107,6 +113,32 @@ function routerDiff(rest: string[], io: Io): number {
   return diff.differences.length === 0 ? 0 : 3;
 }
 
+function plan(rest: string[], io: Io): number {
+  const args = parseArgs(rest, ['--app', '--plans']);
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { formatPlan } = require('./plan') as typeof import('./plan');
+  for (const lab of loadHomelabs(args, true)) {
+    lab.validate();
+    io.out(formatPlan(lab.model, lab.applyPlan()));
+  }
+  return 0;
+}
+
+function apply(rest: string[], io: Io): number {
+  const args = parseArgs(rest, ['--out']);
+  if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { k8sApplyCommand } = require('./emitters/k8s/apply') as typeof import('./emitters/k8s/apply');
+  const { command, args: argv } = k8sApplyCommand(args.out);
+  if (!fs.existsSync(argv[argv.length - 1])) throw new UsageError(`${path.relative('.', argv[argv.length - 1]) || argv[argv.length - 1]} not found: run homelab synth first`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const r = spawnSync(command, argv, { stdio: 'inherit' });
+  if (r.error) { io.err(`homelab: cannot run ${command}: ${r.error.message}\n`); return 1; }
+  return r.status ?? 1;
+}
+
 interface Io { err: (s: string) => void; out: (s: string) => void }
 
 /** Runs the CLI; returns the exit code. */
@@ -116,6 +148,8 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
   try {
     if (command === 'synth') return synth(rest, io);
     if (command === 'router') return routerDiff(rest, io);
+    if (command === 'plan') return plan(rest, io);
+    if (command === 'apply') return apply(rest, io);
     throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command');
   } catch (e) {
     if (e instanceof UsageError) { io.err(`homelab: ${e.message}\n${USAGE}`); return 2; }

@@ -3,47 +3,15 @@
  * as one written-down sequence (the bootstrap graph in model/bootstrap.ts, in
  * order, with the command and the secrets of each step).
  */
+import { ApplyPlan } from './emitters/k8s/apply';
 import { bringUpOrder } from './model/bootstrap';
 import { Model } from './model/derive';
 import { secretEnvName } from './emitters/uci/router';
 import { secretVariableName } from './emitters/terraform/stack';
 import { sopsSecretPath } from './emitters/nix/sops';
 
-/** One stage file of `dist/` and the Kubernetes objects in it. */
-export interface PlanStage {
-  readonly file: string;
-  readonly objects: readonly any[];
-}
-
-/** A Kubernetes Secret the user creates before the cluster stages (never emitted). */
-export interface RequiredSecret {
-  readonly namespace: string;
-  readonly name: string;
-}
-
-/**
- * The Secrets the emitted objects reference: `secretKeyRef`s in their
- * namespace, and cert-manager ClusterIssuer token refs in cert-manager's
- * namespace (its "cluster resource namespace").
- */
-export function requiredSecrets(stages: readonly PlanStage[]): RequiredSecret[] {
-  const found = new Map<string, RequiredSecret>();
-  const add = (namespace: string, name: string) => found.set(`${namespace}/${name}`, { namespace, name });
-  const walk = (v: unknown, ns: string, clusterIssuer: boolean) => {
-    if (Array.isArray(v)) { for (const x of v) walk(x, ns, clusterIssuer); return; }
-    if (typeof v !== 'object' || v === null) return;
-    for (const [k, x] of Object.entries(v)) {
-      if (k === 'secretKeyRef' && typeof (x as any)?.name === 'string') add(ns, (x as any).name);
-      else if (k === 'apiTokenSecretRef' && typeof (x as any)?.name === 'string') add(clusterIssuer ? 'cert-manager' : ns, (x as any).name);
-      else walk(x, ns, clusterIssuer);
-    }
-  };
-  for (const s of stages) for (const o of s.objects) walk(o, o?.metadata?.namespace ?? 'default', o?.kind === 'ClusterIssuer');
-  return [...found.values()].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
-}
-
 /** The bring-up plan as text. */
-export function formatPlan(model: Model, stages: readonly PlanStage[]): string {
+export function formatPlan(model: Model, apply: ApplyPlan): string {
   const inv = model.inventory;
   const lines: string[] = [`homelab ${model.name}: bring-up from nothing`, ''];
   let n = 0;
@@ -84,10 +52,21 @@ export function formatPlan(model: Model, stages: readonly PlanStage[]): string {
         'cd nixos && colmena apply',
       ]);
     } else if (x.id === 'cluster') {
-      const secrets = requiredSecrets(stages);
-      step(`cluster: ${stages.length} stages, each applied once, waiting for what the next needs`, [
-        ...secrets.map((s) => `kubectl create namespace ${s.namespace} --dry-run=client -o yaml | kubectl apply -f - && kubectl -n ${s.namespace} create secret generic ${s.name} --from-literal=value=…`),
-        `sh dist/apply.sh   # or: npx homelab apply — ${stages.map((s) => s.file).join(', ')}`,
+      const secrets = apply.stages.flatMap((st) => st.secrets);
+      const files = apply.stages.flatMap((st) => st.files);
+      step(`cluster: ${apply.stages.length} stage${apply.stages.length === 1 ? '' : 's'}, each applied once, waiting for what the next needs`, [
+        `${[...new Set(secrets.map((sec) => `${sec.env}=… `))].join('')}npx homelab apply   # or: sh dist/apply.sh`,
+        ...apply.stages.map((st) => {
+          const crds = st.waits.filter((w) => w.resource.startsWith('crd/'));
+          const rest = st.waits.filter((w) => !w.resource.startsWith('crd/'));
+          const waits = [
+            ...(crds.length > 0 ? [`${crds.length} CRDs Established`] : []),
+            ...rest.map((w) => (w.condition === 'Admitted' ? 'the webhooks admit the next stage (server-side dry run)' : `${w.resource}${w.namespace ? ` (${w.namespace})` : ''} ${w.condition}`)),
+          ];
+          return `- ${st.files.join(', ')}${waits.length > 0 ? `; then wait for ${waits.join(', ')}` : ''}`;
+        }),
+        ...(secrets.length > 0 ? [`Secrets created from those variables when missing: ${secrets.map((sec) => `${sec.namespace}/${sec.name}`).join(', ')}`] : []),
+        ...(files.length === 0 ? ['(nothing to apply)'] : []),
       ]);
     }
   }
