@@ -173,7 +173,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       } else {
         const chart = new cdk8s.Chart(app, 'homelab', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
         for (const ns of [...new Set(namespaces)].sort()) new kplus.Namespace(chart, `ns-${ns}`, { metadata: { name: ns, labels: PSS_LABELS } });
-        for (const a of model.apps) new PlainApp(chart, a.name, a, cluster?.certIssuer, cluster?.ingressClass);
+        for (const a of model.apps) new PlainApp(chart, a.name, a, cluster);
       }
       const t2 = mark();
       app.synth();

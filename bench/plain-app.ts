@@ -7,10 +7,11 @@
 import { Construct } from 'constructs';
 import { addAppObjects } from '../lib/constructs/cluster-app';
 import type { ResolvedApp } from '../lib/model/derive';
+import type { ClusterSpec } from '../lib/model/inventory';
 
 export class PlainApp extends Construct {
-  constructor(scope: Construct, id: string, app: ResolvedApp, certIssuer = 'letsencrypt', ingressClass = 'traefik') {
+  constructor(scope: Construct, id: string, app: ResolvedApp, cluster?: ClusterSpec) {
     super(scope, id);
-    addAppObjects(this, app, { certIssuer, ingressClass, namespace: app.namespace });
+    addAppObjects(this, app, { cluster, namespace: app.namespace });
   }
 }

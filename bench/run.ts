@@ -235,7 +235,8 @@ function compareOutputs(per: Map<CaseName, Run & { outdir: string }>): string[] 
   const readDir = (dir: string): string[] => {
     if (!fs.existsSync(dir)) return [];
     const docs: string[] = [];
-    for (const f of fs.readdirSync(dir).sort()) {
+    // the files kubectl reads (dist/ also holds apply.sh)
+    for (const f of fs.readdirSync(dir).filter((n) => /\.(ya?ml|json)$/.test(n)).sort()) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
       const objs = f.endsWith('.json') ? JSON.parse(text) : parseAllDocuments(text).map((d) => d.toJS());
       for (const o of objs) if (o !== null) docs.push(JSON.stringify(canon(o)));
