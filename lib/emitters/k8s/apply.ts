@@ -135,12 +135,17 @@ export function buildApplyPlan(files: readonly K8sFile[], secrets: readonly Omit
   }).filter((s) => s.own.length > 0);
   const placed = new Map<number, ApplySecret[]>();
   const seen = new Set<string>();
+  // the first stage that creates each namespace (computed once: one Set per stage, not per Secret)
+  const createdIn = new Map<string, number>();
+  stages.forEach((st, i) => { for (const ns of namespacesCreated(st.objects)) if (!createdIn.has(ns)) createdIn.set(ns, i); });
   for (const s of secrets) {
     const id = `${s.namespace}/${s.name}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    const at = Math.max(0, stages.findIndex((st) => namespacesCreated(st.objects).has(s.namespace)));
-    placed.set(at, [...(placed.get(at) ?? []), { ...s, env: secretEnvVar(s.name) }]);
+    const at = createdIn.get(s.namespace) ?? 0;
+    let list = placed.get(at);
+    if (!list) placed.set(at, (list = []));
+    list.push({ ...s, env: secretEnvVar(s.name) });
   }
   return {
     stages: stages.map((s, i) => {
