@@ -595,4 +595,7 @@ function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path
   for (const [j, e] of (oauth.allowedEmails ?? []).entries()) {
     if (typeof e !== 'string' || !EMAIL.test(e)) p.add(opath, `OAuth.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
   }
+  // oauth2-proxy needs someone to let in (an email list or, for group-only apps, any account); it will not start otherwise
+  const anyone = (oauth.allowedEmails ?? []).length > 0 || (inv.apps ?? []).some((a) => (a.ingress?.admin?.allowedEmails ?? []).length + (a.ingress?.admin?.allowedGroups ?? []).length > 0);
+  if (!anyone) p.add(opath, 'OAuth.allowedEmails', 'oauth2-proxy would let nobody sign in (no emails here, and no admin-only app names emails or groups)', oauth.allowedEmails ?? [], 'list the admins\' emails here, or drop oauth');
 }

@@ -537,6 +537,10 @@ const cases: Record<string, Case> = {
     mutate: (inv) => { (inv.cluster!.platform!.oauth as { provider: string }).provider = 'oidc'; },
     path: 'inventory.cluster.platform.oauth', field: 'OAuth.oidcIssuerUrl', value: null, wrong: 'oidc needs the issuer\'s https URL', allowed: 'https://sso.example.org',
   },
+  'oauth2-proxy would let nobody sign in': {
+    mutate: (inv) => { delete inv.cluster!.platform!.oauth!.allowedEmails; inv.apps = inv.apps!.filter((a) => !a.ingress?.admin); },
+    path: 'inventory.cluster.platform.oauth', field: 'OAuth.allowedEmails', value: [], wrong: 'oauth2-proxy would let nobody sign in', allowed: 'list the admins\' emails here, or drop oauth',
+  },
   'the OAuth client secret is not declared': {
     mutate: (inv) => { inv.cluster!.platform!.oauth!.clientSecretSecret = 'github-secret'; },
     path: 'inventory.cluster.platform.oauth', field: 'OAuth.clientSecretSecret', value: 'github-secret', wrong: 'refers to a secret that is not declared', allowed: 'declare it in inventory.secrets',
