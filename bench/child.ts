@@ -93,6 +93,10 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const { NamespacesChart } = require('../lib/emitters/k8s/namespaces') as typeof import('../lib/emitters/k8s/namespaces');
       const { RestrictedPodSecurityResolver } = require('../lib/emitters/k8s/security') as typeof import('../lib/emitters/k8s/security');
       const { validateK8sApp, chartObjects } = require('../lib/emitters/k8s/synth') as typeof import('../lib/emitters/k8s/synth');
+      const { addPlatformCharts } = require('../lib/emitters/k8s/platform') as typeof import('../lib/emitters/k8s/platform');
+      const { K8sStage, setK8sStage, k8sFileName, k8sStageOf } = require('../lib/emitters/k8s/stages') as typeof import('../lib/emitters/k8s/stages');
+      const { buildApplyPlan, referencedSecrets, renderApplyScript } = require('../lib/emitters/k8s/apply') as typeof import('../lib/emitters/k8s/apply');
+      const { platformSecrets } = require('../lib/emitters/k8s/platform') as typeof import('../lib/emitters/k8s/platform');
       const { toYamlDocuments } = require('../lib/emitters/k8s/yaml') as typeof import('../lib/emitters/k8s/yaml');
       const { HomelabStack } = require('../lib/emitters/terraform/stack') as typeof import('../lib/emitters/terraform/stack');
       const { synthTerraform, validateTerraformApp } = require('../lib/emitters/terraform/synth') as typeof import('../lib/emitters/terraform/synth');
@@ -110,7 +114,8 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       lap('build: derive model');
       const k8s = new cdk8s.App({ outdir: 'dist', resolvers: [new RestrictedPodSecurityResolver()] });
       const cluster = inv.cluster;
-      if (model.apps.length > 0) new NamespacesChart(k8s, '00-namespaces', model.apps.map((a) => a.namespace));
+      addPlatformCharts(k8s, model);
+      if (model.apps.length > 0) setK8sStage(new NamespacesChart(k8s, 'namespaces', model.apps.map((a) => a.namespace)), K8sStage.NAMESPACES);
       for (const app of model.apps) new ClusterApp(k8s, `app-${app.name}`, { app, cluster });
       lap('build: k8s constructs');
       const tf = new cdktf.App({ outdir: path.join(require('os').tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
@@ -127,16 +132,21 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const root = path.resolve(outdir);
       const out = new StagedOutput(root);
       lap('synth: stage dir');
-      const resolved: { path: string; objects: any[] }[] = [];
+      const resolved: { path: string; objects: any[]; stage: any }[] = [];
       for (const chart of k8s.charts) {
         const objects = chartObjects(chart);
-        if (objects.length > 0) resolved.push({ path: `dist/${cdk8s.Names.toDnsLabel(chart)}.k8s.yaml`, objects });
+        if (objects.length > 0) resolved.push({ path: `dist/${k8sFileName(chart)}`, objects, stage: k8sStageOf(chart) });
       }
+      resolved.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       lap('synth: k8s resolve');
       const k8sFiles = resolved.map((f) => ({ path: f.path, content: toYamlDocuments(f.objects, HEADER) }));
       lap('synth: k8s yaml');
       out.write(k8sFiles);
       lap('synth: k8s write');
+      const planFiles = resolved.map((f) => ({ path: f.path.slice('dist/'.length), content: '', stage: f.stage, objects: f.objects }));
+      const plan = buildApplyPlan(planFiles, [...platformSecrets(model), ...referencedSecrets(planFiles)]);
+      if (plan.stages.length > 0) out.write([{ path: 'dist/apply.sh', content: renderApplyScript(plan, HEADER), mode: 0o755 }]);
+      lap('synth: apply plan');
       synthTerraform(tf, out.dir('cdktf.out'));
       lap('synth: tf synth+write');
       const hostFiles = Homelab.prototype.renderHostFiles.call({ model } as any);
