@@ -8,7 +8,9 @@
  * colmena or `nixos-rebuild --target-host` can reach it on first boot.
  */
 import { Construct } from 'constructs';
-import { Model, ResolvedHost, ResolvedVm } from '../model/derive';
+import { Model, passthroughSerial, ResolvedHost, ResolvedVm } from '../model/derive';
+
+export { passthroughSerial };
 import { hostModule } from '../emitters/nix/module';
 import { NixValue } from '../emitters/nix/value';
 import {
@@ -132,13 +134,4 @@ export class NixHostVM extends Construct {
   toNixModule(): NixValue {
     return hostModule(this.model, this.host);
   }
-}
-
-/**
- * A SCSI serial for a passed-through disk, so that the guest sees a stable
- * `/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_<serial>`; at most 20 characters.
- */
-export function passthroughSerial(device: string): string {
-  const id = device.slice(device.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_-]/g, '');
-  return id.length <= 20 ? id : id.slice(-20);
 }

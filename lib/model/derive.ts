@@ -3,7 +3,7 @@
  * resolved {@link Model} and never each other.
  */
 import { createHash } from 'crypto';
-import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, ProxmoxNodeSpec, ProxmoxSpec, RouterSpec, SiteSpec, VmNumaSpec, VmSpec } from './inventory';
+import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RouterSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
 import { Cidr, parseCidr, parseIPv4, reverseZone } from './net';
 
 export interface ResolvedNetwork extends NetworkSpec {
@@ -11,6 +11,40 @@ export interface ResolvedNetwork extends NetworkSpec {
   readonly parsed: Cidr;
   readonly nameservers: readonly string[];
   readonly prefix: number;
+}
+
+/** One node of a storage pool and its disks, as the node sees them. */
+export interface PoolNode {
+  /** The k3s node (host) name. */
+  readonly host: string;
+  /** `/dev/disk/by-id/...` links inside the node (for a VM: the pass-through disk's QEMU serial link). */
+  readonly disks: readonly string[];
+}
+
+/** A storage pool with every default applied. */
+export interface ResolvedPool {
+  readonly name: string;
+  readonly engine: StorageEngine;
+  readonly layout: PoolLayout;
+  readonly replicas: number;
+  readonly nodes: readonly PoolNode[];
+}
+
+/**
+ * The link a Linux guest sees for a disk Proxmox passes through on `scsiN` with this serial:
+ * QEMU's SCSI disks show up as `scsi-0QEMU_QEMU_HARDDISK_<serial>`.
+ */
+export function guestDiskLink(serial: string): string {
+  return `/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_${serial}`;
+}
+
+/**
+ * A SCSI serial for a passed-through disk, so that the guest sees a stable
+ * `/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_<serial>`; at most 20 characters.
+ */
+export function passthroughSerial(device: string): string {
+  const id = device.slice(device.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_-]/g, '');
+  return id.length <= 20 ? id : id.slice(-20);
 }
 
 /** A Proxmox VM with every default applied. */
@@ -148,6 +182,8 @@ export interface Model {
   readonly serverAddr?: string;
   /** k3s release for podman agents. */
   readonly k3sVersion: string;
+  /** OpenEBS storage pools, with their nodes and disks. */
+  readonly pools: readonly ResolvedPool[];
   /** Site that runs the cluster (where its servers are). */
   readonly clusterSite?: SiteSpec;
   readonly ingressIP?: string;
@@ -307,6 +343,16 @@ export function deriveModel(inv: Inventory): Model {
     initNode,
     serverAddr: initNode ? `https://${initNode.ip}:6443` : undefined,
     k3sVersion: inv.cluster?.k3sVersion ?? 'v1.30.4+k3s1',
+    pools: (inv.storagePools ?? []).map((p) => ({
+      name: p.name,
+      engine: p.engine,
+      layout: p.layout ?? 'stripe',
+      replicas: p.replicas ?? Math.min(3, p.hosts.length),
+      nodes: p.hosts.map((name) => {
+        const h = hosts.find((x) => x.name === name)!;
+        return { host: name, disks: h.vm ? h.vm.passthroughDisks.map((d) => guestDiskLink(passthroughSerial(d))) : [...(h.disks ?? [])] };
+      }),
+    })),
     clusterSite,
     ingressIP,
     stateVersion: inv.nix?.stateVersion ?? '24.11',

@@ -201,6 +201,11 @@ export interface HostSpec {
   readonly k3sContainers?: readonly K3sContainerSpec[];
   /** Admin users (by name) on this host. @default - every admin */
   readonly admins?: readonly string[];
+  /**
+   * Whole data disks of a bare-metal host for storage pools, by `/dev/disk/by-id/...` as the host
+   * sees them (VMs use `vm.passthroughDisks` instead). @default []
+   */
+  readonly disks?: readonly string[];
   /** Free-form facts about the host (extra CSV plan columns); written to `/etc/homelab/metadata.json`, never interpreted. @default {} */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -287,8 +292,10 @@ export interface VolumeSpec {
   readonly mountPath: string;
   /** Size in GiB. */
   readonly sizeGiB: number;
-  /** @default - the cluster's default StorageClass */
+  /** @default - the pool's StorageClass with `pool`, else the cluster's default StorageClass */
   readonly storageClass?: string;
+  /** A storage pool of `inventory.storagePools` (by name): the volume uses its StorageClass. @default - none */
+  readonly pool?: string;
 }
 
 /** How an app is reached over HTTP(S) (see `OAuthIngress`). */
@@ -461,6 +468,27 @@ export interface Inventory {
   readonly wireguard?: WireguardMeshSpec;
   /** Services outside the four outputs that bringing the homelab up depends on. @default {} */
   readonly bootstrap?: BootstrapSpec;
+  /** OpenEBS storage pools. @default [] */
+  readonly storagePools?: readonly StoragePoolSpec[];
+}
+
+/** OpenEBS storage engine of a pool. */
+export type StorageEngine = 'cstor' | 'mayastor';
+
+/** How a cStor pool lays out the disks of each node. */
+export type PoolLayout = 'stripe' | 'mirror' | 'raidz' | 'raidz2';
+
+/** A storage pool from the disks the model already knows (see `OpenEBSPool`). */
+export interface StoragePoolSpec {
+  /** DNS-1123 label; also the StorageClass name. */
+  readonly name: string;
+  readonly engine: StorageEngine;
+  /** k3s nodes whose disks form the pool: VMs' `passthroughDisks`, metal hosts' `disks`. */
+  readonly hosts: readonly string[];
+  /** cStor only: the raid layout on each node. @default 'stripe' */
+  readonly layout?: PoolLayout;
+  /** Copies of each volume, on different nodes; at most the number of nodes. @default - min(3, nodes) */
+  readonly replicas?: number;
 }
 
 /**

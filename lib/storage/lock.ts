@@ -1,0 +1,57 @@
+/**
+ * `storage.lock.json`: which OpenEBS BlockDevice (NDM's name, e.g. `blockdevice-3f…`) is
+ * which disk of the model, by node and `/dev/disk/by-id` link. Written by
+ * `homelab disks discover`, committed, read by synth to fill cStor pools: block-device
+ * names are never typed by hand (seed 001).
+ */
+
+/** The lock file name, at the project root. */
+export const STORAGE_LOCK_FILE = 'storage.lock.json';
+
+/** One disk: where it is and the BlockDevice NDM made of it. */
+export interface LockedDisk {
+  /** Kubernetes node name (the host name). */
+  readonly node: string;
+  /** The `/dev/disk/by-id/...` link the model knows the disk by, as the node sees it. */
+  readonly link: string;
+  /** `metadata.name` of its BlockDevice. */
+  readonly blockDevice: string;
+}
+
+export interface StorageLock {
+  readonly version: 1;
+  /** Sorted by node, then link. */
+  readonly disks: readonly LockedDisk[];
+}
+
+/** The lock as committed: 2-space JSON, sorted, final newline. */
+export function renderLock(lock: StorageLock): string {
+  const disks = [...lock.disks].sort((a, b) => (a.node === b.node ? (a.link < b.link ? -1 : a.link > b.link ? 1 : 0) : a.node < b.node ? -1 : 1))
+    .map((d) => ({ node: d.node, link: d.link, blockDevice: d.blockDevice }));
+  return `${JSON.stringify({ version: 1, disks }, null, 2)}\n`;
+}
+
+/**
+ * Parses a lock file; throws an Error in the house format (`[file] StorageLock.<field>: …`)
+ * when it is not one.
+ */
+export function parseLock(text: string, file = STORAGE_LOCK_FILE): StorageLock {
+  let data: any;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`[${file}] StorageLock: not JSON (got ${JSON.stringify((e as Error).message)}); the file homelab disks discover writes`);
+  }
+  if (data?.version !== 1 || !Array.isArray(data.disks)) throw new Error(`[${file}] StorageLock.version: not a version 1 lock (got ${JSON.stringify(data?.version ?? null)}); re-run homelab disks discover`);
+  data.disks.forEach((d: any, i: number) => {
+    for (const k of ['node', 'link', 'blockDevice']) {
+      if (typeof d?.[k] !== 'string' || d[k] === '') throw new Error(`[${file}] StorageLock.disks[${i}].${k}: missing (got ${JSON.stringify(d?.[k] ?? null)}); a non-empty string`);
+    }
+  });
+  return { version: 1, disks: data.disks.map((d: any) => ({ node: d.node, link: d.link, blockDevice: d.blockDevice })) };
+}
+
+/** The BlockDevice of a disk, if locked. */
+export function lockedBlockDevice(lock: StorageLock, node: string, link: string): string | undefined {
+  return lock.disks.find((d) => d.node === node && d.link === link)?.blockDevice;
+}
