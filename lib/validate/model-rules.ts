@@ -224,6 +224,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
 
   validateApps(inv, servers > 0, p, needSecret);
   validatePlatform(inv, p, needSecret);
+  validateStoragePools(inv, p);
   validateWireguard(inv, p, needSecret);
   validateStateBackend(inv, p);
   validateBootstrap(inv, p);
@@ -565,6 +566,67 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
         const people = (admin.allowedEmails ?? oauth?.allowedEmails ?? []).length + (admin.allowedGroups ?? []).length;
         if (oauth && people === 0) p.add(apath, 'App.ingress.admin', 'nobody is allowed in', admin, 'name allowedEmails or allowedGroups here, or allowedEmails in cluster.platform.oauth');
       }
+    }
+  }
+}
+
+const RAID_GROUP: Record<string, number> = { stripe: 1, mirror: 2, raidz: 3, raidz2: 6 };
+
+/** Storage pools: names, engines, nodes with disks, layouts that fit the disk counts, replicas, volume references. */
+function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
+  const pools = inv.storagePools ?? [];
+  const hosts = new Map((inv.sites ?? []).flatMap((s) => (s.hosts ?? []).map((h) => [h.name, h] as const)));
+  const names = new Set<string>();
+  const diskOwner = new Map<string, string>();
+  for (const [i, pool] of pools.entries()) {
+    const ppath = `inventory.storagePools[${pool.name ?? i}]`;
+    if (!isDnsLabel(pool.name)) p.add(ppath, 'StoragePool.name', 'not a DNS label', pool.name, LABEL_RULE);
+    else if (names.has(pool.name)) p.add(ppath, 'StoragePool.name', 'duplicate pool name', pool.name, 'pool names are unique (each is a StorageClass)');
+    names.add(pool.name);
+    if (pool.engine !== 'cstor' && pool.engine !== 'mayastor') p.add(ppath, 'StoragePool.engine', 'unknown engine', pool.engine, '"cstor" or "mayastor"');
+    if (pool.layout !== undefined && !(pool.layout in RAID_GROUP)) p.add(ppath, 'StoragePool.layout', 'unknown layout', pool.layout, '"stripe", "mirror", "raidz" or "raidz2"');
+    if (pool.engine === 'mayastor' && pool.layout !== undefined && pool.layout !== 'stripe') p.add(ppath, 'StoragePool.layout', 'no raid layout in a Mayastor pool (one DiskPool per disk; volumes are replicated across nodes)', pool.layout, 'drop layout, and set replicas');
+    if (!Array.isArray(pool.hosts) || pool.hosts.length === 0) { p.add(ppath, 'StoragePool.hosts', 'no node', pool.hosts ?? null, 'name the k3s hosts whose disks form the pool'); continue; }
+    const seen = new Set<string>();
+    for (const name of pool.hosts) {
+      const h = hosts.get(name);
+      if (!h) { p.add(ppath, 'StoragePool.hosts', 'unknown host', name, `one of ${JSON.stringify([...hosts.keys()])}`); continue; }
+      if (seen.has(name)) p.add(ppath, 'StoragePool.hosts', 'host listed twice', name, 'each node once');
+      seen.add(name);
+      if (!h.k3s) p.add(ppath, 'StoragePool.hosts', 'not a k3s node (its disks would serve no cluster)', name, 'a host with k3s: "server" or "agent"');
+      const disks = h.vm ? h.vm.passthroughDisks ?? [] : h.disks ?? [];
+      if (disks.length === 0) p.add(ppath, 'StoragePool.hosts', `host ${name} has no ${h.vm ? 'vm.passthroughDisks' : 'disks'}`, name, h.vm ? 'pass whole disks through to the VM by /dev/disk/by-id' : 'list its data disks by /dev/disk/by-id in disks');
+      const group = RAID_GROUP[pool.layout ?? 'stripe'] ?? 1;
+      if (pool.engine === 'cstor' && disks.length > 0 && group > 1 && disks.length % group !== 0) {
+        p.add(ppath, 'StoragePool.layout', `${pool.layout} needs disks in groups of ${group}, but host ${name} has ${disks.length}`, pool.layout, `a multiple of ${group} disks on every node, or another layout`);
+      }
+      for (const d of disks) {
+        const key = `${name}:${d}`;
+        const prev = diskOwner.get(key);
+        if (prev && prev !== pool.name) p.add(ppath, 'StoragePool.hosts', `disk ${d} of host ${name} is already in pool ${prev}`, name, 'a disk belongs to one pool');
+        else diskOwner.set(key, pool.name);
+      }
+    }
+    const nodes = new Set(pool.hosts).size;
+    if (pool.replicas !== undefined && (!Number.isInteger(pool.replicas) || pool.replicas < 1 || pool.replicas > nodes)) {
+      p.add(ppath, 'StoragePool.replicas', `not a replica count for ${nodes} node${nodes === 1 ? '' : 's'} (each replica sits on another node)`, pool.replicas, `integer 1-${nodes}`);
+    }
+  }
+  for (const site of inv.sites ?? []) {
+    for (const h of site.hosts ?? []) {
+      const hpath = `inventory.sites[${site.name}].hosts[${h.name}]`;
+      if (h.disks && h.vm) p.add(hpath, 'Host.disks', 'a VM\'s pool disks are its vm.passthroughDisks', h.disks, 'move them to vm.passthroughDisks');
+      for (const [j, d] of (h.disks ?? []).entries()) {
+        if (typeof d !== 'string' || !/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d)) p.add(hpath, `Host.disks[${j}]`, 'not a stable block device path', d, '/dev/disk/by-id/<id> (sdX names change between boots)');
+      }
+    }
+  }
+  for (const a of inv.apps ?? []) {
+    for (const v of a.volumes ?? []) {
+      if (v.pool === undefined) continue;
+      const vpath = `inventory.apps[${a.name}]`;
+      if (!names.has(v.pool)) p.add(vpath, `App.volumes[${v.name}].pool`, 'unknown storage pool', v.pool, `one of ${JSON.stringify([...names])}`);
+      if (v.storageClass !== undefined) p.add(vpath, `App.volumes[${v.name}].storageClass`, 'set together with pool', v.storageClass, 'give pool (its StorageClass is used) or storageClass, not both');
     }
   }
 }

@@ -546,6 +546,40 @@ const cases: Record<string, Case> = {
     path: 'inventory.cluster.platform.oauth', field: 'OAuth.clientSecretSecret', value: 'github-secret', wrong: 'refers to a secret that is not declared', allowed: 'declare it in inventory.secrets',
   },
 
+  // Storage pools
+  'a pool names a host without disks': {
+    mutate: (inv) => { inv.storagePools = [{ name: 'fast', engine: 'cstor', hosts: ['olaf'] }]; },
+    path: 'inventory.storagePools[fast]', field: 'StoragePool.hosts', value: 'olaf', wrong: 'host olaf has no disks', allowed: 'list its data disks by /dev/disk/by-id in disks',
+  },
+  'a pool asks for more replicas than nodes': {
+    mutate: (inv) => { inv.storagePools = [{ name: 'fast', engine: 'cstor', hosts: ['rolf'], replicas: 2 }]; },
+    path: 'inventory.storagePools[fast]', field: 'StoragePool.replicas', value: 2, wrong: 'not a replica count for 1 node', allowed: 'integer 1-1',
+  },
+  'a mirror pool node has an odd number of disks': {
+    mutate: (inv) => { inv.storagePools = [{ name: 'fast', engine: 'cstor', hosts: ['rolf'], layout: 'mirror' }]; },
+    path: 'inventory.storagePools[fast]', field: 'StoragePool.layout', value: 'mirror', wrong: 'mirror needs disks in groups of 2, but host rolf has 1', allowed: 'a multiple of 2 disks on every node',
+  },
+  'a Mayastor pool has a raid layout': {
+    mutate: (inv) => { inv.storagePools = [{ name: 'fast', engine: 'mayastor', hosts: ['rolf'], layout: 'raidz' }]; },
+    path: 'inventory.storagePools[fast]', field: 'StoragePool.layout', value: 'raidz', wrong: 'no raid layout in a Mayastor pool', allowed: 'drop layout, and set replicas',
+  },
+  'a pool names a host that is no k3s node': {
+    mutate: (inv) => { home(inv).hosts!.push({ name: 'nas', network: 'lan', ip: '10.0.100.30', disks: ['/dev/disk/by-id/ata-X'] }); inv.storagePools = [{ name: 'fast', engine: 'cstor', hosts: ['nas'] }]; },
+    path: 'inventory.storagePools[fast]', field: 'StoragePool.hosts', value: 'nas', wrong: 'not a k3s node', allowed: 'a host with k3s',
+  },
+  'a disk is in two pools': {
+    mutate: (inv) => { inv.storagePools = [{ name: 'fast', engine: 'cstor', hosts: ['rolf'] }, { name: 'slow', engine: 'mayastor', hosts: ['rolf'] }]; },
+    path: 'inventory.storagePools[slow]', field: 'StoragePool.hosts', value: 'rolf', wrong: 'is already in pool fast', allowed: 'a disk belongs to one pool',
+  },
+  'a volume names an unknown pool': {
+    mutate: (inv) => { app(inv, 'gitea').volumes = [{ name: 'data', mountPath: '/data', sizeGiB: 1, pool: 'fast' }]; },
+    path: 'inventory.apps[gitea]', field: 'App.volumes[data].pool', value: 'fast', wrong: 'unknown storage pool', allowed: 'one of',
+  },
+  'a metal host disk is a kernel name': {
+    mutate: (inv) => { host(inv, 'olaf').disks = ['/dev/sdb']; },
+    path: OLAF, field: 'Host.disks[0]', value: '/dev/sdb', wrong: 'not a stable block device path', allowed: '/dev/disk/by-id/<id>',
+  },
+
   // Admins
   'an ssh key is only a key type': {
     mutate: (inv) => { inv.admins[0].sshKeys = ['ssh-ed25519']; },

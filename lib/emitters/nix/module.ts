@@ -10,6 +10,7 @@
  */
 import { Model, ResolvedHost } from '../../model/derive';
 import { adminAccounts, sshDaemon } from './admins';
+import { storageNodeConfig } from './storage';
 import { K3S_AGENT_KERNEL_MODULES, k3sAgentContainer, k3sServerContainer, k3sServerDisableFlags, podmanMacvlanNetwork } from './k3s-containers';
 import { compareCodePoints } from './serialize';
 import { SOPS_FILE, sopsSecretPath } from './sops';
@@ -76,6 +77,7 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
   }
 
   const services: Record<string, NixValue> = { openssh: sshDaemon() };
+  const storage = storageNodeConfig(model, host.name);
   const boot: Record<string, NixValue> = {};
   const systemd: Record<string, NixValue> = {};
   if (host.mac) {
@@ -117,7 +119,8 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
     const cluster = inv.cluster!;
     secrets[cluster.tokenSecret] = {};
     const flags = [`--node-ip=${host.ip}`];
-    for (const [k, v] of Object.entries(host.labels).sort(([a], [b]) => compareCodePoints(a, b))) flags.push(`--node-label=${k}=${v}`);
+    const labels = { ...storage.labels, ...host.labels };
+    for (const [k, v] of Object.entries(labels).sort(([a], [b]) => compareCodePoints(a, b))) flags.push(`--node-label=${k}=${v}`);
     for (const t of host.taints) flags.push(`--node-taint=${t}`);
     if (host.k3s === 'server') flags.push(...k3sServerDisableFlags(model));
     const k3s: Record<string, NixValue> = {
@@ -154,6 +157,10 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
       boot.kernelModules = [...K3S_AGENT_KERNEL_MODULES];
     }
   }
+
+  if (storage.iscsi) services.openiscsi = { enable: true, name: `iqn.2016-04.org.nixos:${host.name}` };
+  if (storage.hugepages !== undefined) boot.kernel = { sysctl: { 'vm.nr_hugepages': storage.hugepages } };
+  if (storage.kernelModules.length > 0) boot.kernelModules = [...((boot.kernelModules as string[] | undefined) ?? []), ...storage.kernelModules];
 
   if (Object.keys(host.metadata).length > 0) etc[HOST_METADATA_ETC] = { text: sortedJsonObject(host.metadata) };
   if (Object.keys(etc).length > 0) module.environment = { etc };
