@@ -29,6 +29,8 @@ export const inventory: Inventory = {
     { name: 'oauth-client-secret', description: 'GitHub OAuth app client secret for oauth2-proxy' },
     { name: 'oauth-cookie-secret', description: 'oauth2-proxy cookie secret (32 random bytes, base64)' },
   ],
+  // Seed 001's cStor pool, from the disks passed through to ulf, rolf and karl (block devices from storage.lock.json).
+  storagePools: [{ name: 'cstor-disks', engine: 'cstor', hosts: ['ulf', 'rolf', 'karl'], replicas: 3 }],
   // Seed 004's mesh between sites, as WireGuard: each router reaches the other site's networks.
   wireguard: { cidr: '10.255.0.0/24', listenPort: 51820 },
   cluster: {
@@ -76,6 +78,7 @@ export const inventory: Inventory = {
             node: 'pve1', vmId: 211, cores: 4, memoryMiB: 8192,
             systemDisk: { sizeGiB: 40, image: { url: 'https://images.example.org/nixos-24.11-x86_64-cloudinit.qcow2', sha256: 'f3b1c0e6a1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9' } },
             dataDisksGiB: [100],
+            passthroughDisks: ['/dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K0654321'],
           },
         },
         {
@@ -86,6 +89,15 @@ export const inventory: Inventory = {
             numa: [{ cpus: '0-3', memoryMiB: 16384, hostNodes: '1', policy: 'bind' }],
             systemDisk: { sizeGiB: 40, image: { url: 'https://images.example.org/nixos-24.11-x86_64-cloudinit.qcow2', sha256: 'f3b1c0e6a1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9' } },
             passthroughDisks: ['/dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K0123456'],
+          },
+        },
+        {
+          // The third node of the cStor pool.
+          name: 'karl', network: 'lan', ip: '10.0.100.13', interface: 'ens18', k3s: 'agent', labels: { 'topology.kubernetes.io/zone': 'home' },
+          vm: {
+            node: 'pve1', vmId: 213, cores: 2, memoryMiB: 4096,
+            systemDisk: { sizeGiB: 40, image: { url: 'https://images.example.org/nixos-24.11-x86_64-cloudinit.qcow2', sha256: 'f3b1c0e6a1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9' } },
+            passthroughDisks: ['/dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K0777777'],
           },
         },
       ],
@@ -119,7 +131,7 @@ export const inventory: Inventory = {
       port: 3000,
       env: { GITEA__server__ROOT_URL: 'https://git.home.example.org/' },
       secretEnv: { GITEA__security__SECRET_KEY: 'gitea-secret-key' },
-      volumes: [{ name: 'data', mountPath: '/var/lib/gitea', sizeGiB: 20 }],
+      volumes: [{ name: 'data', mountPath: '/var/lib/gitea', sizeGiB: 20, pool: 'cstor-disks' }],
       ingress: { host: 'git.home.example.org' },
       memoryMiB: 512,
     },

@@ -10,6 +10,7 @@ const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
        homelab plan [--app FILE | --plans DIR]
        homelab apply [--out DIR]
        homelab router diff ROUTER --from FILE [--app FILE | --plans DIR]
+       homelab disks discover --from FILE|- [--lock FILE] [--app FILE | --plans DIR]
 
   synth        write dist/, cdktf.out/, nixos/ and routers/ from the homelab program
   plan         print the bring-up from nothing: outside services, routers, Terraform, NixOS hosts,
@@ -18,6 +19,11 @@ const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
                what the next needs (runs dist/apply.sh; kubectl from PATH or $KUBECTL)
   router diff  compare a live router's \`uci export\` (FILE) with what deploy.sh would apply,
                option by option, secrets redacted; exit 0 when equal, 3 when they differ
+  disks discover
+               read \`kubectl get blockdevices -A -o json\` (FILE, or - for stdin), find the BlockDevice
+               of every storage-pool disk, write the lock (default storage.lock.json) and report
+               missing disks and disks with stale labels (with the wipe commands, never run);
+               exit 0 when every disk is locked, 3 when some are missing
   --app FILE   the homelab program (default apps/main.ts)
   --plans DIR  a CSV plan folder instead (hosts.csv, k3s.csv, network.yaml; ssh keys in DIR/../secrets/<admin>.pub)
   --out DIR    output root (default .)
@@ -25,9 +31,9 @@ const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
 
 class UsageError extends Error {}
 
-interface Args { app?: string; plans?: string; out: string; from?: string; positional: string[] }
+interface Args { app?: string; plans?: string; out: string; from?: string; lock?: string; positional: string[] }
 
-const FLAGS: Record<string, 'app' | 'plans' | 'out' | 'from'> = { '--app': 'app', '--plans': 'plans', '--out': 'out', '--from': 'from' };
+const FLAGS: Record<string, 'app' | 'plans' | 'out' | 'from' | 'lock'> = { '--app': 'app', '--plans': 'plans', '--out': 'out', '--from': 'from', '--lock': 'lock' };
 
 function parseArgs(args: string[], allowed: readonly string[]): Args {
   const result: Args = { out: '.', positional: [] };
@@ -139,6 +145,34 @@ function apply(rest: string[], io: Io): number {
   return r.status ?? 1;
 }
 
+function disksDiscover(rest: string[], io: Io): number {
+  // `--from -` reads stdin: take it before the generic parser sees the lone "-"
+  const i = rest.findIndex((a, j) => a === '-' && rest[j - 1] === '--from');
+  const fromStdin = i >= 0;
+  const args = parseArgs(fromStdin ? [...rest.slice(0, i - 1), ...rest.slice(i + 1)] : rest, ['--app', '--plans', '--from', '--lock']);
+  const [sub, ...extra] = args.positional;
+  if (sub !== 'discover') throw new UsageError(sub ? `unknown disks command ${JSON.stringify(sub)}` : 'disks needs a command: discover');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!fromStdin && !args.from) throw new UsageError('disks discover needs --from FILE (or - for stdin): the output of kubectl get blockdevices -A -o json');
+  if (!fromStdin && !fs.existsSync(args.from!)) throw new UsageError(`file ${JSON.stringify(args.from)} not found`);
+  const text = fs.readFileSync(fromStdin ? 0 : args.from!, 'utf8');
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { discoverFromText, formatDiscoverReport } = require('./storage/discover') as typeof import('./storage/discover');
+  const { parseLock, renderLock, STORAGE_LOCK_FILE } = require('./storage/lock') as typeof import('./storage/lock');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const lockFile = args.lock ?? STORAGE_LOCK_FILE;
+  const previous = fs.existsSync(lockFile) ? parseLock(fs.readFileSync(lockFile, 'utf8'), lockFile) : undefined;
+  const labs = loadHomelabs(args, true);
+  if (labs.length !== 1) throw new UsageError(`the program creates ${labs.length} homelabs; disks discover needs exactly one`);
+  const result = discoverFromText(text, fromStdin ? 'stdin' : args.from!, labs[0].model, { previous });
+  const tmp = `${lockFile}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, renderLock(result.lock));
+  fs.renameSync(tmp, lockFile);
+  io.out(formatDiscoverReport(result));
+  io.out(`homelab: wrote ${lockFile} (${result.lock.disks.length} disk${result.lock.disks.length === 1 ? '' : 's'})\n`);
+  return result.missing.length === 0 ? 0 : 3;
+}
+
 interface Io { err: (s: string) => void; out: (s: string) => void }
 
 /** Runs the CLI; returns the exit code. */
@@ -150,6 +184,7 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
     if (command === 'router') return routerDiff(rest, io);
     if (command === 'plan') return plan(rest, io);
     if (command === 'apply') return apply(rest, io);
+    if (command === 'disks') return disksDiscover(rest, io);
     throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command');
   } catch (e) {
     if (e instanceof UsageError) { io.err(`homelab: ${e.message}\n${USAGE}`); return 2; }

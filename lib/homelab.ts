@@ -7,7 +7,9 @@ import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fs from 'fs';
 import { ClusterApp } from './constructs/cluster-app';
+import { OpenEBSPool } from './constructs/openebs-pool';
 import { ApplyPlan, buildApplyPlan, referencedSecrets, renderApplyScript } from './emitters/k8s/apply';
 import { NamespacesChart } from './emitters/k8s/namespaces';
 import { addPlatformCharts, PlatformCharts, platformSecrets } from './emitters/k8s/platform';
@@ -27,10 +29,17 @@ import { readPlans, ReadPlansOptions } from './plans/plans';
 import { OutputFile, StagedOutput } from './private/output';
 import { constructProblems, HomelabValidationError } from './validate/errors';
 import { validateInventory } from './validate/model-rules';
+import { parseLock, STORAGE_LOCK_FILE, StorageLock } from './storage/lock';
 
 export interface HomelabProps {
   /** The typed inventory: sites, networks, hosts, routers, apps, secrets. */
   readonly inventory: Inventory;
+  /**
+   * `storage.lock.json` (written by `homelab disks discover`): the BlockDevice of each cStor disk.
+   * A missing file is an empty lock.
+   * @default 'storage.lock.json' in the current directory
+   */
+  readonly storageLockFile?: string;
 }
 
 export interface SynthOptions {
@@ -59,6 +68,8 @@ export class Homelab extends Construct {
   readonly apps: readonly ClusterApp[];
   /** The platform's charts (stages `00-crds`, `10-platform`, `20-platform-config`) when `cluster.platform` is set. */
   readonly platform?: PlatformCharts;
+  /** One per storage pool (chart `storage`, stage `20-platform-config`, file `20-storage.k8s.yaml`), with `cluster.platform`. */
+  readonly pools: readonly OpenEBSPool[];
   private synthesized = false;
 
   constructor(props: HomelabProps) {
@@ -72,7 +83,17 @@ export class Homelab extends Construct {
     const cluster = props.inventory.cluster;
     this.platform = addPlatformCharts(this.k8s, this.model);
     if (this.model.apps.length > 0) setK8sStage(new NamespacesChart(this.k8s, 'namespaces', this.model.apps.map((a) => a.namespace)), K8sStage.NAMESPACES);
-    this.apps = this.model.apps.map((app) => new ClusterApp(this.k8s, `app-${app.name}`, { app, cluster }));
+    const pools: OpenEBSPool[] = [];
+    if (this.platform && this.model.pools.length > 0) {
+      // after the operators (stage 10) and their admission webhooks; next to the platform config
+      const storage = new cdk8s.Chart(this.k8s, 'storage', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
+      setK8sStage(storage, K8sStage.PLATFORM_CONFIG);
+      const lockFile = props.storageLockFile ?? STORAGE_LOCK_FILE;
+      const lock = readStorageLock(lockFile);
+      for (const pool of this.model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, { pool, lock, lockFile }));
+    }
+    this.pools = pools;
+    this.apps = this.model.apps.map((app) => new ClusterApp(this.k8s, `app-${app.name}`, { app, cluster, pools }));
 
     // cdktf creates its outdir eagerly; point it at a scratch dir, synth writes elsewhere.
     this.terraform = new cdktf.App({ outdir: path.join(os.tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
@@ -128,7 +149,7 @@ export class Homelab extends Construct {
 
   /** Validates the construct trees; throws every problem at once. */
   validate(): void {
-    const problems = [...constructProblems(this), ...validateK8sApp(this.k8s), ...validateTerraformApp(this.terraform)];
+    const problems = [...constructProblems(this), ...this.pools.flatMap((p) => p.problems), ...validateK8sApp(this.k8s), ...validateTerraformApp(this.terraform)];
     if (problems.length > 0) throw new HomelabValidationError(problems);
   }
 
@@ -138,12 +159,14 @@ export class Homelab extends Construct {
    * On any error nothing is replaced.
    */
   synth(options: SynthOptions = {}): void {
-    this.validate();
-    // `homelab router diff` loads the user's program only to read its model: validate, write nothing.
+    // `homelab plan`, `router diff` and `disks discover` load the user's program only to read its
+    // model (validated when it was built): write nothing, and leave construct checks to the command
+    // (discover must run while the storage lock it writes is still missing).
     if ((globalThis as any)[Symbol.for('homelab-cdk.inspect')] === true) {
       this.synthesized = true;
       return;
     }
+    this.validate();
     const root = path.resolve(options.outdir ?? process.env.HOMELAB_OUT ?? '.');
     const out = new StagedOutput(root);
     try {
@@ -165,4 +188,10 @@ export class Homelab extends Construct {
     }
     this.synthesized = true;
   }
+}
+
+/** The lock at `file`; an empty lock when there is none. */
+function readStorageLock(file: string): StorageLock {
+  if (!fs.existsSync(file)) return { version: 1, disks: [] };
+  return parseLock(fs.readFileSync(file, 'utf8'), file);
 }

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { inventory } from '../apps/inventory';
-import { chartObjects, deriveMac, Homelab, k8sFileName, parseUci, PLATFORM_CHARTS, routerPackages, toParsed } from '../lib';
+import { chartObjects, deriveMac, Homelab, k8sFileName, OPENEBS_CHART, parseUci, PLATFORM_CHARTS, routerPackages, toParsed } from '../lib';
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from './helpers/k8s-validate';
 import { nixEvalModule, nixParse } from './helpers/nix';
 import { hasTool, itWith } from './helpers/tools';
@@ -82,19 +82,21 @@ describe('kubernetes', () => {
     const objects = loadManifests(path.join(out, 'dist'));
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
     // the platform's CRDs come first (00-crds), one per kind its charts watch
-    expect(kinds.filter((k) => k.startsWith('CustomResourceDefinition/')).map((k) => k.split('/')[2]).sort()).toEqual(PLATFORM_CHARTS.flatMap((c) => c.crds).sort());
+    expect(kinds.filter((k) => k.startsWith('CustomResourceDefinition/')).map((k) => k.split('/')[2]).sort()).toEqual(PLATFORM_CHARTS.filter((c) => c !== OPENEBS_CHART).flatMap((c) => c.crds).sort()); // a cStor pool, no Mayastor one
     expect(kinds.filter((k) => !k.startsWith('CustomResourceDefinition/'))).toEqual([
+      'CStorPoolCluster/openebs/cstor-disks',
       'Certificate/gitea/gitea-tls', 'Certificate/homepage/homepage-tls', 'Certificate/whoami/whoami-tls',
       'ClusterIssuer//letsencrypt',
       'Deployment/gitea/gitea', 'Deployment/homepage/homepage', 'Deployment/whoami/whoami',
-      'HelmChart/kube-system/cert-manager', 'HelmChart/kube-system/metallb', 'HelmChart/kube-system/oauth2-proxy', 'HelmChart/kube-system/traefik',
+      'HelmChart/kube-system/cert-manager', 'HelmChart/kube-system/cstor', 'HelmChart/kube-system/metallb', 'HelmChart/kube-system/oauth2-proxy', 'HelmChart/kube-system/traefik',
       'IPAddressPool/metallb-system/lan',
       'IngressRoute/gitea/gitea', 'IngressRoute/homepage/homepage', 'IngressRoute/whoami/whoami',
       'L2Advertisement/metallb-system/default',
       'Middleware/homepage/homepage-auth', 'Middleware/homepage/homepage-signin',
-      'Namespace//cert-manager', 'Namespace//gitea', 'Namespace//homepage', 'Namespace//metallb-system', 'Namespace//oauth2-proxy', 'Namespace//traefik', 'Namespace//whoami',
+      'Namespace//cert-manager', 'Namespace//gitea', 'Namespace//homepage', 'Namespace//metallb-system', 'Namespace//oauth2-proxy', 'Namespace//openebs', 'Namespace//traefik', 'Namespace//whoami',
       'PersistentVolumeClaim/gitea/gitea-data',
       'Service/gitea/gitea', 'Service/homepage/homepage', 'Service/whoami/whoami',
+      'StorageClass//cstor-disks',
     ]);
     expect(objects.flatMap(validateManifest)).toEqual([]);
   });
@@ -105,9 +107,9 @@ describe('kubernetes', () => {
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'gitea');
     expect(deployment.spec.template.spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
     expect(deployment.spec.template.spec.containers[0].securityContext.capabilities.drop).toEqual(['ALL']);
-    // every namespace enforces "restricted" but MetalLB's: its speaker needs the host network
+    // every namespace enforces "restricted" but MetalLB's (its speaker needs the host network) and OpenEBS's (storage data planes)
     for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
-      expect([ns.metadata.name, ns.metadata.labels['pod-security.kubernetes.io/enforce']]).toEqual([ns.metadata.name, ns.metadata.name === 'metallb-system' ? 'privileged' : 'restricted']);
+      expect([ns.metadata.name, ns.metadata.labels['pod-security.kubernetes.io/enforce']]).toEqual([ns.metadata.name, ['metallb-system', 'openebs'].includes(ns.metadata.name) ? 'privileged' : 'restricted']);
     }
   });
 
@@ -184,7 +186,7 @@ describe('nixos', () => {
 
   itNix('every .nix file parses with nix-instantiate --parse', () => {
     const files = nixFiles();
-    expect(files.length).toBe(5);
+    expect(files.length).toBe(6);
     for (const f of files) expect({ f, ...nixParse(f) }).toEqual({ f, status: 0, stderr: '' });
   });
 
@@ -205,7 +207,8 @@ describe('nixos', () => {
     expect(ulf.services.k3s.clusterInit).toBeUndefined();
     // the platform brings its own Traefik and MetalLB: the server drops k3s's bundled ones, agents have nothing to drop
     expect(o.services.k3s.extraFlags).toEqual(['--node-ip=10.0.100.10', '--node-label=topology.kubernetes.io/zone=home', '--disable=traefik', '--disable=servicelb']);
-    expect(ulf.services.k3s.extraFlags).toEqual(['--node-ip=10.0.100.11', '--node-label=topology.kubernetes.io/zone=home']);
+    // ulf carries a disk of the cStor pool: the engine's node label, derived
+    expect(ulf.services.k3s.extraFlags).toEqual(['--node-ip=10.0.100.11', '--node-label=openebs.io/nodegroup=storage-node', '--node-label=topology.kubernetes.io/zone=home']);
     expect(ulf.services.qemuGuest).toEqual({ enable: true });
   });
 
@@ -232,7 +235,7 @@ describe('nixos', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const v = JSON.parse(r.stdout);
-    expect(v.hosts).toEqual(['olaf', 'rolf', 'ulf']);
+    expect(v.hosts).toEqual(['karl', 'olaf', 'rolf', 'ulf']);
     expect(v.olaf.modules).toEqual(['sops-module', path.join(out, 'nixos/hosts/olaf.nix')]);
     expect(v.inputs.nixpkgs.url).toBe('github:NixOS/nixpkgs/nixos-24.11');
     expect(v.deployment.ulf).toEqual({ targetHost: '10.0.100.11', targetUser: 'manfred', tags: ['home', 'k3s-agent'] });
@@ -259,6 +262,7 @@ describe('openwrt', () => {
       ['olaf', '3c:ec:ef:10:00:02', '10.0.100.10'],
       ['ulf', deriveMac('example', 'home', 'ulf'), '10.0.100.11'],
       ['rolf', deriveMac('example', 'home', 'rolf'), '10.0.100.12'],
+      ['karl', deriveMac('example', 'home', 'karl'), '10.0.100.13'],
     ]);
     const names = dhcp.sections.filter((s) => s.type === 'domain').map((s) => `${opt(s, 'name')[0]}=${opt(s, 'ip')[0]}`);
     expect(names).toContain('git.home.example.org=10.0.100.240');

@@ -9,6 +9,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApp } from '../model/derive';
 import { OAuthIngress, OAuthIngressCluster } from './oauth-ingress';
+import { IOpenEBSPool } from './openebs-pool';
 
 export interface ClusterAppProps {
   /** The app as resolved from the inventory. */
@@ -31,6 +32,11 @@ export interface ClusterAppProps {
    * @deprecated pass `cluster`
    */
   readonly ingressClass?: string;
+  /**
+   * The storage pools; a volume with `pool` gets that pool's StorageClass.
+   * @default [] - a volume naming a pool is a problem
+   */
+  readonly pools?: readonly IOpenEBSPool[];
 }
 
 /** Key under which every referenced Kubernetes Secret holds its value. */
@@ -46,6 +52,8 @@ export interface AppObjectsOptions {
   readonly ingressClass?: string;
   /** Namespace written on each object. @default - none: the enclosing chart's namespace applies */
   readonly namespace?: string;
+  /** The storage pools volumes may name (`volumes[].pool`). @default [] */
+  readonly pools?: readonly IOpenEBSPool[];
 }
 
 /** The Kubernetes objects of one app, as children of `scope`. */
@@ -91,11 +99,15 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
   }
   if (app.tmpVolume) container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
   for (const v of app.volumes ?? []) {
+    const pool = v.pool === undefined ? undefined : (options.pools ?? []).find((p) => p.poolName === v.pool);
+    if (v.pool !== undefined && !pool) {
+      scope.node.addValidation({ validate: () => [`volume ${JSON.stringify(v.name)} names pool ${JSON.stringify(v.pool)}, which the homelab has no OpenEBSPool for; one of ${JSON.stringify((options.pools ?? []).map((p) => p.poolName))}`] });
+    }
     const pvc = new kplus.PersistentVolumeClaim(scope, `Pvc-${v.name}`, {
       metadata: metadata(`${app.name}-${v.name}`),
       storage: Size.gibibytes(v.sizeGiB),
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-      storageClassName: v.storageClass,
+      storageClassName: pool?.storageClassName ?? v.storageClass,
     });
     container.mount(v.mountPath, kplus.Volume.fromPersistentVolumeClaim(scope, `Volume-${v.name}`, pvc, { name: v.name }));
   }

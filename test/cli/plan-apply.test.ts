@@ -20,15 +20,15 @@ describe('homelab plan', () => {
     expect(titles).toEqual([
       '1. outside the homelab (exists before anything else)',
       '2. routers: the routers (gw, flat-gw)',
-      '3. Terraform: Proxmox VMs ulf, rolf; DNS records whoami.example.org, dash.example.org; B2 bucket example-homelab-backups',
-      '4. NixOS hosts: olaf, ulf, rolf',
+      '3. Terraform: Proxmox VMs ulf, rolf, karl; DNS records whoami.example.org, dash.example.org; B2 bucket example-homelab-backups',
+      '4. NixOS hosts: olaf, ulf, rolf, karl',
       '5. cluster: 5 stages, each applied once, waiting for what the next needs',
     ]);
     expect(r.stdout).toContain('   - Terraform state in the local file terraform.example.tfstate\n');
     expect(r.stdout).toContain('HOMELAB_SECRET_WIFI_PSK=… HOMELAB_SECRET_WG_GW_KEY=… ./routers/gw/deploy.sh\n');
     expect(r.stdout).toContain('TF_VAR_b2_key=… TF_VAR_b2_key_id=… TF_VAR_cloudflare_api_token=… TF_VAR_proxmox_api_token=… cdktf deploy example\n');
     expect(r.stdout).toContain('   cd nixos && colmena apply\n');
-    expect(r.stdout).toContain('- 00-crds.k8s.yaml; then wait for 25 CRDs Established\n');
+    expect(r.stdout).toContain('- 00-crds.k8s.yaml; then wait for 36 CRDs Established\n');
     expect(r.stdout).toMatch(/- 10-platform\.k8s\.yaml; then wait for job\/helm-install-traefik \(kube-system\) Complete, .*deployment\/cert-manager-webhook \(cert-manager\) Available, .*the webhooks admit the next stage/);
     expect(r.stdout).toContain('- 30-app-gitea.k8s.yaml, 30-app-homepage.k8s.yaml, 30-app-whoami.k8s.yaml\n');
     expect(r.stdout).toContain('Everyday, once the cluster is up: kubectl apply -f dist');
@@ -45,7 +45,7 @@ new Homelab({ inventory: { ...inventory, stateBackend: { type: 's3', bucket: 'tf
 `);
     const r = cli(['plan', '--app', app], dir);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('[inventory.stateBackend] StateBackend.endpoint: bootstrap cycle: Terraform state in bucket tfstate at https://git.home.example.org (served by app gitea) → needs → app gitea → needs → the cluster platform → needs → the NixOS hosts (olaf, ulf, rolf) → needs → Terraform stack example → needs → Terraform state');
+    expect(r.stderr).toContain('[inventory.stateBackend] StateBackend.endpoint: bootstrap cycle: Terraform state in bucket tfstate at https://git.home.example.org (served by app gitea) → needs → app gitea → needs → the cluster platform → needs → the NixOS hosts (olaf, ulf, rolf, karl) → needs → Terraform stack example → needs → Terraform state');
     expect(listFiles(dir)).toEqual(['cycle.ts']);
     fs.rmSync(dir, { recursive: true });
   });

@@ -37,9 +37,9 @@ describe('NixHostVM', () => {
   const { lab, json } = stackJson(reference);
 
   it('makes one VM per host with a vm, as constructs the user can reach', () => {
-    expect(lab.stack.vms.map((v) => v.host.name)).toEqual(['ulf', 'rolf']);
+    expect(lab.stack.vms.map((v) => v.host.name)).toEqual(['ulf', 'rolf', 'karl']);
     expect(lab.stack.vms[0]).toBeInstanceOf(NixHostVM);
-    expect(Object.keys(json.resource.proxmox_virtual_environment_vm)).toHaveLength(2);
+    expect(Object.keys(json.resource.proxmox_virtual_environment_vm)).toHaveLength(3);
   });
 
   it('uses only attribute names from the bpg/proxmox docs, and every required one', () => {
@@ -47,6 +47,7 @@ describe('NixHostVM', () => {
     expect(found.map((b) => b.docKey).sort()).toEqual([
       'provider.proxmox',
       'resource.proxmox_virtual_environment_download_file',
+      'resource.proxmox_virtual_environment_vm',
       'resource.proxmox_virtual_environment_vm',
       'resource.proxmox_virtual_environment_vm',
     ]);
@@ -92,6 +93,10 @@ describe('NixHostVM', () => {
     expect(ulf.disk).toEqual([
       { interface: 'scsi0', datastore_id: 'local-lvm', size: 40, discard: 'on', iothread: true, ssd: true, import_from: `\${proxmox_virtual_environment_download_file.${name}.id}` },
       { interface: 'scsi1', datastore_id: 'local-lvm', size: 100, discard: 'on', iothread: true, ssd: true },
+      {
+        interface: 'scsi2', datastore_id: '', path_in_datastore: '/dev/disk/by-id/ata-WDC_WD40EFRX-68N32N0_WD-WCC7K0654321',
+        file_format: 'raw', backup: false, replicate: false, serial: '32N0_WD-WCC7K0654321',
+      },
     ]);
     const rolf = vmBody(json, 'rolf');
     expect(rolf.disk[0].import_from).toBe(`\${proxmox_virtual_environment_download_file.${name}.id}`);
@@ -264,7 +269,7 @@ describe('Terraform state backend', () => {
     // every step of the cycle, from the state back to the state
     const state = `Terraform state in bucket tfstate at ${endpoint} (served by ${owner})`;
     expect(problems[0]).toContain(`[inventory.stateBackend] StateBackend.endpoint: bootstrap cycle: ${state} → needs → `);
-    expect(problems[0]).toContain(' → needs → the NixOS hosts (olaf, ulf, rolf) → needs → Terraform stack example → needs → ' + state + ` (got ${JSON.stringify(endpoint)}); `);
+    expect(problems[0]).toContain(' → needs → the NixOS hosts (olaf, ulf, rolf, karl) → needs → Terraform stack example → needs → ' + state + ` (got ${JSON.stringify(endpoint)}); `);
     expect(problems[0]).toMatch(/; serve it from outside this homelab \(Backblaze B2, a hosted registry or git forge\), or bootstrap from an external copy first$/);
   });
 

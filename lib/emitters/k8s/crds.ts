@@ -28,7 +28,7 @@ import * as path from 'path';
 export const CRD_BUNDLE_FILE = 'schemas/crds/platform.stripped.json';
 
 /** Groups whose CRDs go into the bundle (the platform's charts). */
-export const CRD_BUNDLE_GROUPS: readonly string[] = ['acme.cert-manager.io', 'cert-manager.io', 'metallb.io', 'traefik.io'];
+export const CRD_BUNDLE_GROUPS: readonly string[] = ['acme.cert-manager.io', 'cert-manager.io', 'cstor.openebs.io', 'metallb.io', 'openebs.io', 'traefik.io'];
 
 const isPlain = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -128,11 +128,25 @@ export const OPEN_SCHEMA_CRDS: readonly OpenSchemaCrd[] = [
   { group: 'acme.cert-manager.io', kind: 'Challenge', plural: 'challenges', version: 'v1', status: true, categories: ['cert-manager', 'cert-manager-acme'] },
   { group: 'acme.cert-manager.io', kind: 'Order', plural: 'orders', version: 'v1', status: true, categories: ['cert-manager', 'cert-manager-acme'] },
   { group: 'cert-manager.io', kind: 'CertificateRequest', plural: 'certificaterequests', version: 'v1', status: true, shortNames: ['cr', 'crs'], categories: ['cert-manager'] },
+  // cStor operator 3.6.0 (github.com/openebs/cstor-operators deploy/helm/charts/crds/): all cstor.openebs.io/v1, namespaced
+  { group: 'cstor.openebs.io', kind: 'CStorBackup', plural: 'cstorbackups', version: 'v1', status: true },
+  { group: 'cstor.openebs.io', kind: 'CStorCompletedBackup', plural: 'cstorcompletedbackups', version: 'v1', status: true },
+  { group: 'cstor.openebs.io', kind: 'CStorPoolInstance', plural: 'cstorpoolinstances', version: 'v1', status: true, shortNames: ['cspi'] },
+  { group: 'cstor.openebs.io', kind: 'CStorRestore', plural: 'cstorrestores', version: 'v1', status: true },
+  { group: 'cstor.openebs.io', kind: 'CStorVolumeConfig', plural: 'cstorvolumeconfigs', version: 'v1', status: true, shortNames: ['cvc'] },
+  { group: 'cstor.openebs.io', kind: 'CStorVolumePolicy', plural: 'cstorvolumepolicies', version: 'v1', status: true, shortNames: ['cvp'] },
+  { group: 'cstor.openebs.io', kind: 'CStorVolumeReplica', plural: 'cstorvolumereplicas', version: 'v1', status: true, shortNames: ['cvr'] },
+  { group: 'cstor.openebs.io', kind: 'CStorVolume', plural: 'cstorvolumes', version: 'v1', status: true, shortNames: ['cv'] },
   { group: 'metallb.io', kind: 'BFDProfile', plural: 'bfdprofiles', version: 'v1beta1', status: true },
   { group: 'metallb.io', kind: 'Community', plural: 'communities', version: 'v1beta1', status: true },
   { group: 'metallb.io', kind: 'ConfigurationState', plural: 'configurationstates', version: 'v1beta1', status: true },
   { group: 'metallb.io', kind: 'ServiceBGPStatus', plural: 'servicebgpstatuses', version: 'v1beta1', status: true },
   { group: 'metallb.io', kind: 'ServiceL2Status', plural: 'servicel2statuses', version: 'v1beta1', status: true },
+  // NDM (node-disk-manager, the cStor chart's openebs-ndm dependency): openebs.io/v1alpha1, namespaced
+  { group: 'openebs.io', kind: 'BlockDevice', plural: 'blockdevices', version: 'v1alpha1', status: true, shortNames: ['bd'] },
+  { group: 'openebs.io', kind: 'BlockDeviceClaim', plural: 'blockdeviceclaims', version: 'v1alpha1', status: true, shortNames: ['bdc'] },
+  // Mayastor (OpenEBS 4.x): DiskPool openebs.io/v1beta3 (docs "Create DiskPool(s)"), namespaced
+  { group: 'openebs.io', kind: 'DiskPool', plural: 'diskpools', version: 'v1beta3', status: true, shortNames: ['dsp'] },
   { group: 'traefik.io', kind: 'IngressRouteUDP', plural: 'ingressrouteudps', version: 'v1alpha1', status: false },
   { group: 'traefik.io', kind: 'MiddlewareTCP', plural: 'middlewaretcps', version: 'v1alpha1', status: false },
   { group: 'traefik.io', kind: 'ServersTransportTCP', plural: 'serverstransporttcps', version: 'v1alpha1', status: false },

@@ -167,8 +167,59 @@ export const OAUTH2_PROXY_CHART: PlatformChartSpec = {
   workloads: [{ deployment: 'oauth2-proxy', reason: 'signs people in for admin-only apps' }],
 };
 
+/**
+ * cStor operator 3.6.0, chart cstor 3.6.0 from openebs.github.io/cstor-operators (github.com/openebs/cstor-operators
+ * deploy/helm/charts: values.yaml, crds/). Installed only when a cStor pool exists. Its CRDs live in the chart's
+ * `crds/` folder, which Helm skips for CRDs that exist (ours, stage 00), as for Traefik. NDM stays on
+ * (`openebsNDM.enabled`): it turns the nodes' disks into the BlockDevices `storage.lock.json` names.
+ * Release `cstor` = chart name, so the chart's fullname is `cstor`. The namespace runs cStor's pool pods and
+ * NDM's DaemonSet, which need privileged containers and host paths (/dev, /run/udev): "privileged".
+ */
+export const CSTOR_CHART: PlatformChartSpec = {
+  name: 'cstor',
+  namespace: 'openebs',
+  podSecurity: PodSecurityLevel.PRIVILEGED,
+  repo: 'https://openebs.github.io/cstor-operators',
+  chart: 'cstor',
+  version: '3.6.0',
+  source: 'github.com/openebs/cstor-operators v3.6.0: deploy/helm/charts/values.yaml, templates/, crds/',
+  crds: [
+    'cstorbackups.cstor.openebs.io', 'cstorcompletedbackups.cstor.openebs.io', 'cstorpoolclusters.cstor.openebs.io', 'cstorpoolinstances.cstor.openebs.io',
+    'cstorrestores.cstor.openebs.io', 'cstorvolumeconfigs.cstor.openebs.io', 'cstorvolumepolicies.cstor.openebs.io', 'cstorvolumereplicas.cstor.openebs.io',
+    'cstorvolumes.cstor.openebs.io', 'blockdevices.openebs.io', 'blockdeviceclaims.openebs.io',
+  ],
+  workloads: [
+    { deployment: 'cstor-admission-server', reason: 'the webhook that admits cstor.openebs.io objects (CStorPoolClusters)' },
+    { deployment: 'cstor-cspc-operator', reason: 'turns CStorPoolClusters into pool instances' },
+    { deployment: 'cstor-cvc-operator', reason: 'provisions cStor volumes' },
+  ],
+  webhookGroups: ['cstor.openebs.io'],
+};
+
+/**
+ * OpenEBS 4.6.1 with Replicated PV Mayastor 2.12.1, chart openebs 4.6.1 from openebs.github.io/openebs
+ * (github.com/openebs/openebs charts/Chart.yaml and values.yaml: `engines.local.{hostpath,lvm,zfs,rawfile}.enabled`,
+ * `engines.replicated.mayastor.enabled`; mayastor-extensions chart/values.yaml `crds.enabled`). Installed only
+ * when a Mayastor pool exists; every other engine off, the chart's CRDs off (DiskPool comes from stage 00).
+ * Mayastor's io-engine runs privileged with hugepages and host networking: the namespace is "privileged".
+ */
+export const OPENEBS_CHART: PlatformChartSpec = {
+  name: 'openebs',
+  namespace: 'openebs',
+  podSecurity: PodSecurityLevel.PRIVILEGED,
+  repo: 'https://openebs.github.io/openebs',
+  chart: 'openebs',
+  version: '4.6.1',
+  source: 'github.com/openebs/openebs v4.6.1: charts/Chart.yaml, charts/values.yaml; github.com/openebs/mayastor-extensions v2.12.1: chart/values.yaml',
+  crds: ['diskpools.openebs.io'],
+  workloads: [
+    { deployment: 'openebs-agent-core', reason: 'Mayastor\'s control plane' },
+    { deployment: 'openebs-operator-diskpool', reason: 'creates the pools of DiskPool objects' },
+  ],
+};
+
 /** Every chart the platform can install, in install order. */
-export const PLATFORM_CHARTS: readonly PlatformChartSpec[] = [TRAEFIK_CHART, CERT_MANAGER_CHART, METALLB_CHART, OAUTH2_PROXY_CHART];
+export const PLATFORM_CHARTS: readonly PlatformChartSpec[] = [TRAEFIK_CHART, CERT_MANAGER_CHART, METALLB_CHART, OAUTH2_PROXY_CHART, CSTOR_CHART, OPENEBS_CHART];
 
 /** Namespace of k3s's Helm controller: HelmCharts live here, and so do their install jobs. */
 export const HELM_CONTROLLER_NAMESPACE = 'kube-system';
@@ -188,11 +239,18 @@ export const DNS01_RECURSIVE_NAMESERVERS: readonly string[] = ['1.1.1.1:53', '9.
 /** MetalLB annotation that pins a LoadBalancer Service's address (MetalLB >= 0.13). */
 export const METALLB_IPS_ANNOTATION = 'metallb.io/loadBalancerIPs';
 
-/** The charts this model installs: all but oauth2-proxy, which needs `platform.oauth`. */
+/**
+ * The charts this model installs: the first three always; oauth2-proxy with `platform.oauth`;
+ * the cStor operator with a cStor pool, OpenEBS (Mayastor) with a Mayastor pool.
+ */
 export function platformCharts(model: Model): PlatformChartSpec[] {
   const platform = model.inventory.cluster?.platform;
   if (!platform) return [];
-  return PLATFORM_CHARTS.filter((c) => c !== OAUTH2_PROXY_CHART || platform.oauth !== undefined);
+  const engines = new Set(model.pools.map((p) => p.engine));
+  return PLATFORM_CHARTS.filter((c) => (c === OAUTH2_PROXY_CHART ? platform.oauth !== undefined
+    : c === CSTOR_CHART ? engines.has('cstor')
+      : c === OPENEBS_CHART ? engines.has('mayastor')
+        : true));
 }
 
 /** A Kubernetes Secret the platform reads and the user creates (key {@link SECRET_VALUE_KEY}); never emitted. */
@@ -384,6 +442,15 @@ export function oauth2ProxyValues(model: Model): Record<string, unknown> {
   };
 }
 
+/** OpenEBS: Mayastor only, no CRDs from the chart (ours are applied in stage 00). */
+export function openebsValues(): Record<string, unknown> {
+  return {
+    engines: { local: { hostpath: { enabled: false }, lvm: { enabled: false }, zfs: { enabled: false }, rawfile: { enabled: false } }, replicated: { mayastor: { enabled: true } } },
+    'openebs-crds': { csi: { volumeSnapshots: { enabled: false } } },
+    mayastor: { crds: { enabled: false } },
+  };
+}
+
 /** The values of one platform chart for this model. */
 export function platformChartValues(model: Model, chart: PlatformChartSpec): Record<string, unknown> {
   switch (chart) {
@@ -391,6 +458,8 @@ export function platformChartValues(model: Model, chart: PlatformChartSpec): Rec
     case CERT_MANAGER_CHART: return certManagerValues();
     case METALLB_CHART: return metallbValues();
     case OAUTH2_PROXY_CHART: return oauth2ProxyValues(model);
+    case CSTOR_CHART: return { openebsNDM: { enabled: true } };
+    case OPENEBS_CHART: return openebsValues();
     default: throw new Error(`homelab-cdk: no values for chart ${chart.name}`);
   }
 }
@@ -446,7 +515,9 @@ export class PlatformServices extends Chart {
     super(scope, id, { labels: MANAGED_BY });
     setK8sStage(this, K8sStage.PLATFORM);
     const charts = platformCharts(model);
-    this.namespaces = addNamespaces(this, charts.map((c) => ({ name: c.namespace, podSecurity: c.podSecurity })));
+    // cStor and OpenEBS share `openebs`: one Namespace
+    const namespaces = charts.filter((c, i) => charts.findIndex((x) => x.namespace === c.namespace) === i);
+    this.namespaces = addNamespaces(this, namespaces.map((c) => ({ name: c.namespace, podSecurity: c.podSecurity })));
     const helmCharts = new Map<string, ApiObject>();
     for (const c of charts) {
       helmCharts.set(c.name, new ApiObject(this, `HelmChart-${c.name}`, {

@@ -56,7 +56,7 @@ describe('the apply plan', () => {
     expect(plan.stages.map((s) => [s.stage, s.files])).toEqual([
       [K8sStage.CRDS, ['00-crds.k8s.yaml']],
       [K8sStage.PLATFORM, ['10-platform.k8s.yaml']],
-      [K8sStage.PLATFORM_CONFIG, ['20-platform-config.k8s.yaml']],
+      [K8sStage.PLATFORM_CONFIG, ['20-platform-config.k8s.yaml', '20-storage.k8s.yaml']],
       [K8sStage.NAMESPACES, ['25-namespaces.k8s.yaml']],
       [K8sStage.APPS, ['30-app-gitea.k8s.yaml', '30-app-homepage.k8s.yaml', '30-app-whoami.k8s.yaml']],
     ]);
@@ -76,15 +76,19 @@ describe('the apply plan', () => {
       'kube-system/job/helm-install-cert-manager Complete (appears later)',
       'kube-system/job/helm-install-metallb Complete (appears later)',
       'kube-system/job/helm-install-oauth2-proxy Complete (appears later)',
+      'kube-system/job/helm-install-cstor Complete (appears later)',
       'traefik/deployment/traefik Available (appears later)',
       'cert-manager/deployment/cert-manager-webhook Available (appears later)',
       'cert-manager/deployment/cert-manager-cainjector Available (appears later)',
       'cert-manager/deployment/cert-manager Available (appears later)',
       'metallb-system/deployment/metallb-controller Available (appears later)',
       'oauth2-proxy/deployment/oauth2-proxy Available (appears later)',
+      'openebs/deployment/cstor-admission-server Available (appears later)',
+      'openebs/deployment/cstor-cspc-operator Available (appears later)',
+      'openebs/deployment/cstor-cvc-operator Available (appears later)',
       'undefined/dry-run Admitted',
     ]);
-    expect(platform.waits[platform.waits.length - 1].files).toEqual(['20-platform-config.k8s.yaml']);
+    expect(platform.waits[platform.waits.length - 1].files).toEqual(['20-platform-config.k8s.yaml', '20-storage.k8s.yaml']);
     expect(rest.flatMap((s) => s.waits)).toEqual([]);
   });
 

@@ -32,6 +32,7 @@ describe('HelmCharts', () => {
       ['cert-manager', 'kube-system', 'https://charts.jetstack.io', 'cert-manager', 'v1.21.1', 'cert-manager', true, '10-platform.k8s.yaml'],
       ['metallb', 'kube-system', 'https://metallb.github.io/metallb', 'metallb', '0.16.1', 'metallb-system', true, '10-platform.k8s.yaml'],
       ['oauth2-proxy', 'kube-system', 'https://oauth2-proxy.github.io/manifests', 'oauth2-proxy', '10.7.0', 'oauth2-proxy', true, '10-platform.k8s.yaml'],
+      ['cstor', 'kube-system', 'https://openebs.github.io/cstor-operators', 'cstor', '3.6.0', 'openebs', true, '10-platform.k8s.yaml'],
     ]);
     expect(charts.flatMap(validateManifest)).toEqual([]);
     for (const c of PLATFORM_CHARTS) expect(c.version).toMatch(/^v?\d+\.\d+\.\d+$/);
@@ -43,8 +44,8 @@ describe('HelmCharts', () => {
       cluster: { ...inv.cluster!, platform: { acmeEmail: 'manfred@example.org' } },
       apps: inv.apps!.filter((a) => !a.ingress?.admin),
     })));
-    expect(noOauth.filter((o) => o.kind === 'HelmChart').map((o) => o.metadata.name)).toEqual(['traefik', 'cert-manager', 'metallb']);
-    expect(noOauth.filter((o) => o.kind === 'Namespace' && o.file === '10-platform.k8s.yaml').map((o) => o.metadata.name)).toEqual(['cert-manager', 'metallb-system', 'traefik']);
+    expect(noOauth.filter((o) => o.kind === 'HelmChart').map((o) => o.metadata.name)).toEqual(['traefik', 'cert-manager', 'metallb', 'cstor']); // cstor: the reference's storage pool
+    expect(noOauth.filter((o) => o.kind === 'Namespace' && o.file === '10-platform.k8s.yaml').map((o) => o.metadata.name)).toEqual(['cert-manager', 'metallb-system', 'openebs', 'traefik']);
 
     const plain = withInventory((inv) => ({ ...inv, cluster: { ...inv.cluster!, platform: undefined }, apps: inv.apps!.filter((a) => !a.ingress?.admin) }));
     expect(plain.platform).toBeUndefined();
@@ -168,7 +169,7 @@ describe('pods of the charts', () => {
     expect(checkPodSecurityRestricted(speaker).join('\n')).toMatch(/hostNetwork[\s\S]*NET_RAW/);
     const levels = Object.fromEntries(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels['pod-security.kubernetes.io/enforce']]));
     expect(levels).toEqual({
-      'cert-manager': 'restricted', 'metallb-system': 'privileged', 'oauth2-proxy': 'restricted', traefik: 'restricted',
+      'cert-manager': 'restricted', 'metallb-system': 'privileged', 'oauth2-proxy': 'restricted', traefik: 'restricted', openebs: 'privileged',
       gitea: 'restricted', homepage: 'restricted', whoami: 'restricted',
     });
   });

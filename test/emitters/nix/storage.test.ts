@@ -21,7 +21,12 @@ const itNix = itWith('nix-instantiate');
 
 /** The reference homelab with one pool of the engine on rolf (a VM with a pass-through disk). */
 function withPool(engine: 'cstor' | 'mayastor'): Model {
-  const inv: Inventory = { ...structuredClone(inventory), storagePools: [{ name: 'fast', engine, hosts: ['rolf'] }] };
+  const base = structuredClone(inventory);
+  const inv: Inventory = {
+    ...base,
+    storagePools: [{ name: 'fast', engine, hosts: ['rolf'] }],
+    apps: base.apps!.map((a) => ({ ...a, volumes: a.volumes?.map(({ pool, ...v }) => v) })),
+  };
   expect(validateInventory(inv).map((p) => p.message)).toEqual([]);
   return deriveModel(inv);
 }
