@@ -162,8 +162,8 @@ describe('in a homelab', () => {
     };
     expect(replay((s) => s.waits)).toEqual([]);
     // the check can fail: without the wait for cStor's admission webhook the CSPC is refused
-    expect(replay((s) => s.waits.filter((w: any) => w.resource !== 'deployment/cstor-admission-server'))).toEqual([
-      '20-platform-config: CStorPoolCluster/fast: webhook openebs/cstor-admission-server for cstor.openebs.io was not waited for',
+    expect(replay((s) => s.waits.filter((w: any) => w.resource !== 'deployment/openebs-cstor-admission-server'))).toEqual([
+      '20-platform-config: CStorPoolCluster/fast: webhook openebs/openebs-cstor-admission-server for cstor.openebs.io was not waited for',
     ]);
   });
 

@@ -179,19 +179,22 @@ export const CSTOR_CHART: PlatformChartSpec = {
   name: 'cstor',
   namespace: 'openebs',
   podSecurity: PodSecurityLevel.PRIVILEGED,
-  repo: 'https://openebs.github.io/cstor-operators',
+  // The project moved to the OpenEBS archive; its index.md gives this Helm repo. The Deployment
+  // names are fixed in the chart's templates (admission-server.yaml, cspc-operator.yaml,
+  // cvc-operator.yaml: openebs-cstor-*), whatever the release is called.
+  repo: 'https://openebs-archive.github.io/cstor-operators',
   chart: 'cstor',
   version: '3.6.0',
-  source: 'github.com/openebs/cstor-operators v3.6.0: deploy/helm/charts/values.yaml, templates/, crds/',
+  source: 'github.com/openebs-archive/cstor-operators: index.md (repo), deploy/helm/charts/templates/admission-server.yaml (deployment openebs-cstor-admission-server)',
   crds: [
     'cstorbackups.cstor.openebs.io', 'cstorcompletedbackups.cstor.openebs.io', 'cstorpoolclusters.cstor.openebs.io', 'cstorpoolinstances.cstor.openebs.io',
     'cstorrestores.cstor.openebs.io', 'cstorvolumeconfigs.cstor.openebs.io', 'cstorvolumepolicies.cstor.openebs.io', 'cstorvolumereplicas.cstor.openebs.io',
     'cstorvolumes.cstor.openebs.io', 'blockdevices.openebs.io', 'blockdeviceclaims.openebs.io',
   ],
   workloads: [
-    { deployment: 'cstor-admission-server', reason: 'the webhook that admits cstor.openebs.io objects (CStorPoolClusters)' },
-    { deployment: 'cstor-cspc-operator', reason: 'turns CStorPoolClusters into pool instances' },
-    { deployment: 'cstor-cvc-operator', reason: 'provisions cStor volumes' },
+    { deployment: 'openebs-cstor-admission-server', reason: 'the webhook that admits cstor.openebs.io objects (CStorPoolClusters)' },
+    { deployment: 'openebs-cstor-cspc-operator', reason: 'turns CStorPoolClusters into pool instances' },
+    { deployment: 'openebs-cstor-cvc-operator', reason: 'provisions cStor volumes' },
   ],
   webhookGroups: ['cstor.openebs.io'],
 };

@@ -19,7 +19,7 @@ export const WEBHOOKS: Readonly<Record<string, { readonly namespace: string; rea
   'cert-manager.io': { namespace: 'cert-manager', deployment: 'cert-manager-webhook' },
   'acme.cert-manager.io': { namespace: 'cert-manager', deployment: 'cert-manager-webhook' },
   'metallb.io': { namespace: 'metallb-system', deployment: 'metallb-controller' },
-  'cstor.openebs.io': { namespace: 'openebs', deployment: 'cstor-admission-server' },
+  'cstor.openebs.io': { namespace: 'openebs', deployment: 'openebs-cstor-admission-server' },
 };
 
 /** Groups whose kinds every (k3s) cluster serves without a CRD of ours. */

@@ -83,9 +83,9 @@ describe('the apply plan', () => {
       'cert-manager/deployment/cert-manager Available (appears later)',
       'metallb-system/deployment/metallb-controller Available (appears later)',
       'oauth2-proxy/deployment/oauth2-proxy Available (appears later)',
-      'openebs/deployment/cstor-admission-server Available (appears later)',
-      'openebs/deployment/cstor-cspc-operator Available (appears later)',
-      'openebs/deployment/cstor-cvc-operator Available (appears later)',
+      'openebs/deployment/openebs-cstor-admission-server Available (appears later)',
+      'openebs/deployment/openebs-cstor-cspc-operator Available (appears later)',
+      'openebs/deployment/openebs-cstor-cvc-operator Available (appears later)',
       'undefined/dry-run Admitted',
     ]);
     expect(platform.waits[platform.waits.length - 1].files).toEqual(['20-platform-config.k8s.yaml', '20-storage.k8s.yaml']);
