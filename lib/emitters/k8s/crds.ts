@@ -128,7 +128,7 @@ export const OPEN_SCHEMA_CRDS: readonly OpenSchemaCrd[] = [
   { group: 'acme.cert-manager.io', kind: 'Challenge', plural: 'challenges', version: 'v1', status: true, categories: ['cert-manager', 'cert-manager-acme'] },
   { group: 'acme.cert-manager.io', kind: 'Order', plural: 'orders', version: 'v1', status: true, categories: ['cert-manager', 'cert-manager-acme'] },
   { group: 'cert-manager.io', kind: 'CertificateRequest', plural: 'certificaterequests', version: 'v1', status: true, shortNames: ['cr', 'crs'], categories: ['cert-manager'] },
-  // cStor operator 3.6.0 (github.com/openebs/cstor-operators deploy/helm/charts/crds/): all cstor.openebs.io/v1, namespaced
+  // cStor operator chart (github.com/openebs-archive/cstor-operators deploy/helm/charts/crds/): all cstor.openebs.io/v1, namespaced
   { group: 'cstor.openebs.io', kind: 'CStorBackup', plural: 'cstorbackups', version: 'v1', status: true },
   { group: 'cstor.openebs.io', kind: 'CStorCompletedBackup', plural: 'cstorcompletedbackups', version: 'v1', status: true },
   { group: 'cstor.openebs.io', kind: 'CStorPoolInstance', plural: 'cstorpoolinstances', version: 'v1', status: true, shortNames: ['cspi'] },

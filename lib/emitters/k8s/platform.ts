@@ -168,8 +168,8 @@ export const OAUTH2_PROXY_CHART: PlatformChartSpec = {
 };
 
 /**
- * cStor operator 3.6.0, chart cstor 3.6.0 from openebs.github.io/cstor-operators (github.com/openebs/cstor-operators
- * deploy/helm/charts: values.yaml, crds/). Installed only when a cStor pool exists. Its CRDs live in the chart's
+ * cStor operator, chart cstor 3.3.0 from the OpenEBS archive's Helm repo (github.com/openebs-archive/cstor-operators
+ * deploy/helm/charts: Chart.yaml, values.yaml, templates/, crds/). Installed only when a cStor pool exists. Its CRDs live in the chart's
  * `crds/` folder, which Helm skips for CRDs that exist (ours, stage 00), as for Traefik. NDM stays on
  * (`openebsNDM.enabled`): it turns the nodes' disks into the BlockDevices `storage.lock.json` names.
  * Release `cstor` = chart name, so the chart's fullname is `cstor`. The namespace runs cStor's pool pods and
@@ -184,8 +184,9 @@ export const CSTOR_CHART: PlatformChartSpec = {
   // cvc-operator.yaml: openebs-cstor-*), whatever the release is called.
   repo: 'https://openebs-archive.github.io/cstor-operators',
   chart: 'cstor',
-  version: '3.6.0',
-  source: 'github.com/openebs-archive/cstor-operators: index.md (repo), deploy/helm/charts/templates/admission-server.yaml (deployment openebs-cstor-admission-server)',
+  // A version whose deploy/helm/charts/Chart.yaml was read (the archive may hold later ones).
+  version: '3.3.0',
+  source: 'github.com/openebs-archive/cstor-operators: index.md (repo), deploy/helm/charts/Chart.yaml (version 3.3.0, NDM 2.0.0 dependency), templates/admission-server.yaml (deployment openebs-cstor-admission-server)',
   crds: [
     'cstorbackups.cstor.openebs.io', 'cstorcompletedbackups.cstor.openebs.io', 'cstorpoolclusters.cstor.openebs.io', 'cstorpoolinstances.cstor.openebs.io',
     'cstorrestores.cstor.openebs.io', 'cstorvolumeconfigs.cstor.openebs.io', 'cstorvolumepolicies.cstor.openebs.io', 'cstorvolumereplicas.cstor.openebs.io',

@@ -32,7 +32,7 @@ describe('HelmCharts', () => {
       ['cert-manager', 'kube-system', 'https://charts.jetstack.io', 'cert-manager', 'v1.21.1', 'cert-manager', true, '10-platform.k8s.yaml'],
       ['metallb', 'kube-system', 'https://metallb.github.io/metallb', 'metallb', '0.16.1', 'metallb-system', true, '10-platform.k8s.yaml'],
       ['oauth2-proxy', 'kube-system', 'https://oauth2-proxy.github.io/manifests', 'oauth2-proxy', '10.7.0', 'oauth2-proxy', true, '10-platform.k8s.yaml'],
-      ['cstor', 'kube-system', 'https://openebs-archive.github.io/cstor-operators', 'cstor', '3.6.0', 'openebs', true, '10-platform.k8s.yaml'],
+      ['cstor', 'kube-system', 'https://openebs-archive.github.io/cstor-operators', 'cstor', '3.3.0', 'openebs', true, '10-platform.k8s.yaml'],
     ]);
     expect(charts.flatMap(validateManifest)).toEqual([]);
     for (const c of PLATFORM_CHARTS) expect(c.version).toMatch(/^v?\d+\.\d+\.\d+$/);
