@@ -11,7 +11,7 @@
  * homelab from nothing.
  */
 import { Inventory } from './inventory';
-import { parseIPv4 } from './net';
+import { isIPv4InRange } from './net';
 
 /** One step of bringing the homelab up. */
 export interface BootstrapNode {
@@ -60,7 +60,7 @@ export function clusterService(inv: Inventory, host: string): InClusterService |
     if (site.ingressIP === h) return { what: `the ingress of site ${site.name}` };
     for (const n of site.networks ?? []) {
       const pool = n.loadBalancerPool;
-      if (pool && inRange(h, pool.start, pool.end)) return { what: `the load-balancer pool of network ${n.name}` };
+      if (pool && isIPv4InRange(h, pool.start, pool.end)) return { what: `the load-balancer pool of network ${n.name}` };
     }
     for (const host of site.hosts ?? []) {
       if (host.k3s && (host.ip === h || h === host.name || h.startsWith(`${host.name}.`))) return { what: `k3s node ${host.name}` };
@@ -195,9 +195,4 @@ export function bringUpOrder(inv: Inventory): BootstrapNode[] {
     }
   }
   return order;
-}
-
-function inRange(ip: string, start: string, end: string): boolean {
-  const [v, a, b] = [parseIPv4(ip), parseIPv4(start), parseIPv4(end)];
-  return v !== undefined && a !== undefined && b !== undefined && v >= a && v <= b;
 }

@@ -8,6 +8,12 @@ export function parseIPv4(s: unknown): number | undefined {
   return s.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
 }
 
+/** Whether `ip` lies in the inclusive range `start`-`end` (false when any is not an IPv4 address). */
+export function isIPv4InRange(ip: string, start: string, end: string): boolean {
+  const [n, a, b] = [parseIPv4(ip), parseIPv4(start), parseIPv4(end)];
+  return n !== undefined && a !== undefined && b !== undefined && n >= a && n <= b;
+}
+
 export function formatIPv4(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }

@@ -1,5 +1,5 @@
 import { deriveMac } from '../../lib/model/derive';
-import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, netmask, parseCidr, parseIPv4, reverseZone } from '../../lib/model/net';
+import { Cidr, isDnsLabel, isFqdn, isHostIn, isIPv4InRange, isMac, netmask, parseCidr, parseIPv4, reverseZone } from '../../lib/model/net';
 
 /** The parsed form of `cidr`; fails the test when it does not parse. */
 function cidrOf(cidr: string): Cidr {
@@ -267,5 +267,15 @@ describe('deriveMac', () => {
     const macs = inputs.map(([h, s, n]) => deriveMac(h, s, n));
     // THEN no two are the same
     expect(new Set(macs).size).toBe(inputs.length);
+  });
+});
+
+describe('isIPv4InRange', () => {
+  it('includes both ends and rejects what is outside or not an address', () => {
+    expect(isIPv4InRange('10.0.100.240', '10.0.100.240', '10.0.100.250')).toBe(true);
+    expect(isIPv4InRange('10.0.100.250', '10.0.100.240', '10.0.100.250')).toBe(true);
+    expect(isIPv4InRange('10.0.100.251', '10.0.100.240', '10.0.100.250')).toBe(false);
+    expect(isIPv4InRange('10.0.100.239', '10.0.100.240', '10.0.100.250')).toBe(false);
+    expect(isIPv4InRange('minio.svc', '10.0.100.240', '10.0.100.250')).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SECRET_VALUE_KEY } from '../../constructs/cluster-app';
 import { Model } from '../../model/derive';
-import { parseIPv4 } from '../../model/net';
+import { isIPv4InRange } from '../../model/net';
 import { bundledCrds, PlainDataApiObject } from './crds';
 import { addNamespaces, PodSecurityLevel } from './namespaces';
 import { K8sStage, setK8sFileNote, setK8sStage } from './stages';
@@ -285,11 +285,6 @@ export function platformSecrets(model: Model): PlatformSecret[] {
 // Chart values
 // ---------------------------------------------------------------------------------------------
 
-const inRange = (ip: string, start: string, end: string): boolean => {
-  const [n, s, e] = [parseIPv4(ip), parseIPv4(start), parseIPv4(end)];
-  return n !== undefined && s !== undefined && e !== undefined && n >= s && n <= e;
-};
-
 /** The networks at the cluster's site that give MetalLB addresses. */
 export function loadBalancerNetworks(model: Model) {
   const site = model.clusterSite?.name;
@@ -300,7 +295,7 @@ export function loadBalancerNetworks(model: Model) {
 export function pinnedIngressIP(model: Model): string | undefined {
   const ip = model.ingressIP;
   if (!ip) return undefined;
-  return loadBalancerNetworks(model).some((n) => inRange(ip, n.loadBalancerPool!.start, n.loadBalancerPool!.end)) ? ip : undefined;
+  return loadBalancerNetworks(model).some((n) => isIPv4InRange(ip, n.loadBalancerPool!.start, n.loadBalancerPool!.end)) ? ip : undefined;
 }
 
 /**
