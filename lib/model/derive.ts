@@ -4,6 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RouterSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
+import { ResolvedBackup, ResolvedDatabase, resolveBackup, resolveDatabase } from '../backup/model';
 import { Cidr, parseCidr, parseIPv4, reverseZone } from './net';
 
 export interface ResolvedNetwork extends NetworkSpec {
@@ -98,6 +99,10 @@ export interface ResolvedHost extends HostSpec {
 
 export interface ResolvedApp extends AppSpec {
   readonly namespace: string;
+  /** The database with its defaults (service `<app>-db` for server engines). */
+  readonly db?: ResolvedDatabase;
+  /** Restic backups (needs `inventory.backup`). */
+  readonly backups?: ResolvedBackup;
   readonly replicas: number;
   readonly runAsUser: number;
   readonly cpuMillis: number;
@@ -246,6 +251,8 @@ export function deriveModel(inv: Inventory): Model {
     cpuMillis: a.cpuMillis ?? 100,
     memoryMiB: a.memoryMiB ?? 256,
     tmpVolume: a.tmpVolume ?? true,
+    db: resolveDatabase(a),
+    backups: resolveBackup(inv, a),
   }));
 
   const k3sNodes: K3sNode[] = hosts.flatMap((h) => [

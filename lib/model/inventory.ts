@@ -374,6 +374,95 @@ export interface AppSpec {
   readonly memoryMiB?: number;
   /** Mount a writable emptyDir at /tmp (the root filesystem is read-only). @default true */
   readonly tmpVolume?: boolean;
+  /**
+   * The app's database. Server engines run next to the app (a StatefulSet `<app>-db` and its
+   * Service); the app reads `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER` and `DB_PASSWORD`, which
+   * come first in its environment, so `env` values can use them as `$(DB_HOST)`.
+   * @default - none
+   */
+  readonly database?: DatabaseSpec;
+  /** Restic backups of the database and volumes to the homelab's B2 bucket (see `ResticBackedApp`). @default - none */
+  readonly backup?: AppBackupSpec;
+}
+
+/** Database engines {@link ResticBackedApp} runs and dumps consistently. */
+export type DatabaseEngine = 'postgresql' | 'mysql' | 'mariadb' | 'sqlite';
+
+/** An app's database. */
+export interface DatabaseSpec {
+  readonly engine: DatabaseEngine;
+  /**
+   * Server image (postgresql, mysql, mariadb), pinned; its client tools take the dumps.
+   * @default 'docker.io/library/postgres:16.4', 'docker.io/library/mysql:8.4.2', 'docker.io/library/mariadb:11.4.3'
+   */
+  readonly image?: string;
+  /** Image with the `sqlite3` command (sqlite). @default 'docker.io/keinos/sqlite3:3.46.1' */
+  readonly toolsImage?: string;
+  /** Database name (server engines). @default - the app name, with "-" as "_" */
+  readonly name?: string;
+  /** Database user (server engines). @default - the app name, with "-" as "_" */
+  readonly user?: string;
+  /** Declared secret holding the user's password (server engines; also the server's root/superuser password). */
+  readonly passwordSecret?: string;
+  /** Size of the server's data volume in GiB. @default 10 */
+  readonly sizeGiB?: number;
+  /** Storage pool of the server's data volume. @default - `storageClass`, else the cluster default */
+  readonly pool?: string;
+  readonly storageClass?: string;
+  /** sqlite: the app volume that holds the database file. */
+  readonly volume?: string;
+  /** sqlite: the database file, relative to that volume, e.g. `app.db`. */
+  readonly file?: string;
+}
+
+/** How many snapshots `restic forget --prune` keeps, per backed-up part. */
+export interface RetentionSpec {
+  /** `--keep-last`. @default - unset */
+  readonly keepLast?: number;
+  /** `--keep-daily`. @default 7 */
+  readonly keepDaily?: number;
+  /** `--keep-weekly`. @default 4 */
+  readonly keepWeekly?: number;
+  /** `--keep-monthly`. @default 6 */
+  readonly keepMonthly?: number;
+  /** `--keep-yearly`. @default - unset */
+  readonly keepYearly?: number;
+  /**
+   * Days B2 keeps the file versions `prune` deletes (the bucket's lifecycle rule for the app's
+   * prefix): the window in which a wrongly pruned or maliciously deleted backup can be undeleted.
+   * @default - `inventory.backup.keepDeletedDays`, else 30
+   */
+  readonly keepDeletedDays?: number;
+}
+
+/** Stops writes to plain volumes while they are backed up. */
+export type QuiesceSpec =
+  /** Scale the app's Deployment to zero for the backup, then back (a short outage every run). */
+  | { readonly mode: 'scale-to-zero' }
+  /**
+   * Shell commands run in the backup container before and after (`post` also after a failure),
+   * e.g. `wget -q -O- --post-data= http://app/api/maintenance/on`.
+   */
+  | { readonly mode: 'hook'; readonly pre: string; readonly post?: string };
+
+/** Restic backups of one app. */
+export interface AppBackupSpec {
+  /**
+   * Declared secret holding the restic repository password. Keep a copy outside the homelab:
+   * without it no snapshot can be read.
+   */
+  readonly passwordSecret: string;
+  /** Cron schedule (5 fields, UTC). @default '0 3 * * *' */
+  readonly schedule?: string;
+  readonly retention?: RetentionSpec;
+  /** Volumes to back up, by name. @default - every volume of the app */
+  readonly volumes?: readonly string[];
+  /** @default - none: files are read while the app runs (a crash-consistent copy at best) */
+  readonly quiesce?: QuiesceSpec;
+  /** `restic check --read-data-subset`: cron schedule and how much of the data it reads. @default '30 4 * * 0', '5%' */
+  readonly check?: { readonly schedule?: string; readonly readDataSubset?: string };
+  /** Declared secret holding a dead-man URL (healthchecks.io style) pinged after each successful backup. @default - none */
+  readonly pingUrlSecret?: string;
 }
 
 /** Cloudflare DNS for public app hostnames. */
@@ -398,6 +487,10 @@ export interface BackupSpec {
   readonly keyIdSecret: string;
   /** Secret holding the B2 application key Terraform uses. */
   readonly keySecret: string;
+  /** B2 region of the bucket (its S3 endpoint is `https://s3.<region>.backblazeb2.com`). @default 'us-west-004' */
+  readonly region?: string;
+  /** Restic image of the backup jobs (pinned). @default 'docker.io/restic/restic:0.17.3' */
+  readonly resticImage?: string;
 }
 
 /** The k3s cluster. */
