@@ -1,6 +1,7 @@
 /**
  * The reference homelab: two sites, an OpenWrt router at each, a bare-metal
- * k3s server and two k3s agents in Proxmox VMs (NixHostVM), two apps, one
+ * k3s server and k3s agents in Proxmox VMs (NixHostVM), apps (gitea with PostgreSQL and
+ * files with a plain volume backed up by ResticBackedApp), one
  * public DNS record, one B2 bucket. `apps/main.ts` synthesizes it; tests import it.
  */
 import { Inventory } from '../lib';
@@ -22,6 +23,10 @@ export const inventory: Inventory = {
     { name: 'b2-key', description: 'B2 application key Terraform uses' },
     { name: 'wifi-psk', description: 'WPA passphrase of the home wifi' },
     { name: 'gitea-secret-key', description: 'Gitea SECRET_KEY' },
+    { name: 'gitea-db-password', description: "password of Gitea's PostgreSQL user" },
+    { name: 'gitea-restic-password', description: "restic repository password of gitea's backups (keep a copy outside the homelab)" },
+    { name: 'gitea-backup-ping-url', description: 'healthchecks.io ping URL of the gitea backup' },
+    { name: 'files-restic-password', description: "restic repository password of files' backups (keep a copy outside the homelab)" },
     { name: 'proxmox-api-token', description: 'Proxmox VE API token, terraform@pve!homelab=<uuid>' },
     { name: 'wg-gw-key', description: 'WireGuard private key of router gw' },
     { name: 'wg-flat-gw-key', description: 'WireGuard private key of router flat-gw' },
@@ -129,11 +134,42 @@ export const inventory: Inventory = {
       name: 'gitea',
       image: 'gitea/gitea:1.22.3-rootless',
       port: 3000,
-      env: { GITEA__server__ROOT_URL: 'https://git.home.example.org/' },
+      env: {
+        GITEA__server__ROOT_URL: 'https://git.home.example.org/',
+        // DB_* come first in the environment (ResticBackedApp's database): $(VAR) expands them
+        GITEA__database__DB_TYPE: 'postgres',
+        GITEA__database__HOST: '$(DB_HOST):$(DB_PORT)',
+        GITEA__database__NAME: '$(DB_NAME)',
+        GITEA__database__USER: '$(DB_USER)',
+        GITEA__database__PASSWD: '$(DB_PASSWORD)',
+      },
       secretEnv: { GITEA__security__SECRET_KEY: 'gitea-secret-key' },
       volumes: [{ name: 'data', mountPath: '/var/lib/gitea', sizeGiB: 20, pool: 'cstor-disks' }],
       ingress: { host: 'git.home.example.org' },
       memoryMiB: 512,
+      // PostgreSQL next to it; pg_dump in one transaction, then the repositories volume, nightly
+      database: { engine: 'postgresql', passwordSecret: 'gitea-db-password', pool: 'cstor-disks' },
+      backup: {
+        passwordSecret: 'gitea-restic-password',
+        schedule: '15 3 * * *',
+        retention: { keepDaily: 7, keepWeekly: 4, keepMonthly: 6 },
+        pingUrlSecret: 'gitea-backup-ping-url',
+      },
+    },
+    {
+      // A plain volume, backed up while the app is scaled to zero (seed 001's mail, 30 days of versions).
+      name: 'files',
+      image: 'docker.io/filebrowser/filebrowser:v2.31.2',
+      port: 8080,
+      env: { FB_PORT: '8080', FB_ROOT: '/srv', FB_DATABASE: '/srv/.filebrowser.db' },
+      volumes: [{ name: 'srv', mountPath: '/srv', sizeGiB: 50, pool: 'cstor-disks' }],
+      ingress: { host: 'files.home.example.org' },
+      backup: {
+        passwordSecret: 'files-restic-password',
+        schedule: '45 2 * * *',
+        quiesce: { mode: 'scale-to-zero' },
+        retention: { keepDaily: 14, keepMonthly: 12, keepDeletedDays: 30 },
+      },
     },
     {
       // Admin-only, on a public name: oauth2-proxy signs the browser in first (seed 001's OAuth middleware).

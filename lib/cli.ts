@@ -11,6 +11,7 @@ const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
        homelab apply [--out DIR]
        homelab router diff ROUTER --from FILE [--app FILE | --plans DIR]
        homelab disks discover --from FILE|- [--lock FILE] [--app FILE | --plans DIR]
+       homelab restore APP [--snapshot ID] [--out DIR] [--app FILE | --plans DIR]
 
   synth        write dist/, cdktf.out/, nixos/ and routers/ from the homelab program
   plan         print the bring-up from nothing: outside services, routers, Terraform, NixOS hosts,
@@ -24,16 +25,19 @@ const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
                of every storage-pool disk, write the lock (default storage.lock.json) and report
                missing disks and disks with stale labels (with the wipe commands, never run);
                exit 0 when every disk is locked, 3 when some are missing
+  restore      write the one-off Job that restores APP from its own restic repository (the latest
+               snapshot of each part, or --snapshot ID, which must be one of APP's own) to
+               DIR/restore-APP-<ID|latest>.k8s.yaml, and print the commands that run it
   --app FILE   the homelab program (default apps/main.ts)
   --plans DIR  a CSV plan folder instead (hosts.csv, k3s.csv, network.yaml; ssh keys in DIR/../secrets/<admin>.pub)
-  --out DIR    output root (default .)
+  --out DIR    output root (default .); for restore, the folder of the Job file
 `;
 
 class UsageError extends Error {}
 
-interface Args { app?: string; plans?: string; out: string; from?: string; lock?: string; positional: string[] }
+interface Args { app?: string; plans?: string; out: string; from?: string; lock?: string; snapshot?: string; positional: string[] }
 
-const FLAGS: Record<string, 'app' | 'plans' | 'out' | 'from' | 'lock'> = { '--app': 'app', '--plans': 'plans', '--out': 'out', '--from': 'from', '--lock': 'lock' };
+const FLAGS: Record<string, 'app' | 'plans' | 'out' | 'from' | 'lock' | 'snapshot'> = { '--app': 'app', '--plans': 'plans', '--out': 'out', '--from': 'from', '--lock': 'lock', '--snapshot': 'snapshot' };
 
 function parseArgs(args: string[], allowed: readonly string[]): Args {
   const result: Args = { out: '.', positional: [] };
@@ -173,6 +177,34 @@ function disksDiscover(rest: string[], io: Io): number {
   return result.missing.length === 0 ? 0 : 3;
 }
 
+function restore(rest: string[], io: Io): number {
+  const args = parseArgs(rest, ['--app', '--plans', '--out', '--snapshot']);
+  const [name, ...extra] = args.positional;
+  if (!name) throw new UsageError('restore needs an app name');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (args.snapshot !== undefined && !/^[0-9a-f]{8,64}$/.test(args.snapshot)) {
+    throw new UsageError(`--snapshot ${JSON.stringify(args.snapshot)} is not a restic snapshot id; 8 to 64 lowercase hex digits, as restic snapshots prints them`);
+  }
+  const out = args.out;
+  const labs = loadHomelabs({ ...args, out: '.' }, true);
+  const apps = labs.flatMap((lab) => lab.model.apps);
+  const app = apps.find((a) => a.name === name);
+  if (!app) throw new UsageError(`no app ${JSON.stringify(name)}; the homelab has ${JSON.stringify(apps.map((a) => a.name))}`);
+  if (!app.backups) throw new UsageError(`app ${JSON.stringify(name)} has no backup; apps with backup: ${JSON.stringify(apps.filter((a) => a.backups).map((a) => a.name))}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { restoreManifest } = require('./constructs/restic-backed-app') as typeof import('./constructs/restic-backed-app');
+  const m = restoreManifest(app, { snapshot: args.snapshot });
+  fs.mkdirSync(out, { recursive: true });
+  const file = path.join(out, m.fileName);
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, m.yaml);
+  fs.renameSync(tmp, file);
+  io.out(`homelab: wrote ${file}: restores ${app.name} (${app.backups.parts.join(', ')}) from ${app.backups.repository}, snapshot ${args.snapshot ?? 'latest of each part'}\n`);
+  io.out('Volumes are emptied before their snapshot is restored; the database is loaded in one transaction. Run:\n');
+  for (const c of m.commands) io.out(`  ${c.replace(m.fileName, file)}\n`);
+  return 0;
+}
+
 interface Io { err: (s: string) => void; out: (s: string) => void }
 
 /** Runs the CLI; returns the exit code. */
@@ -185,6 +217,7 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
     if (command === 'plan') return plan(rest, io);
     if (command === 'apply') return apply(rest, io);
     if (command === 'disks') return disksDiscover(rest, io);
+    if (command === 'restore') return restore(rest, io);
     throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command');
   } catch (e) {
     if (e instanceof UsageError) { io.err(`homelab: ${e.message}\n${USAGE}`); return 2; }

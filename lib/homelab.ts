@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import { ClusterApp } from './constructs/cluster-app';
 import { OpenEBSPool } from './constructs/openebs-pool';
+import { ResticBackedApp } from './constructs/restic-backed-app';
 import { ApplyPlan, buildApplyPlan, referencedSecrets, renderApplyScript } from './emitters/k8s/apply';
 import { NamespacesChart } from './emitters/k8s/namespaces';
 import { addPlatformCharts, PlatformCharts, platformSecrets } from './emitters/k8s/platform';
@@ -64,7 +65,7 @@ export class Homelab extends Construct {
   readonly terraform: cdktf.App;
   /** The Terraform stack (add your own resources here). */
   readonly stack: HomelabStack;
-  /** One chart per app (stage `30-apps`, files `30-app-<name>.k8s.yaml`). */
+  /** One chart per app (stage `30-apps`, files `30-app-<name>.k8s.yaml`); a {@link ResticBackedApp} for apps with `backup`. */
   readonly apps: readonly ClusterApp[];
   /** The platform's charts (stages `00-crds`, `10-platform`, `20-platform-config`) when `cluster.platform` is set. */
   readonly platform?: PlatformCharts;
@@ -93,7 +94,9 @@ export class Homelab extends Construct {
       for (const pool of this.model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, { pool, lock, lockFile }));
     }
     this.pools = pools;
-    this.apps = this.model.apps.map((app) => new ClusterApp(this.k8s, `app-${app.name}`, { app, cluster, pools }));
+    this.apps = this.model.apps.map((app) => (app.backups
+      ? new ResticBackedApp(this.k8s, `app-${app.name}`, { app, cluster, pools })
+      : new ClusterApp(this.k8s, `app-${app.name}`, { app, cluster, pools })));
 
     // cdktf creates its outdir eagerly; point it at a scratch dir, synth writes elsewhere.
     this.terraform = new cdktf.App({ outdir: path.join(os.tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });

@@ -3,11 +3,11 @@
  * as one written-down sequence (the bootstrap graph in model/bootstrap.ts, in
  * order, with the command and the secrets of each step).
  */
-import { ApplyPlan } from './emitters/k8s/apply';
+import { ApplyPlan, secretEnvVar } from './emitters/k8s/apply';
 import { bringUpOrder } from './model/bootstrap';
 import { Model } from './model/derive';
 import { secretEnvName } from './emitters/uci/router';
-import { secretVariableName } from './emitters/terraform/stack';
+import { resticKeyOutputs, secretVariableName } from './emitters/terraform/stack';
 import { sopsSecretPath } from './emitters/nix/sops';
 
 /** The bring-up plan as text. */
@@ -54,8 +54,18 @@ export function formatPlan(model: Model, apply: ApplyPlan): string {
     } else if (x.id === 'cluster') {
       const secrets = apply.stages.flatMap((st) => st.secrets);
       const files = apply.stages.flatMap((st) => st.files);
+      // each backed-up app's B2 key: Terraform created it; its outputs go straight into the variables
+      const fromTerraform = new Map<string, string>();
+      for (const app of model.apps) {
+        if (!app.backups) continue;
+        const out = resticKeyOutputs(app.name);
+        fromTerraform.set(secretEnvVar(app.backups.keyIdSecret), out.keyId);
+        fromTerraform.set(secretEnvVar(app.backups.keySecret), out.key);
+      }
+      const tf = `terraform -chdir=cdktf.out/stacks/${model.name} output -raw`;
       step(`cluster: ${apply.stages.length} stage${apply.stages.length === 1 ? '' : 's'}, each applied once, waiting for what the next needs`, [
-        `${[...new Set(secrets.map((sec) => `${sec.env}=… `))].join('')}npx homelab apply   # or: sh dist/apply.sh`,
+        ...[...fromTerraform].map(([env, output]) => `export ${env}="$(${tf} ${output})"   # the app's B2 key, from Terraform's state`),
+        `${[...new Set(secrets.map((sec) => sec.env).filter((env) => !fromTerraform.has(env)).map((env) => `${env}=… `))].join('')}npx homelab apply   # or: sh dist/apply.sh`,
         ...apply.stages.map((st) => {
           const crds = st.waits.filter((w) => w.resource.startsWith('crd/'));
           const rest = st.waits.filter((w) => !w.resource.startsWith('crd/'));

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { inventory } from '../apps/inventory';
-import { chartObjects, deriveMac, Homelab, k8sFileName, OPENEBS_CHART, parseUci, PLATFORM_CHARTS, routerPackages, toParsed } from '../lib';
+import { chartObjects, deriveMac, Homelab, k8sFileName, OPENEBS_CHART, parseUci, PLATFORM_CHARTS, PROMETHEUS_RULE_CRD, routerPackages, toParsed } from '../lib';
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from './helpers/k8s-validate';
 import { nixEvalModule, nixParse } from './helpers/nix';
 import { hasTool, itWith } from './helpers/tools';
@@ -82,20 +82,25 @@ describe('kubernetes', () => {
     const objects = loadManifests(path.join(out, 'dist'));
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
     // the platform's CRDs come first (00-crds), one per kind its charts watch
-    expect(kinds.filter((k) => k.startsWith('CustomResourceDefinition/')).map((k) => k.split('/')[2]).sort()).toEqual(PLATFORM_CHARTS.filter((c) => c !== OPENEBS_CHART).flatMap((c) => c.crds).sort()); // a cStor pool, no Mayastor one
+    expect(kinds.filter((k) => k.startsWith('CustomResourceDefinition/')).map((k) => k.split('/')[2]).sort()).toEqual([...PLATFORM_CHARTS.filter((c) => c !== OPENEBS_CHART).flatMap((c) => c.crds), PROMETHEUS_RULE_CRD].sort()); // a cStor pool, no Mayastor one; backups' alerts
     expect(kinds.filter((k) => !k.startsWith('CustomResourceDefinition/'))).toEqual([
       'CStorPoolCluster/openebs/cstor-disks',
-      'Certificate/gitea/gitea-tls', 'Certificate/homepage/homepage-tls', 'Certificate/whoami/whoami-tls',
+      'Certificate/files/files-tls', 'Certificate/gitea/gitea-tls', 'Certificate/homepage/homepage-tls', 'Certificate/whoami/whoami-tls',
       'ClusterIssuer//letsencrypt',
-      'Deployment/gitea/gitea', 'Deployment/homepage/homepage', 'Deployment/whoami/whoami',
+      'CronJob/files/files-backup', 'CronJob/files/files-backup-check', 'CronJob/gitea/gitea-backup', 'CronJob/gitea/gitea-backup-check',
+      'Deployment/files/files', 'Deployment/gitea/gitea', 'Deployment/homepage/homepage', 'Deployment/whoami/whoami',
       'HelmChart/kube-system/cert-manager', 'HelmChart/kube-system/cstor', 'HelmChart/kube-system/metallb', 'HelmChart/kube-system/oauth2-proxy', 'HelmChart/kube-system/traefik',
       'IPAddressPool/metallb-system/lan',
-      'IngressRoute/gitea/gitea', 'IngressRoute/homepage/homepage', 'IngressRoute/whoami/whoami',
+      'IngressRoute/files/files', 'IngressRoute/gitea/gitea', 'IngressRoute/homepage/homepage', 'IngressRoute/whoami/whoami',
       'L2Advertisement/metallb-system/default',
       'Middleware/homepage/homepage-auth', 'Middleware/homepage/homepage-signin',
-      'Namespace//cert-manager', 'Namespace//gitea', 'Namespace//homepage', 'Namespace//metallb-system', 'Namespace//oauth2-proxy', 'Namespace//openebs', 'Namespace//traefik', 'Namespace//whoami',
-      'PersistentVolumeClaim/gitea/gitea-data',
-      'Service/gitea/gitea', 'Service/homepage/homepage', 'Service/whoami/whoami',
+      'Namespace//cert-manager', 'Namespace//files', 'Namespace//gitea', 'Namespace//homepage', 'Namespace//metallb-system', 'Namespace//oauth2-proxy', 'Namespace//openebs', 'Namespace//traefik', 'Namespace//whoami',
+      'PersistentVolumeClaim/files/files-srv', 'PersistentVolumeClaim/gitea/gitea-data', 'PersistentVolumeClaim/gitea/gitea-db-data',
+      'PrometheusRule/files/files-backup', 'PrometheusRule/gitea/gitea-backup',
+      'Role/files/files-backup', 'RoleBinding/files/files-backup',
+      'Service/files/files', 'Service/gitea/gitea', 'Service/gitea/gitea-db', 'Service/homepage/homepage', 'Service/whoami/whoami',
+      'ServiceAccount/files/files-backup',
+      'StatefulSet/gitea/gitea-db',
       'StorageClass//cstor-disks',
     ]);
     expect(objects.flatMap(validateManifest)).toEqual([]);
@@ -159,16 +164,24 @@ describe('terraform', () => {
     ]);
   });
 
-  test('a private, encrypted B2 bucket and a key limited to it', () => {
+  test('a private, encrypted B2 bucket, and per backed-up app a lifecycle rule and a key limited to its prefix', () => {
     const s = stack();
-    const bucket = Object.values(s.resource.b2_bucket)[0] as any;
+    const bucket = s.resource.b2_bucket.BackupBucket;
     expect(bucket.bucket_name).toBe('example-homelab-backups');
     expect(bucket.bucket_type).toBe('allPrivate');
     expect(bucket.default_server_side_encryption).toEqual([{ algorithm: 'AES256', mode: 'SSE-B2' }]);
-    expect(bucket.lifecycle_rules).toEqual([{ days_from_hiding_to_deleting: 30, file_name_prefix: '' }]);
-    const key = Object.values(s.resource.b2_application_key)[0] as any;
+    expect(bucket.lifecycle_rules).toEqual([
+      { days_from_hiding_to_deleting: 30, file_name_prefix: 'files/' },
+      { days_from_hiding_to_deleting: 30, file_name_prefix: 'gitea/' },
+    ]);
+    expect(Object.keys(s.resource.b2_application_key).sort()).toEqual(['BackupKey-files', 'BackupKey-gitea']);
+    const key = s.resource.b2_application_key['BackupKey-gitea'];
     expect(key.bucket_ids).toEqual(['${b2_bucket.BackupBucket.bucket_id}']);
-    expect(key.capabilities).toEqual(['deleteFiles', 'listBuckets', 'listFiles', 'readFiles', 'writeFiles']);
+    expect(key.name_prefix).toBe('gitea/');
+    expect(key.key_name).toBe('example-gitea-restic');
+    expect(key.capabilities).toEqual(['listBuckets', 'listFiles', 'readFiles', 'writeFiles']);
+    expect(s.output.restic_gitea_b2_key).toMatchObject({ sensitive: true, value: '${b2_application_key.BackupKey-gitea.application_key}' });
+    expect(s.output.restic_gitea_b2_key_id).toMatchObject({ sensitive: true, value: '${b2_application_key.BackupKey-gitea.application_key_id}' });
   });
 
   test('provider credentials are sensitive variables, never literals', () => {

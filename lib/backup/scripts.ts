@@ -130,10 +130,11 @@ store_stream() {
     --host "$HOMELAB_APP" --tag "$(tags "$part-pending")" --json >"$WORK/backup.json" || die "restic backup of $part failed"
   finish "$part" "$(cat "$WORK/dump.rc")"
 }
+# store_files PART DIR [restic options]: the folder's contents, relative to it (restored into any mount point)
 store_files() {
-  part=$1; shift
+  part=$1; dir=$2; shift 2
   rc=0
-  restic backup --host "$HOMELAB_APP" --tag "$(tags "$part-pending")" --json "$@" >"$WORK/backup.json" || rc=$?
+  (cd "$dir" && restic backup --host "$HOMELAB_APP" --tag "$(tags "$part-pending")" --json "$@" .) >"$WORK/backup.json" || rc=$?
   # 3: some files could not be read; the snapshot exists but is incomplete
   [ "$rc" = 0 ] || [ "$rc" = 3 ] || die "restic backup of $part failed (exit $rc)"
   finish "$part" "$rc"
@@ -171,7 +172,7 @@ backup_volume() {
   if [ "\${HOMELAB_DB_ENGINE:-}" = sqlite ] && [ "$dir" = "$VOLUMES/\${HOMELAB_SQLITE_VOLUME:-}" ]; then
     # the live database file is copied consistently by the db part
     f="$dir/$HOMELAB_SQLITE_FILE"
-    store_files "$1" --exclude "$f" --exclude "$f-wal" --exclude "$f-shm" --exclude "$f-journal" "$dir"
+    store_files "$1" "$dir" --exclude "$f" --exclude "$f-wal" --exclude "$f-shm" --exclude "$f-journal"
   else
     store_files "$1" "$dir"
   fi
@@ -302,7 +303,7 @@ restore_volume() {
   if [ "$MODE" = job ]; then
     find "$dir" -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
   fi
-  restic restore --host "$HOMELAB_APP" --tag "$(tags "$part")" "$snap" --target / >/dev/null || die "restic restore of $part failed"
+  restic restore --host "$HOMELAB_APP" --tag "$(tags "$part")" "$snap" --target "$dir" >/dev/null || die "restic restore of $part failed"
 }
 
 state=$(repo_state)

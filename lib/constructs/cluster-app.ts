@@ -8,6 +8,7 @@ import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApp } from '../model/derive';
+import { addDatabaseServer, databaseClientEnv, DatabaseServer } from './database';
 import { OAuthIngress, OAuthIngressCluster } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
 
@@ -65,6 +66,12 @@ export interface AppObjects {
   /** The networking.k8s.io Ingress (without a platform only). */
   readonly ingress?: kplus.Ingress;
   readonly certificate?: ApiObject;
+  /** The app's container. */
+  readonly container: kplus.Container;
+  /** The pod volume of each app volume, by volume name. */
+  readonly volumes: ReadonlyMap<string, kplus.Volume>;
+  /** The database server (server engines). */
+  readonly database?: DatabaseServer;
 }
 
 /**
@@ -92,12 +99,15 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
       memory: { request: Size.mebibytes(app.memoryMiB), limit: Size.mebibytes(app.memoryMiB * 2) },
     },
   });
+  // DB_* first, so that the app's own env can refer to them as $(DB_HOST)
+  if (app.db) for (const [name, value] of databaseClientEnv(scope, app.db)) container.env.addVariable(name, value);
   for (const [name, value] of Object.entries(app.env ?? {})) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
   for (const [name, secretName] of Object.entries(app.secretEnv ?? {})) {
     const secret = kplus.Secret.fromSecretName(scope, `Secret-${name}`, secretName);
     container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key: SECRET_VALUE_KEY }));
   }
   if (app.tmpVolume) container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
+  const volumes = new Map<string, kplus.Volume>();
   for (const v of app.volumes ?? []) {
     const pool = v.pool === undefined ? undefined : (options.pools ?? []).find((p) => p.poolName === v.pool);
     if (v.pool !== undefined && !pool) {
@@ -109,15 +119,18 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
       storageClassName: pool?.storageClassName ?? v.storageClass,
     });
-    container.mount(v.mountPath, kplus.Volume.fromPersistentVolumeClaim(scope, `Volume-${v.name}`, pvc, { name: v.name }));
+    const volume = kplus.Volume.fromPersistentVolumeClaim(scope, `Volume-${v.name}`, pvc, { name: v.name });
+    volumes.set(v.name, volume);
+    container.mount(v.mountPath, volume);
   }
+  const database = addDatabaseServer(scope, app, options.pools ?? [], options.namespace);
 
   const service = new kplus.Service(scope, 'Service', {
     metadata: metadata(app.name),
     selector: deployment,
     ports: [{ port: 80, targetPort: app.port, name: 'http' }],
   });
-  if (!app.ingress) return { deployment, service };
+  if (!app.ingress) return { deployment, service, container, volumes, database };
 
   const cluster: OAuthIngressCluster = {
     certIssuer: options.certIssuer ?? options.cluster?.certIssuer,
@@ -125,7 +138,7 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
     platform: options.cluster?.platform,
   };
   const oauthIngress = new OAuthIngress(scope, 'Ingress', { app, cluster, service, namespace: options.namespace });
-  return { deployment, service, oauthIngress, ingress: oauthIngress.ingress, certificate: oauthIngress.certificate };
+  return { deployment, service, oauthIngress, ingress: oauthIngress.ingress, certificate: oauthIngress.certificate, container, volumes, database };
 }
 
 /** One app, in its own chart (one file in `dist/`, so git diffs stay per app). */
@@ -138,10 +151,13 @@ export class ClusterApp extends Chart {
   /** The networking.k8s.io Ingress (without a platform only). */
   readonly ingress?: kplus.Ingress;
   readonly certificate?: ApiObject;
+  /** The app's container, its pod volumes by name and its database server. */
+  protected readonly objects: AppObjects;
 
   constructor(scope: Construct, id: string, props: ClusterAppProps) {
     super(scope, id, { namespace: props.app.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
     const objects = addAppObjects(this, props.app, props);
+    this.objects = objects;
     this.deployment = objects.deployment;
     this.service = objects.service;
     this.oauthIngress = objects.oauthIngress;

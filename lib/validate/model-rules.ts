@@ -2,9 +2,10 @@
  * Whole-inventory validation. Runs before any construct exists and reports
  * every problem at once, each with its data path, field, value and what is allowed.
  */
+import { CronError, parseCron } from '../backup/cron';
 import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
-import { AppSpec, HostSpec, Inventory, NetworkSpec, SiteSpec, VmSpec } from '../model/inventory';
+import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, SiteSpec, VmSpec } from '../model/inventory';
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, parseCidr, parseIPv4 } from '../model/net';
 import { HomelabProblem, ProblemCollector } from './errors';
 
@@ -243,6 +244,9 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
     if (days !== undefined && (!Number.isInteger(days) || days < 1)) p.add(bpath, 'Backup.keepDeletedDays', 'not a positive whole number of days', days, 'integer >= 1');
     needSecret(bpath, 'Backup.keyIdSecret', inv.backup.keyIdSecret);
     needSecret(bpath, 'Backup.keySecret', inv.backup.keySecret);
+    const region = inv.backup.region;
+    if (region !== undefined && (typeof region !== 'string' || !B2_REGION.test(region))) p.add(bpath, 'Backup.region', 'not a B2 region', region, 'e.g. "us-west-004" or "eu-central-003", as in the endpoint s3.<region>.backblazeb2.com');
+    if (inv.backup.resticImage !== undefined && !isPinnedImage(inv.backup.resticImage)) p.add(bpath, 'Backup.resticImage', 'not a pinned image reference', inv.backup.resticImage, PINNED_IMAGE_RULE);
   }
   return p.problems;
 }
@@ -518,9 +522,7 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
     if (names.has(a.name)) p.add(apath, 'App.name', 'duplicate app name', a.name, 'app names are unique');
     names.add(a.name);
     if (a.namespace !== undefined && !isDnsLabel(a.namespace)) p.add(apath, 'App.namespace', 'not a DNS label', a.namespace, LABEL_RULE);
-    if (typeof a.image !== 'string' || !/^[a-z0-9][a-z0-9._\/-]*(:[0-9]+)?[a-z0-9._\/-]*(:[A-Za-z0-9_.-]{1,128})?(@sha256:[0-9a-f]{64})?$/.test(a.image) || !/[:@]/.test(a.image.split('/').pop()!)) {
-      p.add(apath, 'App.image', 'not a pinned image reference', a.image, 'registry/name:tag or name@sha256:digest (a tag or digest is required)');
-    }
+    if (!isPinnedImage(a.image)) p.add(apath, 'App.image', 'not a pinned image reference', a.image, PINNED_IMAGE_RULE);
     if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) p.add(apath, 'App.port', 'not a TCP port', a.port, 'integer 1-65535');
     if (a.replicas !== undefined && (!Number.isInteger(a.replicas) || a.replicas < 0)) p.add(apath, 'App.replicas', 'not a replica count', a.replicas, 'integer >= 0');
     if (a.runAsUser !== undefined && (!Number.isInteger(a.runAsUser) || a.runAsUser < 1)) p.add(apath, 'App.runAsUser', 'not a non-root UID', a.runAsUser, 'integer >= 1 (Pod Security "restricted" forbids root)');
@@ -540,6 +542,8 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
       if (typeof v.mountPath !== 'string' || !v.mountPath.startsWith('/') || v.mountPath === '/tmp') p.add(apath, `App.volumes[${v.name}].mountPath`, 'not an absolute path other than /tmp', v.mountPath, 'e.g. /data');
       if (typeof v.sizeGiB !== 'number' || !Number.isInteger(v.sizeGiB) || v.sizeGiB < 1) p.add(apath, `App.volumes[${v.name}].sizeGiB`, 'not a size in GiB', v.sizeGiB, 'integer >= 1');
     }
+    if (a.database) validateDatabase(a, a.database, apath, vols, p, needSecret);
+    if (a.backup) validateAppBackup(inv, a, a.backup, apath, vols, p, needSecret);
     if (a.ingress) {
       const host = a.ingress.host;
       if (!isFqdn(host)) p.add(apath, 'App.ingress.host', 'not a fully qualified hostname', host, 'e.g. photos.example.org');
@@ -568,6 +572,130 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
       }
     }
   }
+}
+
+const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\/-]*(:[0-9]+)?[a-z0-9._\/-]*(:[A-Za-z0-9_.-]{1,128})?(@sha256:[0-9a-f]{64})?$/;
+const PINNED_IMAGE_RULE = 'registry/name:tag or name@sha256:digest (a tag or digest is required)';
+
+/** An image reference with a tag or a digest. */
+function isPinnedImage(image: unknown): boolean {
+  return typeof image === 'string' && PINNED_IMAGE.test(image) && /[:@]/.test(image.split('/').pop()!);
+}
+
+const DATABASE_ENGINES: readonly string[] = ['postgresql', 'mysql', 'mariadb', 'sqlite'];
+/** Fields of a database server; sqlite has none of them. */
+const SERVER_FIELDS = ['image', 'name', 'user', 'passwordSecret', 'sizeGiB', 'pool', 'storageClass'] as const;
+/** Fields only sqlite uses. */
+const SQLITE_FIELDS = ['toolsImage', 'volume', 'file'] as const;
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const SQL_IDENTIFIER_RULE = 'lowercase letters, digits and "_", 1-63 characters, not starting with a digit';
+/** Longest user name MySQL accepts. */
+const MYSQL_USER_MAX = 32;
+/** A B2 region, as in `s3.us-west-004.backblazeb2.com`. */
+const B2_REGION = /^[a-z]+-[a-z]+-\d{3}$/;
+const RETENTION_FIELDS = ['keepLast', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly', 'keepDeletedDays'] as const;
+
+/** An app's database: engine, images, SQL names, password, sqlite file, size. */
+function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: ReadonlySet<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
+  const engine: unknown = d.engine;
+  if (typeof engine !== 'string' || !DATABASE_ENGINES.includes(engine)) p.add(apath, 'App.database.engine', 'unknown database engine', engine ?? null, '"postgresql", "mysql", "mariadb" or "sqlite"');
+  // A field the engine does not use is reported as such below, not checked here as well.
+  if (engine !== 'sqlite' && d.image !== undefined && !isPinnedImage(d.image)) p.add(apath, 'App.database.image', 'not a pinned image reference', d.image, PINNED_IMAGE_RULE);
+  if (engine === 'sqlite' && d.toolsImage !== undefined && !isPinnedImage(d.toolsImage)) p.add(apath, 'App.database.toolsImage', 'not a pinned image reference', d.toolsImage, PINNED_IMAGE_RULE);
+  if (engine !== 'sqlite' && d.sizeGiB !== undefined && (typeof d.sizeGiB !== 'number' || !Number.isInteger(d.sizeGiB) || d.sizeGiB < 1)) p.add(apath, 'App.database.sizeGiB', 'not a size in GiB', d.sizeGiB, 'integer >= 1');
+  const volumes = JSON.stringify([...vols]);
+  if (engine === 'sqlite') {
+    for (const f of SERVER_FIELDS) {
+      if (d[f] !== undefined) p.add(apath, `App.database.${f}`, 'not used by sqlite, which has no server', d[f], `drop ${f}; sqlite takes volume, file and toolsImage`);
+    }
+    if (d.volume === undefined) p.add(apath, 'App.database.volume', 'sqlite needs the volume that holds the database file', null, `one of the app's volumes ${volumes}`);
+    else if (typeof d.volume !== 'string' || !vols.has(d.volume)) p.add(apath, 'App.database.volume', 'unknown volume', d.volume, `one of the app's volumes ${volumes}`);
+    const file: unknown = d.file;
+    if (typeof file !== 'string' || file === '' || file.startsWith('/') || file.split('/').some((part) => part === '' || part === '..')) {
+      p.add(apath, 'App.database.file', 'not a file path inside the volume', file ?? null, 'a relative path such as "app.db" or "data/app.db", without a leading "/", ".." or empty parts');
+    }
+    return;
+  }
+  if (engine !== 'postgresql' && engine !== 'mysql' && engine !== 'mariadb') return;
+  for (const f of SQLITE_FIELDS) {
+    if (d[f] !== undefined) p.add(apath, `App.database.${f}`, `sqlite only, not used by ${engine}`, d[f], `drop ${f}${f === 'toolsImage' ? '; the server image (image) takes the dumps' : ''}`);
+  }
+  if (d.passwordSecret === undefined) p.add(apath, 'App.database.passwordSecret', `a ${engine} server needs a password`, null, 'name a declared secret holding the password');
+  else needSecret(apath, 'App.database.passwordSecret', d.passwordSecret);
+  for (const f of ['name', 'user'] as const) {
+    const set = d[f] !== undefined;
+    if (!set && typeof a.name !== 'string') continue;
+    const v: unknown = d[f] ?? a.name.replace(/-/g, '_');
+    if (typeof v !== 'string' || !SQL_IDENTIFIER.test(v)) {
+      if (set) p.add(apath, `App.database.${f}`, 'not an SQL identifier', v, SQL_IDENTIFIER_RULE);
+      else p.add(apath, `App.database.${f}`, 'the default, the app name with "-" as "_", is not an SQL identifier', v, `set ${f}: ${SQL_IDENTIFIER_RULE}`);
+    } else if (f === 'user' && engine !== 'postgresql' && v === 'root') {
+      p.add(apath, 'App.database.user', `the ${engine} image keeps root for itself and refuses it as the app's user`, v, 'another user name');
+    } else if (f === 'user' && engine === 'mysql' && v.length > MYSQL_USER_MAX) {
+      p.add(apath, 'App.database.user', `longer than the ${MYSQL_USER_MAX} characters MySQL allows${set ? '' : ' (the default is the app name with "-" as "_")'}`, v, `a user name of at most ${MYSQL_USER_MAX} characters`);
+    }
+  }
+}
+
+/** An app's restic backups: the bucket, secrets, schedules, parts, retention, quiesce, check. */
+function validateAppBackup(inv: Inventory, a: AppSpec, b: AppBackupSpec, apath: string, vols: ReadonlySet<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
+  if (!inv.backup) p.add(apath, 'App.backup', 'backed up, but the homelab has no B2 bucket (inventory.backup is missing)', b, 'declare inventory.backup (bucket, keyIdSecret, keySecret), or drop the app\'s backup');
+  needSecret(apath, 'App.backup.passwordSecret', b.passwordSecret);
+  if (b.pingUrlSecret !== undefined) needSecret(apath, 'App.backup.pingUrlSecret', b.pingUrlSecret);
+  const schedule = (field: string, expr: string | undefined) => {
+    if (expr === undefined) return;
+    const s = parseCron(expr);
+    if (s instanceof CronError) p.add(apath, field, `not a cron schedule: ${s.problem}`, expr, s.allowed);
+  };
+  schedule('App.backup.schedule', b.schedule);
+  schedule('App.backup.check.schedule', b.check?.schedule);
+
+  const volumes = JSON.stringify([...vols]);
+  const listed = new Set<string>();
+  for (const v of b.volumes ?? []) {
+    if (!vols.has(v)) p.add(apath, 'App.backup.volumes', 'unknown volume', v, `one of the app's volumes ${volumes}`);
+    else if (listed.has(v)) p.add(apath, 'App.backup.volumes', 'volume listed twice', v, 'each volume once');
+    listed.add(v);
+  }
+  const backedUp = b.volumes ?? (a.volumes ?? []).map((v) => v.name);
+  if (!a.database && backedUp.length === 0) {
+    p.add(apath, 'App.backup.volumes', 'nothing to back up: the app has no database, and no volume is backed up', backedUp, `back up volumes of the app ${volumes}, give it a database, or drop backup`);
+  }
+
+  // Every keep* set is at least 1, and none set means the defaults: some rule is always in effect.
+  const r = b.retention ?? {};
+  for (const k of RETENTION_FIELDS) {
+    const v: unknown = r[k];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+      p.add(apath, `App.backup.retention.${k}`, k === 'keepDeletedDays' ? 'not a positive whole number of days' : 'not a positive whole number of snapshots', v, 'integer >= 1');
+    }
+  }
+
+  const q = b.quiesce;
+  if (q !== undefined) {
+    const mode: unknown = q.mode;
+    if (mode !== 'scale-to-zero' && mode !== 'hook') p.add(apath, 'App.backup.quiesce.mode', 'unknown quiesce mode', mode ?? null, '"scale-to-zero" or "hook"');
+    if (q.mode === 'hook') {
+      if (typeof q.pre !== 'string' || q.pre.trim() === '') p.add(apath, 'App.backup.quiesce.pre', 'a hook needs a command to run before the backup', q.pre ?? null, 'a non-empty shell command, e.g. "wget -q -O- --post-data= http://app/api/maintenance/on"');
+      if (q.post !== undefined && (typeof q.post !== 'string' || q.post.trim() === '')) p.add(apath, 'App.backup.quiesce.post', 'not a shell command', q.post, 'a non-empty shell command run after the backup, or no post');
+    }
+    if (backedUp.length === 0) p.add(apath, 'App.backup.quiesce', 'nothing to quiesce: no volume is backed up (the database dump is consistent by itself)', q, 'drop quiesce, or back up a volume');
+  }
+
+  const subset = b.check?.readDataSubset;
+  if (subset !== undefined && !isReadDataSubset(subset)) {
+    p.add(apath, 'App.backup.check.readDataSubset', 'not a restic --read-data-subset', subset, 'a percentage such as "5%" or "2.5%" (above 0, at most 100), a part "n/m" such as "1/7" (1 <= n <= m), or a size such as "500M" (K, M, G or T)');
+  }
+}
+
+/** What `restic check --read-data-subset` takes: `n%`, `n/m` or a size with a K/M/G/T suffix. */
+function isReadDataSubset(s: unknown): boolean {
+  if (typeof s !== 'string') return false;
+  const pct = /^(\d+(?:\.\d+)?)%$/.exec(s);
+  if (pct) return Number(pct[1]) > 0 && Number(pct[1]) <= 100;
+  const part = /^(\d+)\/(\d+)$/.exec(s);
+  if (part) return Number(part[1]) >= 1 && Number(part[1]) <= Number(part[2]);
+  return /^[1-9]\d*[KMGT]$/.test(s);
 }
 
 const RAID_GROUP: Record<string, number> = { stripe: 1, mirror: 2, raidz: 3, raidz2: 6 };
@@ -622,11 +750,17 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
     }
   }
   for (const a of inv.apps ?? []) {
+    const vpath = `inventory.apps[${a.name}]`;
     for (const v of a.volumes ?? []) {
       if (v.pool === undefined) continue;
-      const vpath = `inventory.apps[${a.name}]`;
       if (!names.has(v.pool)) p.add(vpath, `App.volumes[${v.name}].pool`, 'unknown storage pool', v.pool, `one of ${JSON.stringify([...names])}`);
       if (v.storageClass !== undefined) p.add(vpath, `App.volumes[${v.name}].storageClass`, 'set together with pool', v.storageClass, 'give pool (its StorageClass is used) or storageClass, not both');
+    }
+    // The server's data volume (sqlite has none: validateDatabase reports its pool).
+    const d = a.database;
+    if (d?.pool !== undefined && d.engine !== 'sqlite') {
+      if (!names.has(d.pool)) p.add(vpath, 'App.database.pool', 'unknown storage pool', d.pool, `one of ${JSON.stringify([...names])}`);
+      if (d.storageClass !== undefined) p.add(vpath, 'App.database.storageClass', 'set together with pool', d.storageClass, 'give pool (its StorageClass is used) or storageClass, not both');
     }
   }
 }

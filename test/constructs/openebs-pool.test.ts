@@ -129,7 +129,7 @@ describe('in a homelab', () => {
     const inv: Inventory = JSON.parse(JSON.stringify(reference));
     const file = path.join(tmp, `${engine}-${lockDisks.length}.json`);
     fs.writeFileSync(file, JSON.stringify({ version: 1, disks: lockDisks }));
-    const apps = inv.apps!.map((a) => (a.name === 'gitea' ? { ...a, volumes: a.volumes!.map((v) => ({ ...v, pool: 'fast' })) } : a));
+    const apps = inv.apps!.map((a) => ({ ...a, volumes: a.volumes?.map((v) => ({ ...v, pool: a.name === 'gitea' ? 'fast' : undefined })), database: a.database && { ...a.database, pool: undefined } }));
     return new Homelab({ inventory: { ...inv, apps, storagePools: [{ name: 'fast', engine, hosts: ['rolf'] }] }, storageLockFile: file });
   }
 

@@ -8,7 +8,10 @@ import { spawnSync } from 'child_process';
 
 const seen = new Map<string, boolean>();
 
-export function hasTool(tool: string, args: string[] = ['--version']): boolean {
+/** How each tool is asked for its version, when not with `--version` (restic 0.14 has only `restic version`). */
+const VERSION_ARGS: Record<string, string[]> = { restic: ['version'] };
+
+export function hasTool(tool: string, args: string[] = VERSION_ARGS[tool] ?? ['--version']): boolean {
   if (!seen.has(tool)) {
     const ok = spawnSync(tool, args, { stdio: 'ignore' }).status === 0;
     seen.set(tool, ok);

@@ -12,7 +12,7 @@ describe('bootstrap graph', () => {
     const order = ids(reference);
     expect(order).toEqual([
       'source', 'secrets', 'state', 'registry:docker.io', 'registry:ghcr.io',
-      'routers', 'terraform', 'hosts', 'cluster', 'app:whoami', 'app:gitea', 'app:homepage',
+      'routers', 'terraform', 'hosts', 'cluster', 'app:whoami', 'app:gitea', 'app:files', 'app:homepage',
     ]);
     // every step comes after what it needs
     const graph = bootstrapGraph(reference);

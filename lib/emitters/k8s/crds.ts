@@ -28,7 +28,7 @@ import * as path from 'path';
 export const CRD_BUNDLE_FILE = 'schemas/crds/platform.stripped.json';
 
 /** Groups whose CRDs go into the bundle (the platform's charts). */
-export const CRD_BUNDLE_GROUPS: readonly string[] = ['acme.cert-manager.io', 'cert-manager.io', 'cstor.openebs.io', 'metallb.io', 'openebs.io', 'traefik.io'];
+export const CRD_BUNDLE_GROUPS: readonly string[] = ['acme.cert-manager.io', 'cert-manager.io', 'cstor.openebs.io', 'metallb.io', 'monitoring.coreos.com', 'openebs.io', 'traefik.io'];
 
 const isPlain = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 

@@ -479,7 +479,9 @@ export class PlatformCrds extends Chart {
     setK8sStage(this, K8sStage.CRDS);
     const charts = platformCharts(model);
     const crds = new Map<string, ApiObject>();
-    for (const shared of bundledCrds(charts.flatMap((c) => c.crds))) {
+    // PrometheusRule for the backup alerts (a prometheus-operator, if any, picks them up)
+    const extra = model.apps.some((a) => a.backups) ? [PROMETHEUS_RULE_CRD] : [];
+    for (const shared of bundledCrds([...charts.flatMap((c) => c.crds), ...extra])) {
       let crd = shared;
       const owner = charts.find((c) => c.conversionWebhooks?.[crd.metadata.name]);
       const conversion = owner?.conversionWebhooks?.[crd.metadata.name];
@@ -503,6 +505,9 @@ export class PlatformCrds extends Chart {
     this.crds = crds;
   }
 }
+
+/** The CRD of the backup alerts (`ResticBackedApp`), applied in stage 00 when an app has backups. */
+export const PROMETHEUS_RULE_CRD = 'prometheusrules.monitoring.coreos.com';
 
 /** Stage `10-platform`: the platform namespaces and one k3s HelmChart per chart. */
 export class PlatformServices extends Chart {

@@ -1,7 +1,8 @@
 /**
- * The homelab's Terraform stack: Cloudflare DNS records for public apps and the
- * B2 backup bucket with a key limited to it. This module and `synth.ts` are the
- * only places that touch cdktf, so moving to a community fork stays small.
+ * The homelab's Terraform stack: Cloudflare DNS records for public apps, and
+ * the B2 backup bucket with one key per backed-up app, limited to the app's
+ * prefix. This module and `synth.ts` are the only places that touch cdktf, so
+ * moving to a community fork stays small.
  *
  * Provider credentials are Terraform sensitive variables named after the
  * declared secrets (`cloudflare-api-token` -> `var.cloudflare_api_token`,
@@ -9,8 +10,9 @@
  */
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { DEFAULT_KEEP_DELETED_DAYS } from '../../backup/model';
 import { IVmImageSource, NixHostVM } from '../../constructs/nix-host-vm';
 import { Model, ResolvedVm } from '../../model/derive';
 import { StateBackendSpec } from '../../model/inventory';
@@ -22,8 +24,41 @@ export function b2S3Endpoint(region: string): string {
   return `https://s3.${region}.backblazeb2.com`;
 }
 
-/** Capabilities restic needs on its bucket, and nothing more. */
-export const RESTIC_B2_CAPABILITIES = ['deleteFiles', 'listBuckets', 'listFiles', 'readFiles', 'writeFiles'];
+/**
+ * Capabilities an app's restic needs on its prefix of the bucket, through
+ * B2's S3 API, and nothing more (B2 "S3-Compatible App Keys"):
+ * - `listBuckets`: HeadBucket, with which `restic init` checks that the
+ *   bucket exists before it would try to create it; on a key limited to one
+ *   bucket it shows only that bucket's settings;
+ * - `listFiles`: ListObjects (restic lists keys, locks, snapshots, index, data);
+ * - `readFiles`: GetObject and HeadObject;
+ * - `writeFiles`: PutObject and multipart uploads, and DeleteObject *by name*,
+ *   which on B2 only hides the file.
+ * Not `deleteFiles`: B2 needs it only to delete one *version* of a file, and
+ * restic's S3 backend never names a version (it removes by name). Without it a
+ * stolen app key can hide backups but never destroy them: hidden versions stay
+ * for the app's `keepDeletedDays` (the lifecycle rule), the undelete window.
+ * Not `listAllBucketNames`: only the S3 ListBuckets call needs it, and restic
+ * never makes it.
+ */
+export const RESTIC_B2_CAPABILITIES = ['listBuckets', 'listFiles', 'readFiles', 'writeFiles'];
+
+/** B2 accepts at most this many lifecycle rules per bucket. */
+export const B2_MAX_LIFECYCLE_RULES = 100;
+
+/** B2 key names are at most this long (letters, digits and `-`). */
+export const B2_MAX_KEY_NAME_LENGTH = 100;
+
+/**
+ * Names of the Terraform outputs holding an app's restic B2 key id and key
+ * (both sensitive): `terraform output -raw <name>` gives the value for
+ * `HOMELAB_SECRET_<APP>_B2_KEY_ID` and `HOMELAB_SECRET_<APP>_B2_KEY`, which
+ * `dist/apply.sh` turns into the Secrets `<app>-b2-key-id` and `<app>-b2-key`.
+ */
+export function resticKeyOutputs(app: string): { keyId: string; key: string } {
+  const name = app.replace(/-/g, '_');
+  return { keyId: `restic_${name}_b2_key_id`, key: `restic_${name}_b2_key` };
+}
 
 /** Terraform variable name for a declared secret. */
 export function secretVariableName(secret: string): string {
@@ -39,7 +74,8 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
   readonly vms: readonly NixHostVM[];
   readonly records: DnsRecord[] = [];
   readonly bucket?: B2Bucket;
-  readonly backupKey?: B2ApplicationKey;
+  /** One B2 key per backed-up app (`BackupKey-<app>`), by app name, limited to the app's prefix. */
+  readonly appKeys: ReadonlyMap<string, B2ApplicationKey>;
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id);
@@ -60,22 +96,63 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
         }));
       }
     }
+    const appKeys = new Map<string, B2ApplicationKey>();
+    this.appKeys = appKeys;
     if (inv.backup) {
       new B2Provider(this, 'b2', {
         applicationKeyId: this.secret(inv.backup.keyIdSecret, 'B2 key id used by Terraform').stringValue,
         applicationKey: this.secret(inv.backup.keySecret, 'B2 application key used by Terraform').stringValue,
       });
-      this.bucket = new B2Bucket(this, 'BackupBucket', {
+      const backedUp = model.apps.flatMap((a) => (a.backups ? [{ name: a.name, backups: a.backups }] : []))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      if (backedUp.length > B2_MAX_LIFECYCLE_RULES) {
+        throw new Error(`[${this.node.path}] HomelabStack.lifecycleRules: more backed-up apps than B2 allows lifecycle rules on one bucket (got ${backedUp.length}); at most ${B2_MAX_LIFECYCLE_RULES}`);
+      }
+      // The state holds every app key: no app key may reach it.
+      const state = inv.stateBackend?.type === 's3' && inv.stateBackend.bucket === inv.backup.bucket ? inv.stateBackend.key ?? `${id}/terraform.tfstate` : undefined;
+      const exposed = state === undefined ? undefined : backedUp.find((a) => state.startsWith(a.backups.prefix));
+      if (exposed) {
+        throw new Error(`[${this.node.path}] HomelabStack.stateBackend.key: the Terraform state, which holds every app's B2 key, is under app ${exposed.name}'s backup prefix (got ${JSON.stringify(state)}); a key outside ${JSON.stringify(exposed.backups.prefix)}, or another bucket`);
+      }
+      // B2 rejects two rules that apply to the same files, and the whole-bucket
+      // rule ('') overlaps every app's: with backed-up apps, each app's prefix
+      // gets its own rule and nothing else does (hidden versions elsewhere are kept).
+      // restic manages its files itself, so no rule ever hides by age
+      // (days_from_uploading_to_hiding would destroy the repositories).
+      const lifecycleRules = backedUp.length > 0
+        ? backedUp.map((a) => ({ fileNamePrefix: a.backups.prefix, daysFromHidingToDeleting: a.backups.retention.keepDeletedDays }))
+        : [{ fileNamePrefix: '', daysFromHidingToDeleting: inv.backup.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS }];
+      const bucket = new B2Bucket(this, 'BackupBucket', {
         bucketName: inv.backup.bucket,
         bucketType: 'allPrivate',
         defaultServerSideEncryption: { mode: 'SSE-B2', algorithm: 'AES256' },
-        lifecycleRules: [{ fileNamePrefix: '', daysFromHidingToDeleting: inv.backup.keepDeletedDays ?? 30 }],
+        lifecycleRules,
       });
-      this.backupKey = new B2ApplicationKey(this, 'BackupKey', {
-        keyName: `${model.name}-restic`,
-        capabilities: RESTIC_B2_CAPABILITIES,
-        bucketIds: [this.bucket.bucketId],
-      });
+      this.bucket = bucket;
+      for (const app of backedUp) {
+        const keyName = `${model.name}-${app.name}-restic`;
+        if (keyName.length > B2_MAX_KEY_NAME_LENGTH) {
+          throw new Error(`[${this.node.path}/BackupKey-${app.name}] B2ApplicationKey.keyName: too long for B2 (got ${JSON.stringify(keyName)}); at most ${B2_MAX_KEY_NAME_LENGTH} characters, so homelab and app names of at most ${B2_MAX_KEY_NAME_LENGTH - '--restic'.length} together`);
+        }
+        const key = new B2ApplicationKey(this, `BackupKey-${app.name}`, {
+          keyName,
+          capabilities: [...RESTIC_B2_CAPABILITIES],
+          bucketIds: [bucket.bucketId],
+          namePrefix: app.backups.prefix,
+        });
+        appKeys.set(app.name, key);
+        const outputs = resticKeyOutputs(app.name);
+        new TerraformOutput(this, outputs.keyId, {
+          value: key.applicationKeyId,
+          sensitive: true,
+          description: `B2 key id for restic of app ${app.name} (Secret ${app.backups.keyIdSecret})`,
+        });
+        new TerraformOutput(this, outputs.key, {
+          value: key.applicationKey,
+          sensitive: true,
+          description: `B2 application key for restic of app ${app.name} (Secret ${app.backups.keySecret})`,
+        });
+      }
     }
     const sites = new Set(model.hosts.filter((h) => h.vm).map((h) => h.site));
     for (const site of [...sites].sort()) {

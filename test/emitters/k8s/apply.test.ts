@@ -58,7 +58,7 @@ describe('the apply plan', () => {
       [K8sStage.PLATFORM, ['10-platform.k8s.yaml']],
       [K8sStage.PLATFORM_CONFIG, ['20-platform-config.k8s.yaml', '20-storage.k8s.yaml']],
       [K8sStage.NAMESPACES, ['25-namespaces.k8s.yaml']],
-      [K8sStage.APPS, ['30-app-gitea.k8s.yaml', '30-app-homepage.k8s.yaml', '30-app-whoami.k8s.yaml']],
+      [K8sStage.APPS, ['30-app-files.k8s.yaml', '30-app-gitea.k8s.yaml', '30-app-homepage.k8s.yaml', '30-app-whoami.k8s.yaml']],
     ]);
     const files = plan.stages.flatMap((s) => s.files);
     expect(files).toEqual([...files].sort());
@@ -102,7 +102,17 @@ describe('the apply plan', () => {
         'oauth2-proxy/oauth-cookie-secret:value:HOMELAB_SECRET_OAUTH_COOKIE_SECRET',
       ]],
       [K8sStage.PLATFORM_CONFIG, []],
-      [K8sStage.NAMESPACES, ['gitea/gitea-secret-key:value:HOMELAB_SECRET_GITEA_SECRET_KEY']],
+      [K8sStage.NAMESPACES, [
+        'files/files-b2-key:value:HOMELAB_SECRET_FILES_B2_KEY',
+        'files/files-b2-key-id:value:HOMELAB_SECRET_FILES_B2_KEY_ID',
+        'files/files-restic-password:value:HOMELAB_SECRET_FILES_RESTIC_PASSWORD',
+        'gitea/gitea-b2-key:value:HOMELAB_SECRET_GITEA_B2_KEY',
+        'gitea/gitea-b2-key-id:value:HOMELAB_SECRET_GITEA_B2_KEY_ID',
+        'gitea/gitea-backup-ping-url:value:HOMELAB_SECRET_GITEA_BACKUP_PING_URL',
+        'gitea/gitea-db-password:value:HOMELAB_SECRET_GITEA_DB_PASSWORD',
+        'gitea/gitea-restic-password:value:HOMELAB_SECRET_GITEA_RESTIC_PASSWORD',
+        'gitea/gitea-secret-key:value:HOMELAB_SECRET_GITEA_SECRET_KEY',
+      ]],
       [K8sStage.APPS, []],
     ]);
   });
@@ -142,6 +152,7 @@ describe('the ordering test can fail', () => {
     const noWebhook = altered((p) => { p.stages[1].waits = p.stages[1].waits.filter((w: any) => w.resource !== 'deployment/cert-manager-webhook'); });
     expect(replay(noWebhook)).toEqual([
       '20-platform-config: ClusterIssuer/letsencrypt: webhook cert-manager/cert-manager-webhook for cert-manager.io was not waited for',
+      '30-apps: Certificate/files-tls: webhook cert-manager/cert-manager-webhook for cert-manager.io was not waited for',
       '30-apps: Certificate/gitea-tls: webhook cert-manager/cert-manager-webhook for cert-manager.io was not waited for',
       '30-apps: Certificate/homepage-tls: webhook cert-manager/cert-manager-webhook for cert-manager.io was not waited for',
       '30-apps: Certificate/whoami-tls: webhook cert-manager/cert-manager-webhook for cert-manager.io was not waited for',
@@ -160,7 +171,7 @@ describe('the ordering test can fail', () => {
   test('fails when the apps come before their namespaces, or a stage is applied twice', () => {
     const swapped = altered((p) => { [p.stages[3], p.stages[4]] = [p.stages[4], p.stages[3]]; });
     expect(replay(swapped).length).toBeGreaterThan(5);
-    expect(replay(swapped)[0]).toMatch(/^30-apps: .*namespace gitea does not exist yet$/);
+    expect(replay(swapped)[0]).toMatch(/^30-apps: .*namespace files does not exist yet$/);
     const twice = altered((p) => { p.stages.push(p.stages[2]); });
     expect(replay(twice)).toEqual(['20-platform-config: applied a second time']);
   });
@@ -192,7 +203,8 @@ exit 0
 
   const secretsEnv = Object.fromEntries(plan0Secrets().map((n) => [n, `value of ${n} with 'quotes' and $dollar`]));
   function plan0Secrets(): string[] {
-    return ['HOMELAB_SECRET_CLOUDFLARE_API_TOKEN', 'HOMELAB_SECRET_OAUTH_CLIENT_ID', 'HOMELAB_SECRET_OAUTH_CLIENT_SECRET', 'HOMELAB_SECRET_OAUTH_COOKIE_SECRET', 'HOMELAB_SECRET_GITEA_SECRET_KEY'];
+    return ['HOMELAB_SECRET_CLOUDFLARE_API_TOKEN', 'HOMELAB_SECRET_OAUTH_CLIENT_ID', 'HOMELAB_SECRET_OAUTH_CLIENT_SECRET', 'HOMELAB_SECRET_OAUTH_COOKIE_SECRET',
+      ...['HOMELAB_SECRET_FILES_B2_KEY', 'HOMELAB_SECRET_FILES_B2_KEY_ID', 'HOMELAB_SECRET_FILES_RESTIC_PASSWORD', 'HOMELAB_SECRET_GITEA_B2_KEY', 'HOMELAB_SECRET_GITEA_B2_KEY_ID', 'HOMELAB_SECRET_GITEA_BACKUP_PING_URL', 'HOMELAB_SECRET_GITEA_DB_PASSWORD', 'HOMELAB_SECRET_GITEA_RESTIC_PASSWORD', 'HOMELAB_SECRET_GITEA_SECRET_KEY']];
   }
 
   const run = (env: Record<string, string>, script = path.join(dist, 'apply.sh')) => {
@@ -269,6 +281,14 @@ exit 0
       '-n oauth2-proxy create secret generic oauth-client-id --from-file=value=/dev/stdin',
       '-n oauth2-proxy create secret generic oauth-client-secret --from-file=value=/dev/stdin',
       '-n oauth2-proxy create secret generic oauth-cookie-secret --from-file=value=/dev/stdin',
+      '-n files create secret generic files-b2-key --from-file=value=/dev/stdin',
+      '-n files create secret generic files-b2-key-id --from-file=value=/dev/stdin',
+      '-n files create secret generic files-restic-password --from-file=value=/dev/stdin',
+      '-n gitea create secret generic gitea-b2-key --from-file=value=/dev/stdin',
+      '-n gitea create secret generic gitea-b2-key-id --from-file=value=/dev/stdin',
+      '-n gitea create secret generic gitea-backup-ping-url --from-file=value=/dev/stdin',
+      '-n gitea create secret generic gitea-db-password --from-file=value=/dev/stdin',
+      '-n gitea create secret generic gitea-restic-password --from-file=value=/dev/stdin',
       '-n gitea create secret generic gitea-secret-key --from-file=value=/dev/stdin',
     ]);
     for (const [, i] of creates) expect(r.calls[i + 1]).toMatch(/^stdin:value of HOMELAB_SECRET_\w+ with 'quotes' and \$dollar$/);
@@ -325,7 +345,7 @@ exit 0
     const p = plain.applyPlan();
     expect(p.stages.map((s) => [s.stage, s.files, s.waits])).toEqual([
       [K8sStage.NAMESPACES, ['25-namespaces.k8s.yaml'], []],
-      [K8sStage.APPS, ['30-app-gitea.k8s.yaml', '30-app-whoami.k8s.yaml'], []],
+      [K8sStage.APPS, ['30-app-files.k8s.yaml', '30-app-gitea.k8s.yaml', '30-app-whoami.k8s.yaml'], []],
     ]);
   });
 });

@@ -49,7 +49,7 @@ describe('HelmCharts', () => {
 
     const plain = withInventory((inv) => ({ ...inv, cluster: { ...inv.cluster!, platform: undefined }, apps: inv.apps!.filter((a) => !a.ingress?.admin) }));
     expect(plain.platform).toBeUndefined();
-    expect(synthK8sFiles(plain.k8s, 'test').map((f) => f.path)).toEqual(['25-namespaces.k8s.yaml', '30-app-gitea.k8s.yaml', '30-app-whoami.k8s.yaml']);
+    expect(synthK8sFiles(plain.k8s, 'test').map((f) => f.path)).toEqual(['25-namespaces.k8s.yaml', '30-app-files.k8s.yaml', '30-app-gitea.k8s.yaml', '30-app-whoami.k8s.yaml']);
   });
 
 });
@@ -170,7 +170,7 @@ describe('pods of the charts', () => {
     const levels = Object.fromEntries(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels['pod-security.kubernetes.io/enforce']]));
     expect(levels).toEqual({
       'cert-manager': 'restricted', 'metallb-system': 'privileged', 'oauth2-proxy': 'restricted', traefik: 'restricted', openebs: 'privileged',
-      gitea: 'restricted', homepage: 'restricted', whoami: 'restricted',
+      files: 'restricted', gitea: 'restricted', homepage: 'restricted', whoami: 'restricted',
     });
   });
 });

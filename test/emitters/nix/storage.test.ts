@@ -25,7 +25,7 @@ function withPool(engine: 'cstor' | 'mayastor'): Model {
   const inv: Inventory = {
     ...base,
     storagePools: [{ name: 'fast', engine, hosts: ['rolf'] }],
-    apps: base.apps!.map((a) => ({ ...a, volumes: a.volumes?.map(({ pool, ...v }) => v) })),
+    apps: base.apps!.map((a) => ({ ...a, volumes: a.volumes?.map(({ pool, ...v }) => v), database: a.database && { ...a.database, pool: undefined } })),
   };
   expect(validateInventory(inv).map((p) => p.message)).toEqual([]);
   return deriveModel(inv);
