@@ -22,7 +22,7 @@
 import { ApiObject, App, Chart, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { maxCronGapSeconds } from '../backup/cron';
+import { CronError, maxCronGapSeconds, parseCron } from '../backup/cron';
 import { ResolvedBackup } from '../backup/model';
 import { BACKUP_SCRIPT, CHECK_SCRIPT, RESTORE_SCRIPT } from '../backup/scripts';
 import { RestrictedPodSecurityResolver } from '../emitters/k8s/security';
@@ -44,14 +44,11 @@ export const BACKUP_ALERT_GRACE_SECONDS = 2 * 3600;
 /** What a restic pod does. */
 type ResticRole = 'backup' | 'check' | 'restore-init' | 'restore-job';
 
-const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
-};
-
-/** A validated 5-field (or macro) schedule as cdk8s's Cron. */
+/** A validated schedule as cdk8s's Cron, in the form Kubernetes accepts (macros expanded, Sunday as 0). */
 function cron(expression: string): Cron {
-  const [minute, hour, day, month, weekDay] = (MACROS[expression.trim().toLowerCase()] ?? expression).trim().split(/\s+/);
+  const parsed = parseCron(expression);
+  if (parsed instanceof CronError) throw parsed;
+  const [minute, hour, day, month, weekDay] = parsed.kubernetes.split(' ');
   return Cron.schedule({ minute, hour, day, month, weekDay });
 }
 
