@@ -11,9 +11,9 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
-import { Socket } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { stopChild, tieToProcess } from './child';
 
 /** The entry that HOMELAB_REQUIRE_TOOLS uses for these tests. */
 export const POSTGRES_TOOL = 'postgres';
@@ -117,12 +117,12 @@ export async function startPostgres(): Promise<PgServer> {
         '-c', 'full_page_writes=off',
       ]), { env: serverEnv, stdio: ['ignore', 'pipe', 'pipe'] });
       const log = captureLog(child);
-      const untie = tieToProcess(child, tmp);
+      const untie = tieToProcess(child, tmp, 'SIGQUIT');
       try {
         await waitReady(child, binDir, port, log);
       } catch (err) {
         untie();
-        await stopChild(child);
+        await stopChild(child, 'SIGINT', STOP_TIMEOUT_MS);
         if (attempt < 3 && /could not bind|Address already in use/.test(log())) continue;
         throw err;
       }
@@ -159,7 +159,7 @@ function makeServer(binDir: string, tmp: string, port: number, child: ChildProce
       stopped = true;
       untie();
       try {
-        await stopChild(child);
+        await stopChild(child, 'SIGINT', STOP_TIMEOUT_MS);
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
@@ -216,23 +216,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * A server a test forgot to stop must neither keep jest from exiting nor
- * outlive it: unref it, and on exit stop it at once (SIGQUIT, immediate
- * shutdown) and remove its temp dir. Returns the undo, for stop().
- */
-function tieToProcess(child: ChildProcess, tmp: string): () => void {
-  child.unref();
-  (child.stdout as Socket | null)?.unref();
-  (child.stderr as Socket | null)?.unref();
-  const onExit = () => {
-    child.kill('SIGQUIT');
-    try { fs.rmSync(tmp, { recursive: true, force: true }); } catch { /* still being written: left for the OS */ }
-  };
-  process.once('exit', onExit);
-  return () => { process.off('exit', onExit); };
-}
-
 /** Keeps the last 64 KiB of the server's output for error messages. */
 function captureLog(child: ChildProcess): () => string {
   let buf = '';
@@ -256,17 +239,3 @@ async function waitReady(child: ChildProcess, binDir: string, port: number, log:
   }
 }
 
-/** SIGINT is postgres' fast shutdown; SIGKILL if it hangs. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGINT');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS); });
-  const hung = await Promise.race([exited.then(() => false), timedOut]);
-  clearTimeout(timer);
-  if (hung) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}

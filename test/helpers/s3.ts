@@ -15,9 +15,9 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
-import { Socket } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { stopChild, tieToProcess } from './child';
 
 const HOST = '127.0.0.1';
 /** The key pair s3rver's default account accepts. */
@@ -63,12 +63,12 @@ export async function startS3(): Promise<S3Server> {
       bin, '--directory', storage, '--address', HOST, '--port', '0',
       '--key', keyFile, '--cert', certFile, '--silent', '--no-vhost-buckets',
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    untie = tieToProcess(child, tmp);
+    untie = tieToProcess(child, tmp, 'SIGKILL');
     const port = await listeningPort(child);
     return makeServer(tmp, port, certFile, child, untie);
   } catch (err) {
     untie();
-    if (child) await stopChild(child);
+    if (child) await stopChild(child, 'SIGTERM', STOP_TIMEOUT_MS);
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
@@ -111,7 +111,7 @@ function makeServer(tmp: string, port: number, caCertFile: string, child: ChildP
       stopped = true;
       untie();
       try {
-        await stopChild(child);
+        await stopChild(child, 'SIGTERM', STOP_TIMEOUT_MS);
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
       }
@@ -131,23 +131,6 @@ function makeCert(dir: string): { keyFile: string; certFile: string } {
   if (r.error) throw new Error(`openssl is needed to make the test certificate: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`openssl req failed (exit ${r.status}):\n${r.stderr}`);
   return { keyFile, certFile };
-}
-
-/**
- * A server a test forgot to stop must neither keep jest from exiting nor
- * outlive it: unref it, and on exit kill it and remove its temp dir.
- * Returns the undo, for stop().
- */
-function tieToProcess(child: ChildProcess, tmp: string): () => void {
-  child.unref();
-  (child.stdout as Socket | null)?.unref();
-  (child.stderr as Socket | null)?.unref();
-  const onExit = () => {
-    child.kill('SIGKILL');
-    try { fs.rmSync(tmp, { recursive: true, force: true }); } catch { /* left for the OS */ }
-  };
-  process.once('exit', onExit);
-  return () => { process.off('exit', onExit); };
 }
 
 /** s3rver's CLI prints "S3rver listening on 127.0.0.1:PORT" once it listens. */
@@ -175,16 +158,3 @@ function listeningPort(child: ChildProcess): Promise<number> {
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS); });
-  const hung = await Promise.race([exited.then(() => false), timedOut]);
-  clearTimeout(timer);
-  if (hung) {
-    child.kill('SIGKILL');
-    await exited;
-  }
-}

@@ -2,13 +2,13 @@ import { inventory } from '../../apps/inventory';
 import { AppSpec, Inventory } from '../../lib/model/inventory';
 import { HomelabProblem } from '../../lib/validate/errors';
 import { validateInventory } from '../../lib/validate/model-rules';
+import { Draft, expectMessage, ExpectedMessage, MESSAGE_FORMAT } from './fixtures';
 
 // ---------------------------------------------------------------------------
 // Helpers (as in model-rules.test.ts)
 // ---------------------------------------------------------------------------
 
 /** A writable deep copy type, so a test can break one thing in the inventory. */
-type Draft<T> = T extends readonly (infer U)[] ? Draft<U>[] : T extends object ? { -readonly [K in keyof T]: Draft<T[K]> } : T;
 type DraftApp = Draft<AppSpec>;
 
 const WIKI = 'inventory.apps[wiki]';
@@ -68,32 +68,16 @@ const notes = (inv: Draft<Inventory>) => app(inv, 'notes');
 /** Loosens a field's type so a test can put a wrong value in it. */
 const loose = (o: object) => o as Record<string, unknown>;
 
-/** `[<path>] <Class>.<field>: <what is wrong> (got <value>); <what is allowed>`, lowercase start, no final period. */
-const MESSAGE_FORMAT = /^\[(\S+)\] ([A-Z][A-Za-z0-9]*\.[^:]+): ([a-z0-9][^]*) \(got ([^]*)\); ([^]*[^.])$/;
-
-interface Expected {
-  readonly path: string;
-  readonly field: string;
-  /** The wrong value; the message must contain it JSON-stringified. */
-  readonly value: unknown;
+interface Expected extends ExpectedMessage {
   /** Exactly the "what is wrong" part. */
   readonly wrong: string;
-  /** Text the "what is allowed" part must contain. */
-  readonly allowed: string;
 }
 
 /** Finds the problem at `path` + `field` + `wrong` and checks its message piece by piece. */
 function expectProblem(problems: readonly HomelabProblem[], e: Expected): void {
   const hit = problems.find((p) => p.constructPath === e.path && p.field === e.field && p.problem === e.wrong);
   expect(hit ? `[${e.path}] ${e.field}: ${e.wrong}` : problems.map((p) => p.message)).toBe(`[${e.path}] ${e.field}: ${e.wrong}`);
-  const msg = hit!.message;
-  expect(msg).toMatch(MESSAGE_FORMAT);
-  const [, path, field, wrong, got, allowed] = MESSAGE_FORMAT.exec(msg)!;
-  expect(path).toBe(e.path);
-  expect(field).toBe(e.field);
-  expect(wrong).toBe(e.wrong);
-  expect(got).toBe(JSON.stringify(e.value));
-  expect(allowed).toContain(e.allowed);
+  expectMessage(hit!.message, { ...e, exactWrong: true });
 }
 
 // ---------------------------------------------------------------------------

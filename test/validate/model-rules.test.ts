@@ -4,13 +4,13 @@ import { deriveMac } from '../../lib/model/derive';
 import { Inventory } from '../../lib/model/inventory';
 import { HomelabProblem, HomelabValidationError } from '../../lib/validate/errors';
 import { validateInventory } from '../../lib/validate/model-rules';
+import { Draft, expectMessage, ExpectedMessage, MESSAGE_FORMAT } from './fixtures';
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
 
 /** A writable deep copy type, so a test can break one thing in the reference inventory. */
-type Draft<T> = T extends readonly (infer U)[] ? Draft<U>[] : T extends object ? { -readonly [K in keyof T]: Draft<T[K]> } : T;
 
 /** A fresh, writable deep copy of the reference inventory. */
 function reference(): Draft<Inventory> {
@@ -40,21 +40,7 @@ const IOT = `${HOME}.networks[iot]`;
 const GW = `${HOME}.routers[gw]`;
 const ADMIN = 'inventory.admins[manfred]';
 
-/** `[<path>] <Class>.<field>: <what is wrong> (got <value>); <what is allowed>`, lowercase start, no final period. */
-const MESSAGE_FORMAT = /^\[(\S+)\] ([A-Z][A-Za-z0-9]*\.[^:]+): ([a-z0-9][^]*) \(got ([^]*)\); ([^]*[^.])$/;
-
-interface Expected {
-  /** Data path, e.g. `inventory.sites[home].hosts[olaf]`. */
-  readonly path: string;
-  /** `Class.field`, e.g. `Host.ip`. */
-  readonly field: string;
-  /** The wrong value; the message must contain it JSON-stringified. */
-  readonly value: unknown;
-  /** Text the "what is allowed" part must contain. */
-  readonly allowed: string;
-  /** Text the "what is wrong" part must contain. */
-  readonly wrong?: string;
-}
+type Expected = ExpectedMessage;
 
 /** Finds the problem at `path` + `field` and checks its message piece by piece. */
 function expectProblem(problems: readonly HomelabProblem[], e: Expected): HomelabProblem {
@@ -62,15 +48,7 @@ function expectProblem(problems: readonly HomelabProblem[], e: Expected): Homela
   expect(keys).toContain(`[${e.path}] ${e.field}`);
   const hit = problems.find((p) => p.constructPath === e.path && p.field === e.field && (e.wrong === undefined || p.problem.includes(e.wrong)))
     ?? problems.find((p) => p.constructPath === e.path && p.field === e.field)!;
-  const msg = hit.message;
-  expect(msg).toMatch(MESSAGE_FORMAT);
-  const [, path, field, wrong, got, allowed] = MESSAGE_FORMAT.exec(msg)!;
-  expect(path).toBe(e.path);
-  expect(field).toBe(e.field);
-  expect(got).toBe(JSON.stringify(e.value));
-  expect(msg).toContain(`(got ${JSON.stringify(e.value)})`);
-  expect(allowed).toContain(e.allowed);
-  if (e.wrong !== undefined) expect(wrong).toContain(e.wrong);
+  expectMessage(hit.message, e);
   return hit;
 }
 
