@@ -306,6 +306,17 @@ restore_volume() {
   restic restore --host "$HOMELAB_APP" --tag "$(tags "$part")" "$snap" --target "$dir" >/dev/null || die "restic restore of $part failed"
 }
 
+if [ "$MODE" = init ]; then
+  # parts that have their data need nothing, not even the repository: the app restarts during a B2 outage
+  todo=''
+  for part in $HOMELAB_PARTS; do
+    [ "$part" = db ] && wait_for_db
+    if part_marked "$part"; then say "$part: has its data, nothing to restore"; else todo="$todo $part"; fi
+  done
+  if [ -z "$todo" ]; then say "every part has its data"; exit 0; fi
+  HOMELAB_PARTS=$todo
+fi
+
 state=$(repo_state)
 if [ "$state" = missing ]; then
   [ "$MODE" = init ] || die "there is no repository at $RESTIC_REPOSITORY"
@@ -319,7 +330,6 @@ for part in $HOMELAB_PARTS; do [ "$part" = db ] || echo "$part"; done >"$WORK/or
 for part in $HOMELAB_PARTS; do [ "$part" != db ] || echo "$part"; done >>"$WORK/order"
 for part in $(cat "$WORK/order"); do
   [ "$part" = db ] && wait_for_db
-  if [ "$MODE" = init ] && part_marked "$part"; then say "$part: has its data, nothing to restore"; continue; fi
   snap=$(pick "$part")
   if [ -z "$snap" ]; then
     [ -z "$SNAPSHOT" ] || continue

@@ -282,9 +282,27 @@ describe('ResticBackedApp backups, run for real', () => {
     const again = await run(backup.argv, { ...env, HOMELAB_VOLUMES_DIR: emptyVol });
     expect(again.stderr).toContain('backup complete');
     expect(again.status).toBe(0);
+    // retention from the model (keep-daily 7, weekly 4, monthly 6): two backups on one day keep one per part
+    expect(env.HOMELAB_KEEP_DAILY).toBe('7');
+    expect(snapshots(env, ['homelab-app=gitea,homelab-part=db'], ['--host', 'gitea'])).toHaveLength(1);
+    expect(snapshots(env, ['homelab-app=gitea,homelab-part=volume-data'], ['--host', 'gitea'])).toHaveLength(1);
+    // and no snapshot is left pending
+    expect(snapshots(env).map((x) => x.tags.join(','))).toEqual(['homelab-app=gitea,homelab-part=db', 'homelab-app=gitea,homelab-part=volume-data']);
     // a second start finds the markers and restores nothing
     const ri2 = await run(init.argv, local(init.env, 'fs', emptyVol, { PGDATABASE: db, RESTIC_REPOSITORY: env.RESTIC_REPOSITORY }));
-    expect(ri2.stderr).toContain('restore complete: 0 part(s)');
+    expect(ri2.stderr).toContain('every part has its data');
+    expect(ri2.status).toBe(0);
+    // ... without asking the repository: the app restarts while B2 is unreachable (here: refuses the password)
+    const offline = { PGDATABASE: db, RESTIC_REPOSITORY: env.RESTIC_REPOSITORY, RESTIC_PASSWORD: 'not the password' };
+    const ri3 = await run(init.argv, local(init.env, 'fs', emptyVol, offline));
+    expect(ri3.status).toBe(0);
+    // but a part that needs its data stops the pod rather than let the app start empty
+    const blank = path.join(dir, 'guard-blank');
+    fs.mkdirSync(path.join(blank, 'data'), { recursive: true });
+    const ri4 = await run(init.argv, local(init.env, 'fs', blank, offline));
+    expect(ri4.status).not.toBe(0);
+    expect(ri4.stderr).toContain('is unreachable or the password is wrong');
+    expect(fs.readdirSync(path.join(blank, 'data'))).toEqual([]);
   });
 
   itReal("per-app, per-part selection: a restore takes its own part's latest snapshot and refuses another app's", async () => {
