@@ -73,7 +73,11 @@ db_engine() { printf '%s' "\${HOMELAB_DB_ENGINE:?HOMELAB_DB_ENGINE is required w
 
 # The origin marker of a part (see the module comment of lib/backup/scripts.ts).
 sql_pg() { psql -X -q -v ON_ERROR_STOP=1 -At -c "$1"; }
-sql_my() { mysql --batch --skip-column-names -u "$HOMELAB_DB_USER" -e "$1" "$HOMELAB_DB_NAME"; }
+# MariaDB's images (11 and later) have only the mariadb-* names; MySQL's only the mysql* ones
+my_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }
+my_dump() { if command -v mariadb-dump >/dev/null 2>&1; then mariadb-dump "$@"; else mysqldump "$@"; fi; }
+my_admin() { if command -v mariadb-admin >/dev/null 2>&1; then mariadb-admin "$@"; else mysqladmin "$@"; fi; }
+sql_my() { my_cli --batch --skip-column-names -u "$HOMELAB_DB_USER" -e "$1" "$HOMELAB_DB_NAME"; }
 part_marked() {
   case "$1" in
     db)
@@ -107,7 +111,7 @@ export PGOPTIONS
 wait_for_db() {
   [ "$(db_engine)" = sqlite ] && return 0
   n=0
-  until case "$(db_engine)" in postgresql) pg_isready -q ;; *) mysqladmin ping --silent -u "$HOMELAB_DB_USER" >/dev/null 2>&1 ;; esac; do
+  until case "$(db_engine)" in postgresql) pg_isready -q ;; *) my_admin ping --silent -u "$HOMELAB_DB_USER" >/dev/null 2>&1 ;; esac; do
     n=$((n + 2))
     [ "$n" -lt "\${HOMELAB_DB_WAIT_SECONDS:-300}" ] || die "the database did not answer within \${HOMELAB_DB_WAIT_SECONDS:-300}s"
     sleep 2
@@ -157,7 +161,7 @@ backup_db() {
       # --serializable-deferrable waits until no serializable transaction can disturb it)
       store_stream db postgresql.sql pg_dump --serializable-deferrable --clean --if-exists --no-owner --no-privileges ;;
     mysql|mariadb)
-      store_stream db mysql.sql mysqldump --single-transaction --routines --triggers --events --hex-blob -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" ;;
+      store_stream db mysql.sql my_dump --single-transaction --no-tablespaces --routines --triggers --events --hex-blob -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" ;;
     sqlite)
       # .backup copies a consistent image through SQLite's backup API, whatever writes meanwhile
       sqlite3 "$VOLUMES/$HOMELAB_SQLITE_VOLUME/\${HOMELAB_SQLITE_FILE:?}" ".backup '$WORK/db.sqlite3'" || die "sqlite3 .backup failed"
@@ -287,7 +291,7 @@ restore_db() {
       psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$WORK/dump.sql" >/dev/null || die "psql could not load the dump (nothing was changed)" ;;
     mysql|mariadb)
       restic dump --host "$HOMELAB_APP" --tag "$(tags db)" "$snap" "/$HOMELAB_APP/mysql.sql" >"$WORK/dump.sql" || die "restic dump of db failed"
-      mysql -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" <"$WORK/dump.sql" || die "mysql could not load the dump" ;;
+      my_cli -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" <"$WORK/dump.sql" || die "mysql could not load the dump" ;;
     sqlite)
       f="$VOLUMES/$HOMELAB_SQLITE_VOLUME/\${HOMELAB_SQLITE_FILE:?}"
       restic dump --host "$HOMELAB_APP" --tag "$(tags db)" "$snap" "/$HOMELAB_APP/sqlite3.db" >"$f.restore" || die "restic dump of db failed"

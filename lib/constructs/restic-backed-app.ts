@@ -127,8 +127,10 @@ export class ResticBackedApp extends ClusterApp {
       automountServiceAccountToken: this.serviceAccount !== undefined,
       securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
     });
-    // a ReadWriteOnce volume is readable only on the node that runs the app
-    if (hasVolumes && app.backups.quiesce?.mode !== 'scale-to-zero') this.backupJob.scheduling.colocate(this.deployment);
+    // A ReadWriteOnce volume is readable only on the node that runs the app: the backup pod runs
+    // there (also with scale-to-zero: it mounts the volume before it scales the app down). While
+    // the app is at zero replicas the backup waits, and the stale-backup alert says so.
+    if (hasVolumes) this.backupJob.scheduling.colocate(this.deployment);
     addResticContainers(this, this.backupJob, app, 'backup', this.objects.volumes);
 
     this.checkJob = new kplus.CronJob(this, 'Check', {
