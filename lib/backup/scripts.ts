@@ -53,8 +53,9 @@ tags() { printf 'homelab-app=%s,homelab-part=%s' "$HOMELAB_APP" "$1"; }
 
 # repo_state: prints "ok", "missing" (no repository there yet) or fails (unreachable, wrong password).
 repo_state() {
-  if restic cat config >/dev/null 2>"$WORK/repo.err"; then echo ok; return 0; fi
-  rc=$?
+  rc=0
+  restic cat config >/dev/null 2>"$WORK/repo.err" || rc=$?
+  if [ "$rc" = 0 ]; then echo ok; return 0; fi
   # restic >= 0.17 exits 10 for "repository does not exist"; older ones say so on stderr
   if [ "$rc" = 10 ] || grep -qiE 'no such file or directory|does not exist|NoSuchKey|NoSuchBucket|404' "$WORK/repo.err"; then echo missing; return 0; fi
   cat "$WORK/repo.err" >&2
