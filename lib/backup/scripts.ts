@@ -22,7 +22,7 @@
  *
  * The guard: each part's data carries an origin marker (a file
  * `.homelab-backup-origin` in a volume, a table `homelab_backup.origin` in
- * PostgreSQL, `homelab_backup_origin` in MySQL). The first backup of a part
+ * PostgreSQL, `homelab_backup_origin` in MySQL and SQLite). The first backup of a part
  * into a repository without its snapshots sets it; a restore brings it back
  * (it is part of the data) or sets it. A backup of a part without the marker
  * while the repository holds that part's snapshots is a fresh, empty volume or
@@ -78,6 +78,9 @@ sql_pg() { psql -X -q -v ON_ERROR_STOP=1 -At -c "$1"; }
 my_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }
 my_dump() { if command -v mariadb-dump >/dev/null 2>&1; then mariadb-dump "$@"; else mysqldump "$@"; fi; }
 my_admin() { if command -v mariadb-admin >/dev/null 2>&1; then mariadb-admin "$@"; else mysqladmin "$@"; fi; }
+sqlite_file() { printf '%s/%s/%s' "$VOLUMES" "\${HOMELAB_SQLITE_VOLUME:?}" "\${HOMELAB_SQLITE_FILE:?}"; }
+# waits up to a minute for the app's write locks
+sql_lite() { sqlite3 -batch -cmd '.timeout 60000' "$1" "$2"; }
 sql_my() { my_cli --batch --skip-column-names -u "$HOMELAB_DB_USER" -e "$1" "$HOMELAB_DB_NAME"; }
 part_marked() {
   case "$1" in
@@ -89,7 +92,11 @@ part_marked() {
         mysql|mariadb)
           v=$(sql_my "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'homelab_backup_origin'") || die "cannot query the database"
           [ "$v" != 0 ] ;;
-        sqlite) [ -e "$VOLUMES/\${HOMELAB_SQLITE_VOLUME:?}/$MARKER" ] ;;
+        sqlite)
+          f=$(sqlite_file)
+          [ -s "$f" ] || return 1
+          v=$(sql_lite "$f" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'homelab_backup_origin'") || die "cannot read the database $f"
+          [ "$v" != 0 ] ;;
         *) die "unknown database engine $(db_engine)" ;;
       esac ;;
     *) [ -e "$(volume_dir "$1")/$MARKER" ] ;;
@@ -101,7 +108,10 @@ mark_part() {
       case "$(db_engine)" in
         postgresql) sql_pg "CREATE SCHEMA IF NOT EXISTS homelab_backup; CREATE TABLE IF NOT EXISTS homelab_backup.origin (app text NOT NULL, marked timestamptz NOT NULL DEFAULT now()); INSERT INTO homelab_backup.origin (app) SELECT current_setting('homelab.app') WHERE NOT EXISTS (SELECT 1 FROM homelab_backup.origin)" ;;
         mysql|mariadb) sql_my "CREATE TABLE IF NOT EXISTS homelab_backup_origin (app varchar(64) NOT NULL, marked timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)" ;;
-        sqlite) date -u +%Y-%m-%dT%H:%M:%SZ >"$VOLUMES/$HOMELAB_SQLITE_VOLUME/$MARKER" ;;
+        sqlite)
+          f=$(sqlite_file)
+          [ -s "$f" ] || die "the database file $f does not exist yet (or is empty): nothing to back up"
+          sql_lite "$f" "CREATE TABLE IF NOT EXISTS homelab_backup_origin (app text NOT NULL, marked text NOT NULL DEFAULT CURRENT_TIMESTAMP)" ;;
       esac ;;
     *) date -u +%Y-%m-%dT%H:%M:%SZ >"$(volume_dir "$1")/$MARKER" ;;
   esac
@@ -164,8 +174,12 @@ backup_db() {
     mysql|mariadb)
       store_stream db mysql.sql my_dump --single-transaction --no-tablespaces --routines --triggers --events --hex-blob -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" ;;
     sqlite)
-      # .backup copies a consistent image through SQLite's backup API, whatever writes meanwhile
-      sqlite3 "$VOLUMES/$HOMELAB_SQLITE_VOLUME/\${HOMELAB_SQLITE_FILE:?}" ".backup '$WORK/db.sqlite3'" || die "sqlite3 .backup failed"
+      # VACUUM INTO writes a consistent copy from one read transaction. (.backup, SQLite's backup
+      # API, starts over whenever another process writes: seconds instead of milliseconds under a
+      # busy writer, and possibly never done.)
+      f=$(sqlite_file)
+      [ -s "$f" ] || die "the database file $f is missing or empty"
+      sql_lite "$f" "VACUUM INTO '$WORK/db.sqlite3'" || die "sqlite3 VACUUM INTO failed"
       store_stream db sqlite3.db cat "$WORK/db.sqlite3" ;;
   esac
 }
@@ -294,7 +308,8 @@ restore_db() {
       restic dump --host "$HOMELAB_APP" --tag "$(tags db)" "$snap" "/$HOMELAB_APP/mysql.sql" >"$WORK/dump.sql" || die "restic dump of db failed"
       my_cli -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" <"$WORK/dump.sql" || die "mysql could not load the dump" ;;
     sqlite)
-      f="$VOLUMES/$HOMELAB_SQLITE_VOLUME/\${HOMELAB_SQLITE_FILE:?}"
+      f=$(sqlite_file)
+      mkdir -p "$(dirname "$f")"
       restic dump --host "$HOMELAB_APP" --tag "$(tags db)" "$snap" "/$HOMELAB_APP/sqlite3.db" >"$f.restore" || die "restic dump of db failed"
       rm -f "$f-wal" "$f-shm" "$f-journal"
       mv "$f.restore" "$f" ;;
@@ -306,7 +321,14 @@ restore_volume() {
   dir=$(volume_dir "$part")
   [ -d "$dir" ] || die "volume $part is not mounted at $dir"
   if [ "$MODE" = job ]; then
-    find "$dir" -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
+    if [ "\${HOMELAB_DB_ENGINE:-}" = sqlite ] && [ "$dir" = "$VOLUMES/\${HOMELAB_SQLITE_VOLUME:-}" ]; then
+      # the database lives here but is restored by the db part: keep it (its folder too)
+      keep=$(sqlite_file)
+      find "$dir" -mindepth 1 ! -type d ! -path "$dir/lost+found/*" ! -path "$keep" ! -path "$keep-wal" ! -path "$keep-shm" ! -path "$keep-journal" -exec rm -f {} +
+      find "$dir" -mindepth 1 -depth -type d ! -path "$dir/lost+found" ! -path "$dir/lost+found/*" -exec rmdir {} + 2>/dev/null || true
+    else
+      find "$dir" -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
+    fi
   fi
   restic restore --host "$HOMELAB_APP" --tag "$(tags "$part")" "$snap" --target "$dir" >/dev/null || die "restic restore of $part failed"
 }

@@ -111,7 +111,8 @@ export class ResticBackedApp extends ClusterApp {
       });
     }
 
-    const hasVolumes = app.backups.volumes.length > 0;
+    // the backed-up volumes, and SQLite's, which the db part reads
+    const hasVolumes = app.backups.volumes.length > 0 || (app.db?.engine === 'sqlite' && app.backups.parts.includes('db'));
     this.backupJob = new kplus.CronJob(this, 'Backup', {
       metadata: { name: `${app.name}-backup`, labels },
       podMetadata: { labels },
@@ -177,7 +178,7 @@ export class ResticBackedApp extends ClusterApp {
     });
     const volumes = new Map<string, kplus.Volume>();
     for (const v of app.volumes ?? []) {
-      if (!app.backups.volumes.includes(v.name)) continue;
+      if (!app.backups.volumes.includes(v.name) && !(app.db?.engine === 'sqlite' && app.db.volume === v.name)) continue;
       const claim = kplus.PersistentVolumeClaim.fromClaimName(scope, `${id}-Claim-${v.name}`, `${app.name}-${v.name}`);
       volumes.set(v.name, kplus.Volume.fromPersistentVolumeClaim(scope, `${id}-Volume-${v.name}`, claim, { name: v.name }));
     }
