@@ -75,9 +75,10 @@ db_engine() { printf '%s' "\${HOMELAB_DB_ENGINE:?HOMELAB_DB_ENGINE is required w
 # The origin marker of a part (see the module comment of lib/backup/scripts.ts).
 sql_pg() { psql -X -q -v ON_ERROR_STOP=1 -At -c "$1"; }
 # MariaDB's images (11 and later) have only the mariadb-* names; MySQL's only the mysql* ones
-my_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb "$@"; else mysql "$@"; fi; }
-my_dump() { if command -v mariadb-dump >/dev/null 2>&1; then mariadb-dump "$@"; else mysqldump "$@"; fi; }
-my_admin() { if command -v mariadb-admin >/dev/null 2>&1; then mariadb-admin "$@"; else mysqladmin "$@"; fi; }
+# (only the mysql/mariadb client reads MYSQL_HOST; the dump and admin tools would use a local socket)
+my_cli() { if command -v mariadb >/dev/null 2>&1; then mariadb -h "$MYSQL_HOST" "$@"; else mysql -h "$MYSQL_HOST" "$@"; fi; }
+my_dump() { if command -v mariadb-dump >/dev/null 2>&1; then mariadb-dump -h "$MYSQL_HOST" "$@"; else mysqldump -h "$MYSQL_HOST" "$@"; fi; }
+my_admin() { if command -v mariadb-admin >/dev/null 2>&1; then mariadb-admin -h "$MYSQL_HOST" "$@"; else mysqladmin -h "$MYSQL_HOST" "$@"; fi; }
 sqlite_file() { printf '%s/%s/%s' "$VOLUMES" "\${HOMELAB_SQLITE_VOLUME:?}" "\${HOMELAB_SQLITE_FILE:?}"; }
 # waits up to a minute for the app's write locks
 sql_lite() { sqlite3 -batch -cmd '.timeout 60000' "$1" "$2"; }
@@ -107,7 +108,9 @@ mark_part() {
     db)
       case "$(db_engine)" in
         postgresql) sql_pg "CREATE SCHEMA IF NOT EXISTS homelab_backup; CREATE TABLE IF NOT EXISTS homelab_backup.origin (app text NOT NULL, marked timestamptz NOT NULL DEFAULT now()); INSERT INTO homelab_backup.origin (app) SELECT current_setting('homelab.app') WHERE NOT EXISTS (SELECT 1 FROM homelab_backup.origin)" ;;
-        mysql|mariadb) sql_my "CREATE TABLE IF NOT EXISTS homelab_backup_origin (app varchar(64) NOT NULL, marked timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)" ;;
+        mysql|mariadb)
+          # the app name is a validated DNS label: safe in quotes
+          sql_my "CREATE TABLE IF NOT EXISTS homelab_backup_origin (app varchar(64) NOT NULL, marked timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP); INSERT INTO homelab_backup_origin (app) SELECT '$HOMELAB_APP' FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM homelab_backup_origin)" ;;
         sqlite)
           f=$(sqlite_file)
           [ -s "$f" ] || die "the database file $f does not exist yet (or is empty): nothing to back up"

@@ -21,6 +21,7 @@ import { PgServer, startPostgres, hasPostgres } from '../helpers/postgres';
 import { hasRestic, restic, snapshots } from '../helpers/restic';
 import { S3Server, startS3 } from '../helpers/s3';
 import { itWith } from '../helpers/tools';
+import { containerRun, Env, podOf, run, runWhileWriting } from '../helpers/manifest-run';
 
 const ready = hasPostgres() && hasRestic();
 // visible skip (or a failure under HOMELAB_REQUIRE_TOOLS) when restic or PostgreSQL is missing
@@ -29,39 +30,7 @@ const itReal: jest.It = !hasRestic() ? itWith('restic') : !hasPostgres() ? itWit
 const ACCOUNTS = 20;
 const START_BALANCE = 1000;
 
-interface Env { [k: string]: string }
 
-/** The container's program and environment from a manifest, secrets resolved from `secrets`. */
-function containerRun(pod: any, name: string, secrets: Record<string, string>, kind: 'containers' | 'initContainers' = 'containers'): { argv: string[]; env: Env } {
-  const c = (pod[kind] as any[]).find((x) => x.name === name);
-  if (!c) throw new Error(`no container ${name}`);
-  const env: Env = {};
-  for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.secretKeyRef) {
-      const ref = e.valueFrom.secretKeyRef;
-      expect(ref.key).toBe('value');
-      if (!(ref.name in secrets)) throw new Error(`test has no value for Secret ${ref.name}`);
-      env[e.name] = secrets[ref.name];
-    } else throw new Error(`unexpected env source for ${e.name}`);
-  }
-  return { argv: c.command, env };
-}
-
-interface Run { status: number; stdout: string; stderr: string }
-
-function run(argv: string[], env: Env): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(argv[0], argv.slice(1), { env: env as NodeJS.ProcessEnv });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
-
-const podOf = (o: any) => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 
 /** The reference homelab's manifests for an app. */
 function manifests(lab: Homelab, app: string): any[] {
@@ -198,19 +167,11 @@ describe('ResticBackedApp backups, run for real', () => {
       expect(backup.argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
       const env = local(backup.env, repo, vol, { PGDATABASE: db });
 
-      const writer = startWriter(db);
-      try {
-        while (writer.count() < 200) await new Promise((r) => setTimeout(r, 20));
-        const before = writer.count();
-        const result = await run(backup.argv, env);
-        const after = writer.count();
-        expect(result.stderr).toContain('backup complete: db volume-data');
-        expect(result.status).toBe(0);
-        // the writer was busy during the whole backup
-        expect(after).toBeGreaterThan(before);
-      } finally {
-        await writer.stop();
-      }
+      const { result, before, after } = await runWhileWriting(startWriter(db), 200, backup.argv, env);
+      expect(result.stderr).toContain('backup complete: db volume-data');
+      expect(result.status).toBe(0);
+      // the writer was busy during the whole backup
+      expect(after).toBeGreaterThan(before);
       expect(pings).toContain('/ping/gitea');
       const snaps = snapshots(env, [`homelab-app=gitea,homelab-part=db`], ['--host', 'gitea']);
       expect(snaps).toHaveLength(1);

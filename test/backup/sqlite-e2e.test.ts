@@ -16,6 +16,7 @@ import { inventory as reference } from '../../apps/inventory';
 import { AppSpec, chartObjects, Homelab, Inventory, ResolvedApp, restoreManifest, ResticBackedApp } from '../../lib';
 import { restic, snapshots } from '../helpers/restic';
 import { hasTool, itWith } from '../helpers/tools';
+import { containerRun, Env, podOf, run, runWhileWriting } from '../helpers/manifest-run';
 
 // visible skip (or a failure under HOMELAB_REQUIRE_TOOLS) when restic or sqlite3 is missing;
 // tools.ts asks restic with `restic version` (0.14 has no --version)
@@ -46,36 +47,6 @@ const SECRETS: Record<string, string> = {
   'notes-b2-key': 'unused-with-a-local-repository',
 };
 
-interface Env { [k: string]: string }
-interface Run { status: number; stdout: string; stderr: string }
-
-/** A container's command and env from a pod spec, each secretKeyRef resolved from SECRETS. */
-function containerRun(pod: any, name: string, kind: 'containers' | 'initContainers' = 'containers'): { argv: string[]; env: Env } {
-  const c = (pod[kind] as any[]).find((x) => x.name === name);
-  if (!c) throw new Error(`no ${kind} entry named ${name}`);
-  const env: Env = {};
-  for (const e of c.env ?? []) {
-    if (e.value !== undefined) env[e.name] = e.value;
-    else if (e.valueFrom?.secretKeyRef) {
-      const ref = e.valueFrom.secretKeyRef;
-      if (ref.key !== 'value' || !(ref.name in SECRETS)) throw new Error(`unexpected secret reference ${JSON.stringify(ref)} for ${e.name}`);
-      env[e.name] = SECRETS[ref.name];
-    } else throw new Error(`unexpected env source for ${e.name}`);
-  }
-  return { argv: c.command, env };
-}
-
-/** Runs argv with exactly `env` (asynchronously, so a writer keeps running meanwhile). */
-function run(argv: string[], env: Env): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(argv[0], argv.slice(1), { env });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** sqlite3's output without the trailing newline; throws on failure. */
 function sqlite(file: string, ...commands: string[]): string {
@@ -180,23 +151,14 @@ describe('ResticBackedApp with SQLite, run for real', () => {
     const volumes = path.join(dir, 'source-volumes');
     const repository = path.join(dir, 'source-repo');
     const db = seedVolume(volumes);
-    const backup = containerRun(backupPod, 'backup');
-    const writer = startWriter(db);
-    let before = 0;
-    try {
-      while (writer.count() < 200) await new Promise((r) => setTimeout(r, 20));
-      // the WAL is live while the backup runs
-      expect(fs.existsSync(`${db}-wal`)).toBe(true);
-      before = writer.count();
-      const result = await run(backup.argv, local(backup.env, volumes, repository));
-      const after = writer.count();
-      expect(result.stderr).toContain('backup complete: db volume-data');
-      expect(result.status).toBe(0);
-      // the writer was busy during the whole backup
-      expect(after).toBeGreaterThan(before);
-    } finally {
-      await writer.stop();
-    }
+    const backup = containerRun(backupPod, 'backup', SECRETS);
+    // the WAL is live while the backup runs
+    const walLive = () => expect(fs.existsSync(`${db}-wal`)).toBe(true);
+    const { result, before, after } = await runWhileWriting(startWriter(db), 200, backup.argv, local(backup.env, volumes, repository), walLive);
+    expect(result.stderr).toContain('backup complete: db volume-data');
+    expect(result.status).toBe(0);
+    // the writer was busy during the whole backup
+    expect(after).toBeGreaterThan(before);
     // the last connection closes cleanly: the WAL is checkpointed and removed, the copies are plain files
     expect(sqlite(db, 'PRAGMA integrity_check')).toBe('ok');
     expect(fs.readdirSync(path.join(volumes, 'data')).sort()).toEqual(['.homelab-backup-origin', DB_FILE, 'settings.json', 'uploads']);
@@ -222,7 +184,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
   const partSnapshots = (env: Env, part: string) => snapshots(env, [`homelab-app=${APP},homelab-part=${part}`], ['--host', APP]);
 
   it('takes the programs from the manifests; the database file comes from HOMELAB_SQLITE_*', () => {
-    const backup = containerRun(backupPod, 'backup');
+    const backup = containerRun(backupPod, 'backup', SECRETS);
     expect(backup.argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(backup.argv[3]).toBe('homelab-backup');
     expect(backup.argv[2]).toContain('HOMELAB_SQLITE_FILE');
@@ -234,7 +196,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
   itReal('backs up a database written to in WAL mode: the db part is /<app>/sqlite3.db, the volume snapshot leaves the database files out', async () => {
     // GIVEN a volume with a live database and files, backed up while a writer commits transfers
     const s = await copyOfSource('snapshots');
-    const env = local(containerRun(backupPod, 'backup').env, s.volumes, s.repository);
+    const env = local(containerRun(backupPod, 'backup', SECRETS).env, s.volumes, s.repository);
     // THEN
     const db = partSnapshots(env, 'db');
     expect(db).toHaveLength(1);
@@ -247,7 +209,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
     // the live database, after the writer stopped, is consistent too
     assertConsistent(path.join(s.volumes, 'data', DB_FILE));
     // AND the check CronJob's program passes on the repository
-    const check = containerRun(checkPod, 'check');
+    const check = containerRun(checkPod, 'check', SECRETS);
     const c = await run(check.argv, local(check.env, s.volumes, s.repository));
     expect(c.stderr).toContain('check passed (read 5% of the data)');
     expect(c.status).toBe(0);
@@ -258,7 +220,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
     const s = await copyOfSource('job');
     const restored = emptyVolumes('job-restored');
     // WHEN the restore Job's program runs
-    const restore = containerRun(jobPod(), 'restore-job');
+    const restore = containerRun(jobPod(), 'restore-job', SECRETS);
     expect(restore.env.HOMELAB_RESTORE_MODE).toBe('job');
     const r = await run(restore.argv, local(restore.env, restored, s.repository));
     expect(r.stderr).toContain('restore complete: 2 part(s)');
@@ -274,13 +236,13 @@ describe('ResticBackedApp with SQLite, run for real', () => {
   itReal('the restore Job with the db snapshot\'s id replaces only the database', async () => {
     // GIVEN a volume whose files changed since the backup, and whose database was lost
     const s = await copyOfSource('job-db');
-    const env = local(containerRun(backupPod, 'backup').env, s.volumes, s.repository);
+    const env = local(containerRun(backupPod, 'backup', SECRETS).env, s.volumes, s.repository);
     const [dbSnap] = partSnapshots(env, 'db');
     const data = path.join(s.volumes, 'data');
     fs.writeFileSync(path.join(data, 'settings.json'), '{"theme":"light"}\n');
     fs.rmSync(path.join(data, DB_FILE));
     // WHEN
-    const restore = containerRun(jobPod(dbSnap.short_id), 'restore-job');
+    const restore = containerRun(jobPod(dbSnap.short_id), 'restore-job', SECRETS);
     expect(restore.env.HOMELAB_RESTORE_SNAPSHOT).toBe(dbSnap.short_id);
     const r = await run(restore.argv, local(restore.env, s.volumes, s.repository));
     expect(r.stderr).toContain('restore complete: 1 part(s)');
@@ -295,7 +257,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
     const s = await copyOfSource('init');
     const empty = emptyVolumes('init-empty');
     // WHEN the app starts
-    const init = containerRun(appPod, 'restore', 'initContainers');
+    const init = containerRun(appPod, 'restore', SECRETS, 'initContainers');
     expect(init.env.HOMELAB_RESTORE_MODE).toBe('init');
     const r = await run(init.argv, local(init.env, empty, s.repository));
     expect(r.status).toBe(0);
@@ -313,7 +275,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
     const db = path.join(s.volumes, 'data', DB_FILE);
     fs.rmSync(db);
     // WHEN the app starts
-    const init = containerRun(appPod, 'restore', 'initContainers');
+    const init = containerRun(appPod, 'restore', SECRETS, 'initContainers');
     const r = await run(init.argv, local(init.env, s.volumes, s.repository));
     // THEN the database is back, and the files were left alone
     expect(r.status).toBe(0);
@@ -329,7 +291,7 @@ describe('ResticBackedApp with SQLite, run for real', () => {
     const s = await copyOfSource('lost-backup');
     const db = path.join(s.volumes, 'data', DB_FILE);
     fs.rmSync(db);
-    const backup = containerRun(backupPod, 'backup');
+    const backup = containerRun(backupPod, 'backup', SECRETS);
     const env = local(backup.env, s.volumes, s.repository);
     const count = snapshots(env).length;
     // WHEN the backup runs
@@ -345,13 +307,13 @@ describe('ResticBackedApp with SQLite, run for real', () => {
   itReal('the restore Job with the volume snapshot\'s id restores the files and keeps the database', async () => {
     // GIVEN a volume whose files changed since the backup
     const s = await copyOfSource('job-volume');
-    const env = local(containerRun(backupPod, 'backup').env, s.volumes, s.repository);
+    const env = local(containerRun(backupPod, 'backup', SECRETS).env, s.volumes, s.repository);
     const [volumeSnap] = partSnapshots(env, 'volume-data');
     const data = path.join(s.volumes, 'data');
     fs.writeFileSync(path.join(data, 'settings.json'), '{"theme":"light"}\n');
     const ledger = assertConsistent(path.join(data, DB_FILE));
     // WHEN only the volume's snapshot is restored
-    const restore = containerRun(jobPod(volumeSnap.short_id), 'restore-job');
+    const restore = containerRun(jobPod(volumeSnap.short_id), 'restore-job', SECRETS);
     const r = await run(restore.argv, local(restore.env, s.volumes, s.repository));
     expect(r.stderr).toContain('restore complete: 1 part(s)');
     expect(r.status).toBe(0);

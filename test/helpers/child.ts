@@ -1,5 +1,5 @@
 /** Server processes the test helpers start (PostgreSQL, s3rver): tied to the test process, stopped politely. */
-import { ChildProcess } from 'child_process';
+import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { Socket } from 'net';
 
@@ -33,4 +33,34 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals, tim
     child.kill('SIGKILL');
     await exited;
   }
+}
+
+/** Whether `p` is an executable file. */
+export function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A system user a server runs as. */
+export interface RunAs { readonly name: string; readonly uid: number; readonly gid: number }
+
+/**
+ * Who a database server runs as: null for the current user; when we are root (servers refuse
+ * root), `preferred` if that user exists, else nobody.
+ */
+export function serverUser(preferred: string): RunAs | null {
+  if (process.getuid?.() !== 0) return null;
+  for (const name of [preferred, 'nobody']) {
+    const id = (flag: string) => spawnSync('id', [flag, name], { encoding: 'utf8' });
+    const uid = id('-u');
+    const gid = id('-g');
+    if (uid.status === 0 && gid.status === 0) {
+      return { name, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+    }
+  }
+  throw new Error(`running as root, but neither a ${preferred} nor a nobody user exists to run the server as`);
 }

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { stopChild, tieToProcess } from './child';
+import { isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
 
 /** The entry that HOMELAB_REQUIRE_TOOLS uses for these tests. */
 export const POSTGRES_TOOL = 'postgres';
@@ -90,7 +90,7 @@ export function itWithPostgres(): jest.It {
 export async function startPostgres(): Promise<PgServer> {
   const binDir = findPgBinDir();
   if (!binDir) throw new Error('no PostgreSQL server binaries found (pg_config --bindir, /usr/lib/postgresql/*/bin)');
-  const runAs = serverUser();
+  const runAs = serverUser('postgres');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-pg-'));
   try {
     if (runAs) fs.chownSync(tmp, runAs.uid, runAs.gid);
@@ -171,31 +171,6 @@ function makeServer(binDir: string, tmp: string, port: number, child: ChildProce
 function clientBin(binDir: string, name: string): string {
   const p = path.join(binDir, name);
   return isExecutable(p) ? p : name;
-}
-
-function isExecutable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-interface RunAs { readonly name: string; readonly uid: number; readonly gid: number }
-
-/** Who the server runs as: null for the current user, else postgres or nobody when we are root. */
-function serverUser(): RunAs | null {
-  if (process.getuid?.() !== 0) return null;
-  for (const name of ['postgres', 'nobody']) {
-    const id = (flag: string) => spawnSync('id', [flag, name], { encoding: 'utf8' });
-    const uid = id('-u');
-    const gid = id('-g');
-    if (uid.status === 0 && gid.status === 0) {
-      return { name, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-    }
-  }
-  throw new Error('running as root, but neither a postgres nor a nobody user exists to run the server as');
 }
 
 /** setpriv execs in place, so signals reach postgres itself (SIGINT = fast shutdown). */

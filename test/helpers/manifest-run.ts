@@ -1,0 +1,62 @@
+/**
+ * Runs a container's program the way the cluster would: its command and environment taken from a
+ * synthesized manifest, each `secretKeyRef` resolved from a map of test values.
+ */
+import { spawn } from 'child_process';
+
+export interface Env { [k: string]: string }
+export interface Run { status: number; stdout: string; stderr: string }
+
+/** The pod spec of a Deployment, StatefulSet, Job or CronJob. */
+export const podOf = (o: any): any => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
+
+/** A container's command and env from a pod spec, each secretKeyRef (key `value`) resolved from `secrets`. */
+export function containerRun(pod: any, name: string, secrets: Readonly<Record<string, string>>, kind: 'containers' | 'initContainers' = 'containers'): { argv: string[]; env: Env } {
+  const c = (pod[kind] as any[] | undefined)?.find((x) => x.name === name);
+  if (!c) throw new Error(`no ${kind} entry named ${name}`);
+  const env: Env = {};
+  for (const e of c.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.valueFrom?.secretKeyRef) {
+      const ref = e.valueFrom.secretKeyRef;
+      if (ref.key !== 'value' || !(ref.name in secrets)) throw new Error(`unexpected secret reference ${JSON.stringify(ref)} for ${e.name}`);
+      env[e.name] = secrets[ref.name];
+    } else throw new Error(`unexpected env source for ${e.name}`);
+  }
+  return { argv: c.command, env };
+}
+
+/** Runs argv with exactly `env`, asynchronously (a writer keeps running meanwhile). */
+export function run(argv: string[], env: Env): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(argv[0], argv.slice(1), { env: env as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** A process that keeps committing transactions to a database. */
+export interface Writer {
+  /** Transactions committed so far. */
+  count(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `argv` once `writer` has committed `warmup` transactions, then stops the writer (also on
+ * failure). Returns the run and the writer's count just before and just after it.
+ */
+export async function runWhileWriting(writer: Writer, warmup: number, argv: string[], env: Env, beforeRun: () => void = () => undefined): Promise<{ result: Run; before: number; after: number }> {
+  try {
+    while (writer.count() < warmup) await new Promise((r) => setTimeout(r, 20));
+    beforeRun();
+    const before = writer.count();
+    const result = await run(argv, env);
+    return { result, before, after: writer.count() };
+  } finally {
+    await writer.stop();
+  }
+}
