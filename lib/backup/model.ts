@@ -55,6 +55,8 @@ export interface ResolvedRetention {
 /** An app's backups with every default applied. */
 export interface ResolvedBackup {
   readonly bucket: string;
+  /** True when {@link bucket} is the app's own (`backup.bucket`), not the homelab's. */
+  readonly ownBucket: boolean;
   readonly region: string;
   /** The app's key may touch only names under this prefix: `<app>/`. */
   readonly prefix: string;
@@ -106,11 +108,13 @@ export function resolveBackup(inv: Inventory, app: AppSpec): ResolvedBackup | un
   const volumes = b.volumes ?? (app.volumes ?? []).map((v) => v.name);
   const r = b.retention ?? {};
   const unset = r.keepLast === undefined && r.keepDaily === undefined && r.keepWeekly === undefined && r.keepMonthly === undefined && r.keepYearly === undefined;
+  const bucket = b.bucket ?? inv.backup.bucket;
   return {
-    bucket: inv.backup.bucket,
+    bucket,
+    ownBucket: b.bucket !== undefined,
     region,
     prefix: `${app.name}/`,
-    repository: `s3:https://s3.${region}.backblazeb2.com/${inv.backup.bucket}/${app.name}`,
+    repository: `s3:https://s3.${region}.backblazeb2.com/${bucket}/${app.name}`,
     passwordSecret: b.passwordSecret,
     keyIdSecret: `${app.name}-b2-key-id`,
     keySecret: `${app.name}-b2-key`,

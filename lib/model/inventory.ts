@@ -463,6 +463,13 @@ export interface AppBackupSpec {
   readonly check?: { readonly schedule?: string; readonly readDataSubset?: string };
   /** Declared secret holding a dead-man URL (healthchecks.io style) pinged after each successful backup. @default - none */
   readonly pingUrlSecret?: string;
+  /**
+   * A B2 bucket of the app's own, which Terraform creates like the homelab's (private, encrypted,
+   * the lifecycle rule for `<app>/`), e.g. for data with another owner or billing. The repository
+   * is `<bucket>/<app>` there too, and the app's key is limited to it.
+   * @default - the homelab's bucket (`inventory.backup.bucket`)
+   */
+  readonly bucket?: string;
 }
 
 /** Cloudflare DNS for public app hostnames. */

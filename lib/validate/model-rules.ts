@@ -239,7 +239,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   if (inv.backup) {
     const bpath = `${root}.backup`;
     const b = inv.backup.bucket;
-    if (typeof b !== 'string' || !/^[A-Za-z0-9-]{6,63}$/.test(b) || b.toLowerCase().startsWith('b2-')) p.add(bpath, 'Backup.bucket', 'not a valid B2 bucket name', b, '6-63 letters, digits and "-", not starting with "b2-"');
+    if (!isB2BucketName(b)) p.add(bpath, 'Backup.bucket', 'not a valid B2 bucket name', b, B2_BUCKET_RULE);
     const days = inv.backup.keepDeletedDays;
     if (days !== undefined && (!Number.isInteger(days) || days < 1)) p.add(bpath, 'Backup.keepDeletedDays', 'not a positive whole number of days', days, 'integer >= 1');
     needSecret(bpath, 'Backup.keyIdSecret', inv.backup.keyIdSecret);
@@ -637,11 +637,24 @@ function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: Read
   }
 }
 
+const B2_BUCKET_RULE = '6-63 letters, digits and "-", not starting with "b2-"';
+
+/** B2's bucket name rule. */
+function isB2BucketName(b: unknown): boolean {
+  return typeof b === 'string' && /^[A-Za-z0-9-]{6,63}$/.test(b) && !b.toLowerCase().startsWith('b2-');
+}
+
 /** An app's restic backups: the bucket, secrets, schedules, parts, retention, quiesce, check. */
 function validateAppBackup(inv: Inventory, a: AppSpec, b: AppBackupSpec, apath: string, vols: ReadonlySet<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
   if (!inv.backup) p.add(apath, 'App.backup', 'backed up, but the homelab has no B2 bucket (inventory.backup is missing)', b, 'declare inventory.backup (bucket, keyIdSecret, keySecret), or drop the app\'s backup');
   needSecret(apath, 'App.backup.passwordSecret', b.passwordSecret);
   if (b.pingUrlSecret !== undefined) needSecret(apath, 'App.backup.pingUrlSecret', b.pingUrlSecret);
+  if (b.bucket !== undefined) {
+    const first = (inv.apps ?? []).find((x) => x.backup?.bucket === b.bucket);
+    if (!isB2BucketName(b.bucket)) p.add(apath, 'App.backup.bucket', 'not a valid B2 bucket name', b.bucket, B2_BUCKET_RULE);
+    else if (b.bucket === inv.backup?.bucket) p.add(apath, 'App.backup.bucket', "is the homelab's bucket, which the app uses anyway", b.bucket, "another name for a bucket of the app's own, or drop bucket");
+    else if (first && first !== a) p.add(apath, 'App.backup.bucket', `already the bucket of app ${first.name}`, b.bucket, 'one app per bucket of its own; apps that share one use the homelab\'s');
+  }
   const schedule = (field: string, expr: string | undefined) => {
     if (expr === undefined) return;
     const s = parseCron(expr);

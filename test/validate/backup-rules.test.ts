@@ -280,6 +280,18 @@ const cases: Record<string, Case> = {
     mutate: (inv) => { wiki(inv).backup!.pingUrlSecret = 'hc-url'; },
     path: WIKI, field: 'App.backup.pingUrlSecret', value: 'hc-url', wrong: NOT_SECRET, allowed: 'declare it in inventory.secrets',
   },
+  'an own bucket with a bad name': {
+    mutate: (inv) => { wiki(inv).backup!.bucket = 'b2-wiki'; },
+    path: WIKI, field: 'App.backup.bucket', value: 'b2-wiki', wrong: 'not a valid B2 bucket name', allowed: '6-63 letters, digits and "-", not starting with "b2-"',
+  },
+  "an own bucket that is the homelab's": {
+    mutate: (inv) => { wiki(inv).backup!.bucket = inv.backup!.bucket; },
+    path: WIKI, field: 'App.backup.bucket', value: 'example-homelab-backups', wrong: "is the homelab's bucket, which the app uses anyway", allowed: "another name for a bucket of the app's own, or drop bucket",
+  },
+  'two apps with the same own bucket': {
+    mutate: (inv) => { wiki(inv).backup!.bucket = 'shared-archive'; notes(inv).backup!.bucket = 'shared-archive'; },
+    path: NOTES, field: 'App.backup.bucket', value: 'shared-archive', wrong: 'already the bucket of app wiki', allowed: "one app per bucket of its own; apps that share one use the homelab's",
+  },
   'the schedule has minute 61': {
     mutate: (inv) => { wiki(inv).backup!.schedule = '61 * * * *'; },
     path: WIKI, field: 'App.backup.schedule', value: '61 * * * *', wrong: 'not a cron schedule: minute "61" is out of range', allowed: 'minute 0-59, as n, *, a-b, */n, a-b/n or a list of these',

@@ -76,6 +76,8 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
   readonly bucket?: B2Bucket;
   /** One B2 key per backed-up app (`BackupKey-<app>`), by app name, limited to the app's prefix. */
   readonly appKeys: ReadonlyMap<string, B2ApplicationKey>;
+  /** The buckets of apps with a bucket of their own (`backup.bucket`), by app name. */
+  readonly appBuckets: ReadonlyMap<string, B2Bucket> = new Map();
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id);
@@ -105,12 +107,15 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
       });
       const backedUp = model.apps.flatMap((a) => (a.backups ? [{ name: a.name, backups: a.backups }] : []))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      if (backedUp.length > B2_MAX_LIFECYCLE_RULES) {
-        throw new Error(`[${this.node.path}] HomelabStack.lifecycleRules: more backed-up apps than B2 allows lifecycle rules on one bucket (got ${backedUp.length}); at most ${B2_MAX_LIFECYCLE_RULES}`);
+      // apps with a bucket of their own get it below; the others share the homelab's
+      const shared = backedUp.filter((a) => !a.backups.ownBucket);
+      if (shared.length > B2_MAX_LIFECYCLE_RULES) {
+        throw new Error(`[${this.node.path}] HomelabStack.lifecycleRules: more backed-up apps than B2 allows lifecycle rules on one bucket (got ${shared.length}); at most ${B2_MAX_LIFECYCLE_RULES}, or give some apps a bucket of their own (backup.bucket)`);
       }
       // The state holds every app key: no app key may reach it.
-      const state = inv.stateBackend?.type === 's3' && inv.stateBackend.bucket === inv.backup.bucket ? inv.stateBackend.key ?? `${id}/terraform.tfstate` : undefined;
-      const exposed = state === undefined ? undefined : backedUp.find((a) => state.startsWith(a.backups.prefix));
+      const state = inv.stateBackend?.type === 's3' ? inv.stateBackend.key ?? `${id}/terraform.tfstate` : undefined;
+      const stateBucket = inv.stateBackend?.type === 's3' ? inv.stateBackend.bucket : undefined;
+      const exposed = state === undefined ? undefined : backedUp.find((a) => a.backups.bucket === stateBucket && state.startsWith(a.backups.prefix));
       if (exposed) {
         throw new Error(`[${this.node.path}] HomelabStack.stateBackend.key: the Terraform state, which holds every app's B2 key, is under app ${exposed.name}'s backup prefix (got ${JSON.stringify(state)}); a key outside ${JSON.stringify(exposed.backups.prefix)}, or another bucket`);
       }
@@ -119,16 +124,22 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
       // gets its own rule and nothing else does (hidden versions elsewhere are kept).
       // restic manages its files itself, so no rule ever hides by age
       // (days_from_uploading_to_hiding would destroy the repositories).
-      const lifecycleRules = backedUp.length > 0
-        ? backedUp.map((a) => ({ fileNamePrefix: a.backups.prefix, daysFromHidingToDeleting: a.backups.retention.keepDeletedDays }))
-        : [{ fileNamePrefix: '', daysFromHidingToDeleting: inv.backup.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS }];
-      const bucket = new B2Bucket(this, 'BackupBucket', {
-        bucketName: inv.backup.bucket,
+      const rule = (a: typeof backedUp[number]) => ({ fileNamePrefix: a.backups.prefix, daysFromHidingToDeleting: a.backups.retention.keepDeletedDays });
+      const privateBucket = (bucketId: string, bucketName: string, lifecycleRules: ReturnType<typeof rule>[]) => new B2Bucket(this, bucketId, {
+        bucketName,
         bucketType: 'allPrivate',
         defaultServerSideEncryption: { mode: 'SSE-B2', algorithm: 'AES256' },
         lifecycleRules,
       });
+      const bucket = privateBucket('BackupBucket', inv.backup.bucket, shared.length > 0
+        ? shared.map(rule)
+        : [{ fileNamePrefix: '', daysFromHidingToDeleting: inv.backup.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS }]);
       this.bucket = bucket;
+      const appBuckets = new Map<string, B2Bucket>();
+      this.appBuckets = appBuckets;
+      for (const app of backedUp) {
+        if (app.backups.ownBucket) appBuckets.set(app.name, privateBucket(`BackupBucket-${app.name}`, app.backups.bucket, [rule(app)]));
+      }
       for (const app of backedUp) {
         const keyName = `${model.name}-${app.name}-restic`;
         if (keyName.length > B2_MAX_KEY_NAME_LENGTH) {
@@ -137,7 +148,7 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
         const key = new B2ApplicationKey(this, `BackupKey-${app.name}`, {
           keyName,
           capabilities: [...RESTIC_B2_CAPABILITIES],
-          bucketIds: [bucket.bucketId],
+          bucketIds: [(appBuckets.get(app.name) ?? bucket).bucketId],
           namePrefix: app.backups.prefix,
         });
         appKeys.set(app.name, key);

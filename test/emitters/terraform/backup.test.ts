@@ -285,6 +285,40 @@ describe('HomelabStack backups without backed-up apps', () => {
   });
 });
 
+describe('HomelabStack backups with a bucket of the app\'s own', () => {
+  const own = () => {
+    const inv = backupInventory();
+    return { ...inv, apps: inv.apps!.map((a) => (a.name === 'files' ? { ...a, backup: { ...a.backup!, bucket: 'lab-files-archive' } } : a)) };
+  };
+
+  test('the app gets its own private, encrypted bucket with its rule; the homelab bucket keeps the others', () => {
+    const { lab, json } = build(own());
+    expect(json.resource.b2_bucket['BackupBucket-files']).toEqual({
+      bucket_name: 'lab-files-archive',
+      bucket_type: 'allPrivate',
+      default_server_side_encryption: [{ algorithm: 'AES256', mode: 'SSE-B2' }],
+      lifecycle_rules: [{ days_from_hiding_to_deleting: 21, file_name_prefix: 'files/' }],
+    });
+    expect(json.resource.b2_bucket.BackupBucket.lifecycle_rules).toEqual([{ days_from_hiding_to_deleting: 14, file_name_prefix: 'gitea/' }]);
+    expect([...lab.stack.appBuckets.keys()]).toEqual(['files']);
+  });
+
+  test("the app's key is limited to its own bucket and prefix; the repository points there", () => {
+    const { lab, json } = build(own());
+    expect(json.resource.b2_application_key['BackupKey-files'].bucket_ids).toEqual(['${b2_bucket.BackupBucket-files.bucket_id}']);
+    expect(json.resource.b2_application_key['BackupKey-files'].name_prefix).toBe('files/');
+    expect(json.resource.b2_application_key['BackupKey-gitea'].bucket_ids).toEqual([BUCKET_ID]);
+    const files = lab.model.apps.find((a) => a.name === 'files')!.backups!;
+    expect(files.repository).toBe('s3:https://s3.us-west-004.backblazeb2.com/lab-files-archive/files');
+    expect(files.ownBucket).toBe(true);
+  });
+
+  test('state in the app\'s own bucket under its prefix is refused, like in the shared one', () => {
+    const inv = { ...own(), stateBackend: { type: 's3' as const, bucket: 'lab-files-archive', key: 'files/terraform.tfstate' } };
+    expect(() => new HomelabStack(new cdktf.App({ outdir: SCRATCH, stackTraces: false }), inv.name, deriveModel(inv))).toThrow(/under app files's backup prefix/);
+  });
+});
+
 describe('HomelabStack backup limits', () => {
   // Not validated first: these inventories exercise the stack's own checks.
   const stackOf = (inv: Inventory) => new HomelabStack(new cdktf.App({ outdir: SCRATCH, stackTraces: false }), inv.name, deriveModel(inv));
