@@ -52,6 +52,14 @@ function loadInventory(): Inventory {
   return generateInventory(Number(invArg));
 }
 
+/**
+ * The inventory for the plain cdk8s baselines, which build no storage pools: the same apps with
+ * their volumes and databases on the default StorageClass.
+ */
+function withoutPools(inv: Inventory): Inventory {
+  return { ...inv, apps: inv.apps?.map((a) => ({ ...a, volumes: a.volumes?.map(({ pool: _pool, ...v }) => v), database: a.database && { ...a.database, pool: undefined } })) };
+}
+
 /** Derived model for the plain cases (input preparation, untimed). */
 function prepModel(inv: Inventory): Model {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -116,7 +124,22 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const cluster = inv.cluster;
       addPlatformCharts(k8s, model);
       if (model.apps.length > 0) setK8sStage(new NamespacesChart(k8s, 'namespaces', model.apps.map((a) => a.namespace)), K8sStage.NAMESPACES);
-      for (const app of model.apps) new ClusterApp(k8s, `app-${app.name}`, { app, cluster });
+      // as Homelab does: the storage pools (stage 20), then a ResticBackedApp for each backed-up app
+      const { OpenEBSPool } = require('../lib/constructs/openebs-pool') as typeof import('../lib/constructs/openebs-pool');
+      const { ResticBackedApp } = require('../lib/constructs/restic-backed-app') as typeof import('../lib/constructs/restic-backed-app');
+      const { parseLock } = require('../lib/storage/lock') as typeof import('../lib/storage/lock');
+      const pools: InstanceType<typeof OpenEBSPool>[] = [];
+      if (inv.cluster?.platform && model.pools.length > 0) {
+        const storage = new cdk8s.Chart(k8s, 'storage', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
+        setK8sStage(storage, K8sStage.PLATFORM_CONFIG);
+        const lockFile = path.join(__dirname, '..', 'storage.lock.json');
+        const lock = parseLock(fs.readFileSync(lockFile, 'utf8'), lockFile);
+        for (const pool of model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, { pool, lock, lockFile }));
+      }
+      for (const app of model.apps) {
+        if (app.backups) new ResticBackedApp(k8s, `app-${app.name}`, { app, cluster, pools });
+        else new ClusterApp(k8s, `app-${app.name}`, { app, cluster, pools });
+      }
       lap('build: k8s constructs');
       const tf = new cdktf.App({ outdir: path.join(require('os').tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
       new HomelabStack(tf, model.name, model);
@@ -164,7 +187,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
 
     case 'cdk8s-per-app':
     case 'cdk8s-one-chart': {
-      const model = prepModel(inv);
+      const model = prepModel(withoutPools(inv));
       const t0 = mark();
       const cdk8s = require('cdk8s') as typeof import('cdk8s');
       const kplus = require('cdk8s-plus-27') as typeof import('cdk8s-plus-27');

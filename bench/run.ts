@@ -192,6 +192,9 @@ function compileToJs(dest: string): void {
   };
   walk('lib');
   walk('apps');
+  // data the library and the program read next to their code
+  fs.symlinkSync(path.join(ROOT, 'schemas'), path.join(dest, 'schemas'));
+  fs.copyFileSync(path.join(ROOT, 'storage.lock.json'), path.join(dest, 'storage.lock.json'));
 }
 
 // ---------------------------------------------------------------------------
