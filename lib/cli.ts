@@ -200,7 +200,7 @@ function restore(rest: string[], io: Io): number {
   fs.writeFileSync(tmp, m.yaml);
   fs.renameSync(tmp, file);
   io.out(`homelab: wrote ${file}: restores ${app.name} (${app.backups.parts.join(', ')}) from ${app.backups.repository}, snapshot ${args.snapshot ?? 'latest of each part'}\n`);
-  io.out('Volumes are emptied before their snapshot is restored; the database is loaded in one transaction. Run:\n');
+  io.out(`Volumes are emptied before their snapshot is restored; ${app.db?.engine === 'postgresql' ? 'the database dump is loaded in one transaction' : app.db ? 'the database is replaced' : 'there is no database'}. Run:\n`);
   for (const c of m.commands) io.out(`  ${c.replace(m.fileName, file)}\n`);
   return 0;
 }

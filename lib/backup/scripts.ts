@@ -45,6 +45,7 @@ export PATH
 HOMELAB_PARTS="\${HOMELAB_PARTS:-}"
 VOLUMES="\${HOMELAB_VOLUMES_DIR:-/homelab/volumes}"
 MARKER=.homelab-backup-origin
+INCOMPLETE=.homelab-restore-incomplete
 WORK=$(mktemp -d "\${TMPDIR:-/tmp}/homelab-backup.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 say() { printf '%s %s[%s]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$PROG" "$HOMELAB_APP" "$*" >&2; }
@@ -57,7 +58,8 @@ repo_state() {
   restic cat config >/dev/null 2>"$WORK/repo.err" || rc=$?
   if [ "$rc" = 0 ]; then echo ok; return 0; fi
   # restic >= 0.17 exits 10 for "repository does not exist"; older ones say so on stderr
-  if [ "$rc" = 10 ] || grep -qiE 'no such file or directory|does not exist|NoSuchKey|NoSuchBucket|404' "$WORK/repo.err"; then echo missing; return 0; fi
+  # (a missing bucket is a misconfiguration, not a missing repository)
+  if [ "$rc" = 10 ] || grep -qE 'no such file or directory|NoSuchKey|The specified key does not exist' "$WORK/repo.err"; then echo missing; return 0; fi
   cat "$WORK/repo.err" >&2
   die "repository $RESTIC_REPOSITORY is unreachable or the password is wrong (restic exit $rc)"
 }
@@ -91,8 +93,10 @@ part_marked() {
           v=$(sql_pg "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = 'homelab_backup' AND tablename = 'origin'") || die "cannot query the database"
           [ "$v" != 0 ] ;;
         mysql|mariadb)
+          # a load cut short leaves homelab_restore_incomplete (the dump is loaded table by table)
           v=$(sql_my "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'homelab_backup_origin'") || die "cannot query the database"
-          [ "$v" != 0 ] ;;
+          w=$(sql_my "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'homelab_restore_incomplete'") || die "cannot query the database"
+          [ "$v" != 0 ] && [ "$w" = 0 ] ;;
         sqlite)
           f=$(sqlite_file)
           [ -s "$f" ] || return 1
@@ -100,7 +104,8 @@ part_marked() {
           [ "$v" != 0 ] ;;
         *) die "unknown database engine $(db_engine)" ;;
       esac ;;
-    *) [ -e "$(volume_dir "$1")/$MARKER" ] ;;
+    # a restore cut short leaves $INCOMPLETE (restic writes files under their final names)
+    *) [ -e "$(volume_dir "$1")/$MARKER" ] && [ ! -e "$(volume_dir "$1")/$INCOMPLETE" ] ;;
   esac
 }
 mark_part() {
@@ -144,7 +149,7 @@ ${COMMON}
 # snapshot is tagged pending and becomes the part's only once the dump exited 0.
 store_stream() {
   part=$1; name=$2; shift 2
-  { "$@"; echo $? >"$WORK/dump.rc"; } | restic backup --stdin --stdin-filename "$HOMELAB_APP/$name" \
+  { rc=0; "$@" || rc=$?; echo "$rc" >"$WORK/dump.rc"; } | restic backup --stdin --stdin-filename "$HOMELAB_APP/$name" \
     --host "$HOMELAB_APP" --tag "$(tags "$part-pending")" --json >"$WORK/backup.json" || die "restic backup of $part failed"
   finish "$part" "$(cat "$WORK/dump.rc")"
 }
@@ -152,7 +157,7 @@ store_stream() {
 store_files() {
   part=$1; dir=$2; shift 2
   rc=0
-  (cd "$dir" && restic backup --host "$HOMELAB_APP" --tag "$(tags "$part-pending")" --json "$@" .) >"$WORK/backup.json" || rc=$?
+  (cd "$dir" && restic backup --host "$HOMELAB_APP" --tag "$(tags "$part-pending")" --json --exclude "$dir/$INCOMPLETE" "$@" .) >"$WORK/backup.json" || rc=$?
   # 3: some files could not be read; the snapshot exists but is incomplete
   [ "$rc" = 0 ] || [ "$rc" = 3 ] || die "restic backup of $part failed (exit $rc)"
   finish "$part" "$rc"
@@ -218,12 +223,21 @@ quiesce_on() {
 }
 quiesce_off() {
   case "\${QUIESCED:-}" in
-    scale) kubectl -n "$HOMELAB_NAMESPACE" scale deployment "$HOMELAB_APP" --replicas="$(cat "$WORK/replicas")" >/dev/null || say "could not scale the app back up" ;;
+    scale)
+      n=0
+      until kubectl -n "$HOMELAB_NAMESPACE" scale deployment "$HOMELAB_APP" --replicas="$(cat "$WORK/replicas")" >/dev/null; do
+        n=$((n + 1))
+        if [ "$n" -ge 5 ]; then QUIESCED=; die "could not scale $HOMELAB_APP back to $(cat "$WORK/replicas") replicas: the app is DOWN, run: kubectl -n $HOMELAB_NAMESPACE scale deployment $HOMELAB_APP --replicas=$(cat "$WORK/replicas")"; fi
+        sleep 5
+      done ;;
     hook) [ -z "\${HOMELAB_QUIESCE_POST:-}" ] || sh -c "$HOMELAB_QUIESCE_POST" || say "the quiesce post hook failed" ;;
   esac
   QUIESCED=
 }
 trap 'quiesce_off; rm -rf "$WORK"' EXIT
+# sh is PID 1 in the pod: without a handler, the SIGTERM of a deadline or a drain is ignored and
+# the EXIT trap (which scales the app back up) never runs before the SIGKILL
+trap 'exit 143' TERM INT
 
 state=$(repo_state)
 if [ "$state" = missing ]; then
@@ -266,11 +280,23 @@ for part in $HOMELAB_PARTS; do
   restic forget --prune --host "$HOMELAB_APP" --tag "$(tags "$part")" --group-by host,tags "$@" >/dev/null || die "restic forget --prune of $part failed"
 done
 
-if [ -n "\${HOMELAB_PING_URL:-}" ]; then
-  if command -v curl >/dev/null 2>&1; then curl -fsS -m 30 --retry 3 -o /dev/null "$HOMELAB_PING_URL" || say "the dead-man ping failed"
-  else wget -q -T 30 -O /dev/null "$HOMELAB_PING_URL" || say "the dead-man ping failed"; fi
-fi
 say "backup complete: $HOMELAB_PARTS"
+`;
+
+/**
+ * The dead-man ping, the backup pod's main container (restic's image, which has busybox wget;
+ * the database images have neither wget nor curl). It runs only once the backup, an init
+ * container, succeeded.
+ */
+export const PING_SCRIPT = sh`set -eu
+if [ -z "\${HOMELAB_PING_URL:-}" ]; then echo "homelab-backup: done (no dead-man URL)" >&2; exit 0; fi
+n=0
+until wget -q -T 30 -O /dev/null "$HOMELAB_PING_URL"; do
+  n=$((n + 1))
+  if [ "$n" -ge 3 ]; then echo "homelab-backup: the dead-man ping failed; the monitor will report a missed backup" >&2; exit 1; fi
+  sleep 10
+done
+echo "homelab-backup: done, dead-man pinged" >&2
 `;
 
 /**
@@ -309,7 +335,10 @@ restore_db() {
       psql -X -q -v ON_ERROR_STOP=1 --single-transaction -f "$WORK/dump.sql" >/dev/null || die "psql could not load the dump (nothing was changed)" ;;
     mysql|mariadb)
       restic dump --host "$HOMELAB_APP" --tag "$(tags db)" "$snap" "/$HOMELAB_APP/mysql.sql" >"$WORK/dump.sql" || die "restic dump of db failed"
-      my_cli -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" <"$WORK/dump.sql" || die "mysql could not load the dump" ;;
+      # loaded table by table, not in one transaction: the sentinel table marks a load cut short
+      sql_my "CREATE TABLE IF NOT EXISTS homelab_restore_incomplete (since timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+      my_cli -u "$HOMELAB_DB_USER" "$HOMELAB_DB_NAME" <"$WORK/dump.sql" || die "mysql could not load the dump (the database is incomplete; run the restore again)"
+      sql_my "DROP TABLE homelab_restore_incomplete" ;;
     sqlite)
       f=$(sqlite_file)
       mkdir -p "$(dirname "$f")"
@@ -333,7 +362,10 @@ restore_volume() {
       find "$dir" -mindepth 1 -maxdepth 1 ! -name lost+found -exec rm -rf {} +
     fi
   fi
+  # until the restore is complete, the part counts as without its data (the marker comes early)
+  : >"$dir/$INCOMPLETE"
   restic restore --host "$HOMELAB_APP" --tag "$(tags "$part")" "$snap" --target "$dir" >/dev/null || die "restic restore of $part failed"
+  rm -f "$dir/$INCOMPLETE"
 }
 
 if [ "$MODE" = init ]; then

@@ -24,7 +24,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CronError, maxCronGapSeconds, parseCron } from '../backup/cron';
 import { ResolvedBackup } from '../backup/model';
-import { BACKUP_SCRIPT, CHECK_SCRIPT, RESTORE_SCRIPT } from '../backup/scripts';
+import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from '../backup/scripts';
 import { RestrictedPodSecurityResolver } from '../emitters/k8s/security';
 import { chartObjects } from '../emitters/k8s/synth';
 import { toYamlDocuments } from '../emitters/k8s/yaml';
@@ -38,6 +38,8 @@ export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
 export const BACKUP_TOOLS_DIR = '/homelab/tools';
 /** kubectl for the scale-to-zero quiesce (the image has a shell and `cp` since Kubernetes 1.28). */
 export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.31.3';
+/** The CA bundle in restic's (Alpine) image, copied next to restic for images without one. */
+export const RESTIC_IMAGE_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
 /** Extra time past the longest gap of the schedule before the stale-backup alert fires. */
 export const BACKUP_ALERT_GRACE_SECONDS = 2 * 3600;
 
@@ -117,7 +119,7 @@ export class ResticBackedApp extends ClusterApp {
       metadata: { name: `${app.name}-backup`, labels },
       podMetadata: { labels },
       schedule: cron(app.backups.schedule),
-      timeZone: 'Etc/UTC',
+      timeZone: 'UTC',
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       startingDeadline: Duration.hours(1),
       successfulJobsRetained: 3,
@@ -138,7 +140,7 @@ export class ResticBackedApp extends ClusterApp {
       metadata: { name: `${app.name}-backup-check`, labels },
       podMetadata: { labels },
       schedule: cron(app.backups.checkSchedule),
-      timeZone: 'Etc/UTC',
+      timeZone: 'UTC',
       concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
       startingDeadline: Duration.hours(1),
       successfulJobsRetained: 1,
@@ -168,7 +170,8 @@ export class ResticBackedApp extends ClusterApp {
     const labels = { 'app.kubernetes.io/name': `${app.name}-restore`, 'app.kubernetes.io/part-of': app.name };
     const ns = options.namespace ? { namespace: options.namespace } : {};
     const job = new kplus.Job(scope, id, {
-      metadata: { name: `${app.name}-restore-${snapshot ?? 'latest'}`, labels, ...ns },
+      // at most 63 characters (a label value): the id's first 8 digits, as restic prints it
+      metadata: { name: `${app.name}-restore-${snapshot?.slice(0, 8) ?? 'latest'}`, labels, ...ns },
       podMetadata: { labels },
       backoffLimit: 0,
       activeDeadline: Duration.hours(12),
@@ -205,7 +208,9 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
     const c = workload.addInitContainer({ name, image, command, securityContext, resources: small });
     c.mount(BACKUP_TOOLS_DIR, tools);
   };
-  copy('restic-binary', b.resticImage, ['cp', '/usr/bin/restic', `${BACKUP_TOOLS_DIR}/restic`]);
+  // restic, and the CA bundle of its image: the postgres image has no CA certificates, and restic
+  // (static Go) reads SSL_CERT_FILE to trust B2's TLS certificate
+  copy('restic-binary', b.resticImage, ['cp', '/usr/bin/restic', RESTIC_IMAGE_CA_FILE, `${BACKUP_TOOLS_DIR}/`]);
   const parts = role === 'check' ? [] : b.parts;
   if (role === 'backup' && b.quiesce?.mode === 'scale-to-zero') copy('kubectl-binary', KUBECTL_IMAGE, ['/bin/sh', '-c', `cp "$(command -v kubectl)" ${BACKUP_TOOLS_DIR}/kubectl`]);
 
@@ -223,7 +228,8 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
       memory: { request: Size.mebibytes(128), limit: Size.mebibytes(2048) },
     },
   };
-  const c = role === 'restore-init' ? workload.addInitContainer(props) : workload.addContainer(props);
+  // the backup is an init container too: the ping (main container) runs only after it succeeded
+  const c = role === 'restore-init' || role === 'backup' ? workload.addInitContainer(props) : workload.addContainer(props);
   c.mount(BACKUP_TOOLS_DIR, tools);
   c.mount('/tmp', tmp);
   for (const v of b.volumes) {
@@ -244,6 +250,7 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
   val('HOMELAB_TOOLS', BACKUP_TOOLS_DIR);
   val('HOME', '/tmp');
   val('RESTIC_CACHE_DIR', '/tmp/restic-cache');
+  val('SSL_CERT_FILE', `${BACKUP_TOOLS_DIR}/ca-certificates.crt`);
   val('RESTIC_REPOSITORY', b.repository);
   env('RESTIC_PASSWORD', secretEnv(scope, b.passwordSecret));
   env('AWS_ACCESS_KEY_ID', secretEnv(scope, b.keyIdSecret));
@@ -279,7 +286,15 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
         if (b.quiesce.post) val('HOMELAB_QUIESCE_POST', b.quiesce.post);
       }
     }
-    if (b.pingUrlSecret) env('HOMELAB_PING_URL', secretEnv(scope, b.pingUrlSecret));
+    // the dead-man ping in restic's image (busybox wget), after the backup
+    const ping = workload.addContainer({
+      name: 'ping',
+      image: b.resticImage,
+      command: ['/bin/sh', '-c', PING_SCRIPT, 'homelab-ping'],
+      securityContext,
+      resources: small,
+    });
+    if (b.pingUrlSecret) ping.env.addVariable('HOMELAB_PING_URL', secretEnv(scope, b.pingUrlSecret));
   }
   if (role === 'check') val('HOMELAB_READ_DATA_SUBSET', b.readDataSubset);
   if (role === 'restore-init' || role === 'restore-job') val('HOMELAB_RESTORE_MODE', role === 'restore-init' ? 'init' : 'job');
@@ -290,6 +305,7 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
 function backupAlerts(scope: Construct, app: ResolvedApp, labels: Record<string, string>): ApiObject {
   const b = app.backups!;
   const limit = maxCronGapSeconds(b.schedule) + BACKUP_ALERT_GRACE_SECONDS;
+  const checkLimit = maxCronGapSeconds(b.checkSchedule) + BACKUP_ALERT_GRACE_SECONDS;
   const sel = `namespace="${app.namespace}",cronjob="${app.name}-backup"`;
   const hours = (s: number) => `${Math.round((s / 3600) * 10) / 10}h`;
   return new ApiObject(scope, 'BackupAlerts', {
@@ -316,10 +332,11 @@ function backupAlerts(scope: Construct, app: ResolvedApp, labels: Record<string,
             annotations: { summary: `No backup of ${app.name} has succeeded since its CronJob was created, ${hours(limit)} ago or more` },
           },
           {
+            // (a failed pod of a Job that then succeeded, or an old failed Job kept for its logs, is no alert)
             alert: 'HomelabBackupCheckFailed',
-            expr: `max(kube_job_status_failed{namespace="${app.namespace}",job_name=~"${app.name}-backup-check-.*"}) > 0`,
+            expr: `time() - max(kube_cronjob_status_last_successful_time{namespace="${app.namespace}",cronjob="${app.name}-backup-check"}) > ${checkLimit}`,
             labels: { severity: 'warning' },
-            annotations: { summary: `restic check found problems in the repository of ${app.name}, or could not run` },
+            annotations: { summary: `No restic check of the repository of ${app.name} has passed within its schedule (${b.checkSchedule} UTC) and ${hours(BACKUP_ALERT_GRACE_SECONDS)}: it found problems, or could not run` },
           },
         ],
       }],
@@ -347,7 +364,7 @@ export function restoreManifest(app: ResolvedApp, options: Omit<RestoreJobOption
   const chart = new Chart(k8s, `restore-${app.name}`, { namespace: app.namespace });
   const job = ResticBackedApp.restoreJob(chart, 'Restore', app, options);
   const objects = chartObjects(chart);
-  const fileName = `restore-${app.name}-${options.snapshot ?? 'latest'}.k8s.yaml`;
+  const fileName = `restore-${app.name}-${options.snapshot?.slice(0, 8) ?? 'latest'}.k8s.yaml`;
   const ns = app.namespace;
   const replicas = app.replicas;
   return {
@@ -357,6 +374,8 @@ export function restoreManifest(app: ResolvedApp, options: Omit<RestoreJobOption
     commands: [
       `kubectl -n ${ns} scale deployment ${app.name} --replicas=0`,
       `kubectl -n ${ns} wait --for=delete pod -l app.kubernetes.io/name=${app.name} --timeout=300s`,
+      // a finished Job of the same name (kept 7 days) would make the apply a no-op
+      `kubectl -n ${ns} delete job/${job.name} --ignore-not-found --wait`,
       `kubectl apply -f ${fileName}`,
       `kubectl -n ${ns} wait --for=condition=complete job/${job.name} --timeout=12h`,
       `kubectl -n ${ns} logs job/${job.name}`,

@@ -637,6 +637,8 @@ function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: Read
   }
 }
 
+const BACKED_UP_NAME_MAX = 52 - '-backup-check'.length;
+
 const B2_BUCKET_RULE = '6-63 letters, digits and "-", not starting with "b2-"';
 
 /** B2's bucket name rule. */
@@ -648,6 +650,10 @@ function isB2BucketName(b: unknown): boolean {
 function validateAppBackup(inv: Inventory, a: AppSpec, b: AppBackupSpec, apath: string, vols: ReadonlySet<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
   if (!inv.backup) p.add(apath, 'App.backup', 'backed up, but the homelab has no B2 bucket (inventory.backup is missing)', b, 'declare inventory.backup (bucket, keyIdSecret, keySecret), or drop the app\'s backup');
   needSecret(apath, 'App.backup.passwordSecret', b.passwordSecret);
+  // CronJob names are at most 52 characters: `<app>-backup-check`
+  if (typeof a.name === 'string' && a.name.length > BACKED_UP_NAME_MAX) {
+    p.add(apath, 'App.name', `too long for a backed-up app (its CronJob ${a.name}-backup-check would pass Kubernetes' 52 characters)`, a.name, `at most ${BACKED_UP_NAME_MAX} characters`);
+  }
   if (b.pingUrlSecret !== undefined) needSecret(apath, 'App.backup.pingUrlSecret', b.pingUrlSecret);
   if (b.bucket !== undefined) {
     const first = (inv.apps ?? []).find((x) => x.backup?.bucket === b.bucket);

@@ -172,6 +172,10 @@ describe('ResticBackedApp backups, run for real', () => {
       expect(result.status).toBe(0);
       // the writer was busy during the whole backup
       expect(after).toBeGreaterThan(before);
+      // the pod's main container, once the backup (an init container) succeeded: the dead-man ping
+      const ping = containerRun(podOf(giteaCron), 'ping', secrets(), 'containers');
+      const p = await run(ping.argv, { ...ping.env, PATH: process.env.PATH! });
+      expect(p.status).toBe(0);
       expect(pings).toContain('/ping/gitea');
       const snaps = snapshots(env, [`homelab-app=gitea,homelab-part=db`], ['--host', 'gitea']);
       expect(snaps).toHaveLength(1);
@@ -253,6 +257,18 @@ describe('ResticBackedApp backups, run for real', () => {
     const ri2 = await run(init.argv, local(init.env, 'fs', emptyVol, { PGDATABASE: db, RESTIC_REPOSITORY: env.RESTIC_REPOSITORY }));
     expect(ri2.stderr).toContain('every part has its data');
     expect(ri2.status).toBe(0);
+    // a restore cut short (the marker is among the first files restic writes) leaves a sentinel:
+    // the part counts as without its data, for the init container and for the guard
+    fs.writeFileSync(path.join(emptyVol, 'data', '.homelab-restore-incomplete'), '');
+    fs.rmSync(path.join(emptyVol, 'data', 'file'));
+    const cut = await run(backup.argv, { ...env, HOMELAB_VOLUMES_DIR: emptyVol, HOMELAB_PARTS: 'volume-data' });
+    expect(cut.status).not.toBe(0);
+    expect(cut.stderr).toContain('volume-data has no origin marker');
+    const again2 = await run(init.argv, local(init.env, 'fs', emptyVol, { PGDATABASE: db, RESTIC_REPOSITORY: env.RESTIC_REPOSITORY }));
+    expect(again2.stderr).toContain('volume-data: restoring snapshot latest');
+    expect(again2.stderr).toContain('restore complete: 1 part(s)');
+    expect(fs.readFileSync(path.join(emptyVol, 'data', 'file'), 'utf8')).toBe('x');
+    expect(fs.existsSync(path.join(emptyVol, 'data', '.homelab-restore-incomplete'))).toBe(false);
     // ... without asking the repository: the app restarts while B2 is unreachable (here: refuses the password)
     const offline = { PGDATABASE: db, RESTIC_REPOSITORY: env.RESTIC_REPOSITORY, RESTIC_PASSWORD: 'not the password' };
     const ri3 = await run(init.argv, local(init.env, 'fs', emptyVol, offline));

@@ -32,6 +32,7 @@ describe('homelab restore', () => {
     expect(r.stdout).toContain([
       '  kubectl -n gitea scale deployment gitea --replicas=0',
       '  kubectl -n gitea wait --for=delete pod -l app.kubernetes.io/name=gitea --timeout=300s',
+      '  kubectl -n gitea delete job/gitea-restore-latest --ignore-not-found --wait',
       '  kubectl apply -f restores/restore-gitea-latest.k8s.yaml',
       '  kubectl -n gitea wait --for=condition=complete job/gitea-restore-latest --timeout=12h',
       '  kubectl -n gitea logs job/gitea-restore-latest',

@@ -13,7 +13,7 @@ import * as YAML from 'yaml';
 import { inventory as reference } from '../../apps/inventory';
 import {
   AppSpec, BACKUP_ALERT_GRACE_SECONDS, BACKUP_SCRIPT, CHECK_SCRIPT, chartObjects, Homelab, Inventory,
-  ResolvedApp, RESTORE_SCRIPT, restoreManifest, ResticBackedApp,
+  PING_SCRIPT, ResolvedApp, RESTORE_SCRIPT, restoreManifest, ResticBackedApp, validateInventory,
 } from '../../lib';
 import { checkPodSecurityRestricted, validateManifest } from '../helpers/k8s-validate';
 import { listFiles } from '../helpers/tree';
@@ -83,6 +83,7 @@ function resticEnv(app: string, parts: string): object[] {
     val('HOMELAB_TOOLS', '/homelab/tools'),
     val('HOME', '/tmp'),
     val('RESTIC_CACHE_DIR', '/tmp/restic-cache'),
+    val('SSL_CERT_FILE', '/homelab/tools/ca-certificates.crt'),
     val('RESTIC_REPOSITORY', `${BUCKET_URL}/${app}`),
     ref('RESTIC_PASSWORD', `${app}-restic-password`),
     ref('AWS_ACCESS_KEY_ID', `${app}-b2-key-id`),
@@ -103,7 +104,6 @@ const GITEA_BACKUP_TAIL = [
   val('HOMELAB_KEEP_DAILY', '7'),
   val('HOMELAB_KEEP_WEEKLY', '4'),
   val('HOMELAB_KEEP_MONTHLY', '6'),
-  ref('HOMELAB_PING_URL', 'gitea-backup-ping-url'),
 ];
 
 const TOOLS_MOUNT = { mountPath: '/homelab/tools', name: 'homelab-tools' };
@@ -122,16 +122,32 @@ const RESTRICTED_1000 = {
   runAsUser: 1000,
 };
 
-/** The init container that copies restic into the tools folder. */
+/** The resources of the small helper containers (the copies, the ping). */
+const SMALL = { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '10m', memory: '32Mi' } };
+
+/** The init container that copies restic and the CA bundle of its image into the tools folder. */
 const RESTIC_BINARY = {
   name: 'restic-binary',
   image: RESTIC_IMAGE,
   imagePullPolicy: 'Always',
-  command: ['cp', '/usr/bin/restic', '/homelab/tools/restic'],
-  resources: { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '10m', memory: '32Mi' } },
+  command: ['cp', '/usr/bin/restic', '/etc/ssl/certs/ca-certificates.crt', '/homelab/tools/'],
+  resources: SMALL,
   securityContext: RESTRICTED_1000,
   volumeMounts: [TOOLS_MOUNT],
 };
+
+/** The backup pod's main container: the dead-man ping, after the backup (an init container) succeeded. */
+function pingContainer(urlSecret?: string): object {
+  return {
+    name: 'ping',
+    image: RESTIC_IMAGE,
+    imagePullPolicy: 'Always',
+    command: ['/bin/sh', '-c', PING_SCRIPT, 'homelab-ping'],
+    resources: SMALL,
+    securityContext: RESTRICTED_1000,
+    ...(urlSecret ? { env: [ref('HOMELAB_PING_URL', urlSecret)] } : {}),
+  };
+}
 
 function messageOf(fn: () => unknown): string {
   try {
@@ -160,7 +176,7 @@ describe('gitea: the backup CronJob', () => {
     const { jobTemplate, ...spec } = cron.spec;
     expect(spec).toEqual({
       schedule: '15 3 * * *',
-      timeZone: 'Etc/UTC',
+      timeZone: 'UTC',
       concurrencyPolicy: 'Forbid',
       startingDeadlineSeconds: 3600,
       successfulJobsHistoryLimit: 3,
@@ -172,17 +188,18 @@ describe('gitea: the backup CronJob', () => {
     expect(pod.restartPolicy).toBe('Never');
   });
 
-  test('copies restic in first, then runs the backup program in the database image', () => {
-    expect(pod.initContainers).toEqual([RESTIC_BINARY]);
-    expect(names(pod.containers)).toEqual(['backup']);
-    const backup = container(pod, 'backup');
+  test('copies restic in first, then runs the backup program in the database image, then the ping', () => {
+    expect(names(pod.initContainers)).toEqual(['restic-binary', 'backup']);
+    expect(container(pod, 'restic-binary', 'initContainers')).toEqual(RESTIC_BINARY);
+    expect(pod.containers).toEqual([pingContainer('gitea-backup-ping-url')]);
+    const backup = container(pod, 'backup', 'initContainers');
     expect(backup.image).toBe(POSTGRES_IMAGE);
     expect(backup.command).toEqual(['/bin/sh', '-c', BACKUP_SCRIPT, 'homelab-backup']);
     expect(backup.args).toBeUndefined();
   });
 
   test('gets every fact through its env: values exactly, secrets by reference', () => {
-    const env = container(pod, 'backup').env;
+    const env = container(pod, 'backup', 'initContainers').env;
     expect(env).toEqual([
       val('HOMELAB_APP', 'gitea'),
       val('HOMELAB_PARTS', 'db volume-data'),
@@ -190,6 +207,7 @@ describe('gitea: the backup CronJob', () => {
       val('HOMELAB_TOOLS', '/homelab/tools'),
       val('HOME', '/tmp'),
       val('RESTIC_CACHE_DIR', '/tmp/restic-cache'),
+      val('SSL_CERT_FILE', '/homelab/tools/ca-certificates.crt'),
       val('RESTIC_REPOSITORY', 's3:https://s3.us-west-004.backblazeb2.com/example-homelab-backups/gitea'),
       ref('RESTIC_PASSWORD', 'gitea-restic-password'),
       ref('AWS_ACCESS_KEY_ID', 'gitea-b2-key-id'),
@@ -203,14 +221,13 @@ describe('gitea: the backup CronJob', () => {
       val('HOMELAB_KEEP_DAILY', '7'),
       val('HOMELAB_KEEP_WEEKLY', '4'),
       val('HOMELAB_KEEP_MONTHLY', '6'),
-      ref('HOMELAB_PING_URL', 'gitea-backup-ping-url'),
     ]);
     // retention not asked for stays unset
     expect(names(env).filter((n) => /^HOMELAB_KEEP_(LAST|YEARLY)$/.test(n))).toEqual([]);
   });
 
   test('mounts the volume data from its claim, next to the tools and a writable /tmp', () => {
-    expect(container(pod, 'backup').volumeMounts).toEqual([TOOLS_MOUNT, TMP_MOUNT, { mountPath: '/homelab/volumes/data', name: 'data' }]);
+    expect(container(pod, 'backup', 'initContainers').volumeMounts).toEqual([TOOLS_MOUNT, TMP_MOUNT, { mountPath: '/homelab/volumes/data', name: 'data' }]);
     expect(pod.volumes).toEqual([...RESTIC_VOLUMES, claim('data', 'gitea-data')]);
   });
 
@@ -231,7 +248,7 @@ describe('gitea: the backup CronJob', () => {
     expect(pod.securityContext).toEqual({
       fsGroup: 1000, fsGroupChangePolicy: 'Always', runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(container(pod, 'backup').securityContext).toEqual(RESTRICTED_1000);
+    expect(container(pod, 'backup', 'initContainers').securityContext).toEqual(RESTRICTED_1000);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.serviceAccountName).toBeUndefined();
   });
@@ -263,20 +280,21 @@ describe('files: the backup CronJob with scale-to-zero', () => {
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'files-backup' }]);
   });
 
-  test('copies restic and kubectl in, and runs the backup program in the restic image', () => {
-    expect(names(pod.initContainers)).toEqual(['restic-binary', 'kubectl-binary']);
+  test('copies restic and kubectl in, runs the backup program in the restic image, then the ping (no URL: no env)', () => {
+    expect(names(pod.initContainers)).toEqual(['restic-binary', 'kubectl-binary', 'backup']);
     expect(container(pod, 'restic-binary', 'initContainers')).toEqual(RESTIC_BINARY);
     const kubectl = container(pod, 'kubectl-binary', 'initContainers');
     expect(kubectl.image).toBe('registry.k8s.io/kubectl:v1.31.3');
     expect(kubectl.command).toEqual(['/bin/sh', '-c', 'cp "$(command -v kubectl)" /homelab/tools/kubectl']);
     expect(kubectl.volumeMounts).toEqual([TOOLS_MOUNT]);
-    const backup = container(pod, 'backup');
+    const backup = container(pod, 'backup', 'initContainers');
     expect(backup.image).toBe(RESTIC_IMAGE);
     expect(backup.command).toEqual(['/bin/sh', '-c', BACKUP_SCRIPT, 'homelab-backup']);
+    expect(pod.containers).toEqual([pingContainer()]);
   });
 
   test('gets its retention and quiesce through its env, and no database env', () => {
-    expect(container(pod, 'backup').env).toEqual([
+    expect(container(pod, 'backup', 'initContainers').env).toEqual([
       ...resticEnv('files', 'volume-srv'),
       val('HOMELAB_KEEP_DAILY', '14'),
       val('HOMELAB_KEEP_MONTHLY', '12'),
@@ -286,7 +304,7 @@ describe('files: the backup CronJob with scale-to-zero', () => {
   });
 
   test('mounts srv, and runs on the node of the files pods (it mounts the volume before it scales the app down)', () => {
-    expect(container(pod, 'backup').volumeMounts).toEqual([TOOLS_MOUNT, TMP_MOUNT, { mountPath: '/homelab/volumes/srv', name: 'srv' }]);
+    expect(container(pod, 'backup', 'initContainers').volumeMounts).toEqual([TOOLS_MOUNT, TMP_MOUNT, { mountPath: '/homelab/volumes/srv', name: 'srv' }]);
     expect(pod.volumes).toEqual([...RESTIC_VOLUMES, claim('srv', 'files-srv')]);
     const deployment = find(files, 'Deployment', 'files');
     expect(pod.affinity).toEqual({
@@ -307,7 +325,7 @@ describe.each([['gitea'], ['files']])('%s: the check CronJob', (app) => {
     const { jobTemplate, ...spec } = cron.spec;
     expect(spec).toEqual({
       schedule: '30 4 * * 0',
-      timeZone: 'Etc/UTC',
+      timeZone: 'UTC',
       concurrencyPolicy: 'Forbid',
       startingDeadlineSeconds: 3600,
       successfulJobsHistoryLimit: 1,
@@ -443,9 +461,10 @@ describe('gitea: the alerts', () => {
     expect(rules.map((r: any) => r.expr)).toEqual([
       `time() - max(kube_cronjob_status_last_successful_time{${sel}}) > ${86400 + 7200}`,
       `(time() - max(kube_cronjob_created{${sel}}) > ${86400 + 7200}) unless on() max(kube_cronjob_status_last_successful_time{${sel}})`,
-      'max(kube_job_status_failed{namespace="gitea",job_name=~"gitea-backup-check-.*"}) > 0',
+      `time() - max(kube_cronjob_status_last_successful_time{namespace="gitea",cronjob="gitea-backup-check"}) > ${604800 + 7200}`,
     ]);
     expect(rules[0].annotations.description).toBe('Schedule 15 3 * * * (UTC) leaves at most 24h between runs; with 2h of grace, the last success must be newer than 26h. See kubectl -n gitea logs job/<latest gitea-backup job>.');
+    expect(rules[2].annotations).toEqual({ summary: 'No restic check of the repository of gitea has passed within its schedule (30 4 * * 0 UTC) and 2h: it found problems, or could not run' });
   });
 
   test('a weekly schedule allows a week + 2h', () => {
@@ -508,6 +527,7 @@ describe('restoreManifest', () => {
     expect(m.commands).toEqual([
       'kubectl -n gitea scale deployment gitea --replicas=0',
       'kubectl -n gitea wait --for=delete pod -l app.kubernetes.io/name=gitea --timeout=300s',
+      'kubectl -n gitea delete job/gitea-restore-latest --ignore-not-found --wait',
       'kubectl apply -f restore-gitea-latest.k8s.yaml',
       'kubectl -n gitea wait --for=condition=complete job/gitea-restore-latest --timeout=12h',
       'kubectl -n gitea logs job/gitea-restore-latest',
@@ -522,10 +542,42 @@ describe('restoreManifest', () => {
     expect(job.metadata.name).toBe('gitea-restore-abcdef12');
     const env = container(podOf(job), 'restore-job').env;
     expect(env).toEqual([...resticEnv('gitea', 'db volume-data'), ...GITEA_PG_ENV, val('HOMELAB_RESTORE_MODE', 'job'), val('HOMELAB_RESTORE_SNAPSHOT', 'abcdef12')]);
-    expect(m.commands[2]).toBe('kubectl apply -f restore-gitea-abcdef12.k8s.yaml');
-    expect(m.commands[3]).toBe('kubectl -n gitea wait --for=condition=complete job/gitea-restore-abcdef12 --timeout=12h');
+    expect(m.commands).toEqual([
+      'kubectl -n gitea scale deployment gitea --replicas=0',
+      'kubectl -n gitea wait --for=delete pod -l app.kubernetes.io/name=gitea --timeout=300s',
+      'kubectl -n gitea delete job/gitea-restore-abcdef12 --ignore-not-found --wait',
+      'kubectl apply -f restore-gitea-abcdef12.k8s.yaml',
+      'kubectl -n gitea wait --for=condition=complete job/gitea-restore-abcdef12 --timeout=12h',
+      'kubectl -n gitea logs job/gitea-restore-abcdef12',
+      'kubectl -n gitea scale deployment gitea --replicas=1',
+    ]);
     expect(m.objects.flatMap(validateManifest)).toEqual([]);
     expect(m.objects.flatMap(checkPodSecurityRestricted)).toEqual([]);
+  });
+
+  test('a full 64-digit snapshot id: the Job (and file) named by its first 8 digits, at most 63 characters even for the longest app name', () => {
+    // GIVEN gitea renamed to the longest name a backed-up app may have (39 characters)
+    const longName = 'g'.repeat(39);
+    const inventory = variant({ gitea: (a) => ({ ...a, name: longName }) });
+    expect(validateInventory(inventory).map(String)).toEqual([]);
+    const longApp = build(inventory).model(longName);
+    const snapshot = '0123456789abcdef'.repeat(4);
+    expect(snapshot).toMatch(/^[0-9a-f]{64}$/);
+    // WHEN
+    const m = restoreManifest(longApp, { snapshot });
+    // THEN
+    const job = m.objects[0];
+    expect(job.metadata.name).toBe(`${longName}-restore-01234567`);
+    expect(job.metadata.name.length).toBeLessThanOrEqual(63);
+    expect(m.fileName).toBe(`restore-${longName}-01234567.k8s.yaml`);
+    // the whole id still selects the snapshot
+    expect(container(podOf(job), 'restore-job').env).toContainEqual(val('HOMELAB_RESTORE_SNAPSHOT', snapshot));
+    expect(m.commands[2]).toBe(`kubectl -n ${longApp.namespace} delete job/${longName}-restore-01234567 --ignore-not-found --wait`);
+    expect(m.objects.flatMap(validateManifest)).toEqual([]);
+    // and the reference gitea
+    const g = restoreManifest(app, { snapshot });
+    expect(g.objects[0].metadata.name).toBe('gitea-restore-01234567');
+    expect(g.fileName).toBe('restore-gitea-01234567.k8s.yaml');
   });
 
   test.each([['latest; rm -rf /'], ['ABCDEF12'], ['abc']])('fails on snapshot id %j, naming the field and the allowed form', (snapshot) => {
@@ -553,7 +605,7 @@ describe('engines', () => {
     expect(objects.map((o) => o.metadata.name)).not.toContain('gitea-db-data');
     const sqliteEnv = [val('HOMELAB_DB_ENGINE', 'sqlite'), val('HOMELAB_SQLITE_VOLUME', 'data'), val('HOMELAB_SQLITE_FILE', 'app.db')];
     const pod = podOf(find(objects, 'CronJob', 'gitea-backup'));
-    const backup = container(pod, 'backup');
+    const backup = container(pod, 'backup', 'initContainers');
     expect(backup.image).toBe(SQLITE_TOOLS_IMAGE);
     expect(backup.env).toEqual([...resticEnv('gitea', 'db volume-data'), ...sqliteEnv, ...GITEA_BACKUP_TAIL]);
     expect(backup.volumeMounts).toEqual([TOOLS_MOUNT, TMP_MOUNT, { mountPath: '/homelab/volumes/data', name: 'data' }]);
@@ -577,7 +629,7 @@ describe('engines', () => {
     const objects = b.objects('gitea');
 
     test('the backup takes only the db part, and mounts the file\'s volume', () => {
-      const backup = container(podOf(find(objects, 'CronJob', 'gitea-backup')), 'backup');
+      const backup = container(podOf(find(objects, 'CronJob', 'gitea-backup')), 'backup', 'initContainers');
       expect(backup.env.find((e: any) => e.name === 'HOMELAB_PARTS')).toEqual(val('HOMELAB_PARTS', 'db'));
       expect(backup.volumeMounts).toEqual([TOOLS_MOUNT, TMP_MOUNT, { mountPath: '/homelab/volumes/data', name: 'data' }]);
     });
@@ -617,7 +669,7 @@ describe('engines', () => {
     expect(podOf(sts).securityContext).toMatchObject({ fsGroup: 999, runAsGroup: 999, runAsUser: 999 });
     expect(find(objects, 'Service', 'gitea-db').spec.ports).toEqual([{ name: engine, port: 3306, targetPort: 3306 }]);
     // AND the backup, in the server's image
-    const backup = container(podOf(find(objects, 'CronJob', 'gitea-backup')), 'backup');
+    const backup = container(podOf(find(objects, 'CronJob', 'gitea-backup')), 'backup', 'initContainers');
     expect(backup.image).toBe(image);
     expect(backup.env).toEqual([
       ...resticEnv('gitea', 'db volume-data'),
@@ -647,7 +699,7 @@ describe('quiesce with a hook', () => {
     const objects = build(variant({ files: (a) => ({ ...a, backup: { ...a.backup!, quiesce: { mode: 'hook', pre, post } } }) })).objects('files');
     // THEN
     const pod = podOf(find(objects, 'CronJob', 'files-backup'));
-    expect(container(pod, 'backup').env).toEqual([
+    expect(container(pod, 'backup', 'initContainers').env).toEqual([
       ...resticEnv('files', 'volume-srv'),
       val('HOMELAB_KEEP_DAILY', '14'),
       val('HOMELAB_KEEP_MONTHLY', '12'),
@@ -659,7 +711,8 @@ describe('quiesce with a hook', () => {
     expect(objects.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind))).toEqual([]);
     expect(pod.serviceAccountName).toBeUndefined();
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(names(pod.initContainers)).toEqual(['restic-binary']);
+    expect(names(pod.initContainers)).toEqual(['restic-binary', 'backup']);
+    expect(pod.containers).toEqual([pingContainer()]);
     // the app keeps running: the backup goes to its node
     expect(pod.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
     expect(objects.flatMap(validateManifest)).toEqual([]);

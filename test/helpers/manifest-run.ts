@@ -10,10 +10,14 @@ export interface Run { status: number; stdout: string; stderr: string }
 /** The pod spec of a Deployment, StatefulSet, Job or CronJob. */
 export const podOf = (o: any): any => (o.kind === 'CronJob' ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec);
 
-/** A container's command and env from a pod spec, each secretKeyRef (key `value`) resolved from `secrets`. */
-export function containerRun(pod: any, name: string, secrets: Readonly<Record<string, string>>, kind: 'containers' | 'initContainers' = 'containers'): { argv: string[]; env: Env } {
-  const c = (pod[kind] as any[] | undefined)?.find((x) => x.name === name);
-  if (!c) throw new Error(`no ${kind} entry named ${name}`);
+/**
+ * A container's command and env from a pod spec (a container, else an init container, of that
+ * name), each secretKeyRef (key `value`) resolved from `secrets`.
+ */
+export function containerRun(pod: any, name: string, secrets: Readonly<Record<string, string>>, kind?: 'containers' | 'initContainers'): { argv: string[]; env: Env } {
+  const kinds = kind ? [kind] : ['containers', 'initContainers'];
+  const c = kinds.map((k) => (pod[k] as any[] | undefined)?.find((x) => x.name === name)).find((x) => x);
+  if (!c) throw new Error(`no ${kinds.join(' or ')} entry named ${name}`);
   const env: Env = {};
   for (const e of c.env ?? []) {
     if (e.value !== undefined) env[e.name] = e.value;

@@ -280,6 +280,10 @@ const cases: Record<string, Case> = {
     mutate: (inv) => { wiki(inv).backup!.pingUrlSecret = 'hc-url'; },
     path: WIKI, field: 'App.backup.pingUrlSecret', value: 'hc-url', wrong: NOT_SECRET, allowed: 'declare it in inventory.secrets',
   },
+  'a backed-up app name too long for its CronJobs': {
+    mutate: (inv) => { wiki(inv).name = 'w'.repeat(40); },
+    path: `inventory.apps[${'w'.repeat(40)}]`, field: 'App.name', value: 'w'.repeat(40), wrong: `too long for a backed-up app (its CronJob ${'w'.repeat(40)}-backup-check would pass Kubernetes' 52 characters)`, allowed: 'at most 39 characters',
+  },
   'an own bucket with a bad name': {
     mutate: (inv) => { wiki(inv).backup!.bucket = 'b2-wiki'; },
     path: WIKI, field: 'App.backup.bucket', value: 'b2-wiki', wrong: 'not a valid B2 bucket name', allowed: '6-63 letters, digits and "-", not starting with "b2-"',
