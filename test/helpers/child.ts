@@ -1,6 +1,7 @@
 /** Server processes the test helpers start (PostgreSQL, s3rver): tied to the test process, stopped politely. */
 import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import { Socket } from 'net';
 
 /**
@@ -63,4 +64,26 @@ export function serverUser(preferred: string): RunAs | null {
     }
   }
   throw new Error(`running as root, but neither a ${preferred} nor a nobody user exists to run the server as`);
+}
+
+/** A free TCP port on `host` (for a server that is told its port). */
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Keeps the last 64 KiB of a server's output for error messages. */
+export function captureLog(child: ChildProcess): () => string {
+  let buf = '';
+  const add = (chunk: Buffer) => { buf = (buf + chunk.toString('utf8')).slice(-65536); };
+  child.stdout?.on('data', add);
+  child.stderr?.on('data', add);
+  return () => buf;
 }

@@ -16,10 +16,9 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
+import { captureLog, freePort, isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
 
 /** The entry that HOMELAB_REQUIRE_TOOLS uses for these tests. */
 export const MARIADB_TOOL = 'mariadb';
@@ -128,7 +127,7 @@ export async function startMariadb(): Promise<MariaServer> {
 
     // A free port can be taken between probing and binding: retry a few times.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = await freePort(HOST);
       const child = spawn(bin.server, [
         '--no-defaults',
         `--datadir=${dataDir}`,
@@ -210,27 +209,6 @@ function findBinary(names: readonly string[], dirs: readonly string[]): string |
     }
   }
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Keeps the last 64 KiB of the server's output for error messages. */
-function captureLog(child: ChildProcess): () => string {
-  let buf = '';
-  const add = (chunk: Buffer) => { buf = (buf + chunk.toString('utf8')).slice(-65536); };
-  child.stdout?.on('data', add);
-  child.stderr?.on('data', add);
-  return () => buf;
 }
 
 /** Until `mariadb-admin ping` gets in as root over the socket (TCP is bound before the socket). */

@@ -10,10 +10,9 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
+import { captureLog, freePort, isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
 
 /** The entry that HOMELAB_REQUIRE_TOOLS uses for these tests. */
 export const POSTGRES_TOOL = 'postgres';
@@ -106,7 +105,7 @@ export async function startPostgres(): Promise<PgServer> {
 
     // A free port can be taken between probing and binding: retry a few times.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort();
+      const port = await freePort(HOST);
       const child = spawn(...asUser(runAs, path.join(binDir, 'postgres'), [
         '-D', dataDir,
         '-c', `listen_addresses=${HOST}`,
@@ -177,27 +176,6 @@ function clientBin(binDir: string, name: string): string {
 function asUser(runAs: RunAs | null, cmd: string, args: string[]): [string, string[]] {
   if (!runAs) return [cmd, args];
   return ['setpriv', [`--reuid=${runAs.uid}`, `--regid=${runAs.gid}`, '--clear-groups', '--', cmd, ...args]];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Keeps the last 64 KiB of the server's output for error messages. */
-function captureLog(child: ChildProcess): () => string {
-  let buf = '';
-  const add = (chunk: Buffer) => { buf = (buf + chunk.toString('utf8')).slice(-65536); };
-  child.stdout?.on('data', add);
-  child.stderr?.on('data', add);
-  return () => buf;
 }
 
 async function waitReady(child: ChildProcess, binDir: string, port: number, log: () => string): Promise<void> {
