@@ -9,6 +9,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedApp } from '../model/derive';
 import { addDatabaseServer, databaseClientEnv, DatabaseServer } from './database';
+import { secretEnv } from './secrets';
 import { OAuthIngress, OAuthIngressCluster } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
 
@@ -40,8 +41,7 @@ export interface ClusterAppProps {
   readonly pools?: readonly IOpenEBSPool[];
 }
 
-/** Key under which every referenced Kubernetes Secret holds its value. */
-export const SECRET_VALUE_KEY = 'value';
+export { SECRET_VALUE_KEY } from './secrets';
 
 /** Options of {@link addAppObjects}. */
 export interface AppObjectsOptions {
@@ -102,10 +102,7 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
   // DB_* first, so that the app's own env can refer to them as $(DB_HOST)
   if (app.db) for (const [name, value] of databaseClientEnv(scope, app.db)) container.env.addVariable(name, value);
   for (const [name, value] of Object.entries(app.env ?? {})) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
-  for (const [name, secretName] of Object.entries(app.secretEnv ?? {})) {
-    const secret = kplus.Secret.fromSecretName(scope, `Secret-${name}`, secretName);
-    container.env.addVariable(name, kplus.EnvValue.fromSecretValue({ secret, key: SECRET_VALUE_KEY }));
-  }
+  for (const [name, secretName] of Object.entries(app.secretEnv ?? {})) container.env.addVariable(name, secretEnv(scope, secretName));
   if (app.tmpVolume) container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
   const volumes = new Map<string, kplus.Volume>();
   for (const v of app.volumes ?? []) {

@@ -13,9 +13,7 @@ import { Construct } from 'constructs';
 import { ResolvedDatabase } from '../backup/model';
 import { ResolvedApp } from '../model/derive';
 import { IOpenEBSPool } from './openebs-pool';
-
-/** Key under which every referenced Kubernetes Secret holds its value (as `SECRET_VALUE_KEY`). */
-const VALUE_KEY = 'value';
+import { secretEnv } from './secrets';
 
 /** UID and GID the official postgres, mysql and mariadb images run their server as. */
 export const DATABASE_UID = 999;
@@ -25,13 +23,6 @@ export interface DatabaseServer {
   readonly statefulSet: kplus.StatefulSet;
   readonly service: kplus.Service;
   readonly pvc: kplus.PersistentVolumeClaim;
-}
-
-/** A secret's value as an env var source (key `value`). */
-export function secretEnv(scope: Construct, secretName: string): kplus.EnvValue {
-  const id = `SecretRef-${secretName}`;
-  const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, secretName);
-  return kplus.EnvValue.fromSecretValue({ secret, key: VALUE_KEY });
 }
 
 /**

@@ -30,7 +30,7 @@ import { chartObjects } from '../emitters/k8s/synth';
 import { toYamlDocuments } from '../emitters/k8s/yaml';
 import { ResolvedApp } from '../model/derive';
 import { ClusterApp, ClusterAppProps } from './cluster-app';
-import { secretEnv } from './database';
+import { secretEnv } from './secrets';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
