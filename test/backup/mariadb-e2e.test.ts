@@ -14,7 +14,6 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { inventory as reference } from '../../apps/inventory';
@@ -56,9 +55,6 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
 
   let maria: MariaServer;
   let dir: string;
-  let pings: string[];
-  let pingServer: http.Server;
-  let pingUrl: string;
 
   beforeAll(async () => {
     if (!ready) return;
@@ -66,16 +62,11 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
     fs.mkdirSync(path.join(dir, 'tools'));
     maria = await startMariadb();
     maria.createUser(gitea.db!.user!, SECRETS['gitea-db-password']);
-    pings = [];
-    pingServer = http.createServer((req, res) => { pings.push(req.url ?? ''); res.end('OK'); });
-    await new Promise<void>((r) => pingServer.listen(0, '127.0.0.1', r));
-    pingUrl = `http://127.0.0.1:${(pingServer.address() as any).port}/ping/${APP}`;
   }, 60_000);
 
   afterAll(async () => {
     if (!ready) return;
     await maria?.stop();
-    await new Promise((r) => pingServer?.close(r));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -86,7 +77,8 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
     // quotes, a backslash and a $: the password only ever travels in MYSQL_PWD
     'gitea-db-password': `it's a \\ "$ecret"`,
   };
-  const secrets = () => ({ ...SECRETS, 'gitea-backup-ping-url': pingUrl });
+  // (the dead-man ping is the pod's main container, run in restic-e2e.test.ts)
+  const secrets = () => SECRETS;
 
   /** This machine's overrides (see the module comment). */
   function local(env: Env, volumes: string, repository: string, extra: Env = {}): Env {
@@ -209,7 +201,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
   }
 
   it('takes the programs from the manifests: mariadb-dump --single-transaction into restic backup --stdin, the server from the model', () => {
-    const backup = containerRun(podOf(cron), 'backup', { ...SECRETS, 'gitea-backup-ping-url': 'x' });
+    const backup = containerRun(podOf(cron), 'backup', SECRETS);
     expect(chart).toBeInstanceOf(ResticBackedApp);
     expect(backup.argv.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(backup.argv[3]).toBe('homelab-backup');

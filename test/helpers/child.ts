@@ -87,3 +87,18 @@ export function captureLog(child: ChildProcess): () => string {
   child.stderr?.on('data', add);
   return () => buf;
 }
+
+/** A server's stop(), safe to call twice: untie it, stop it with `signal` (see stopChild), remove its temp dir. */
+export function stopper(child: ChildProcess, untie: () => void, tmp: string, signal: NodeJS.Signals, timeoutMs: number): () => Promise<void> {
+  let stopped = false;
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    untie();
+    try {
+      await stopChild(child, signal, timeoutMs);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+}

@@ -18,7 +18,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { captureLog, freePort, isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
+import { captureLog, freePort, isExecutable, RunAs, serverUser, stopChild, stopper, tieToProcess } from './child';
 
 /** The entry that HOMELAB_REQUIRE_TOOLS uses for these tests. */
 export const MARIADB_TOOL = 'mariadb';
@@ -163,7 +163,6 @@ export async function startMariadb(): Promise<MariaServer> {
 }
 
 function makeServer(bin: MariaBinaries, tmp: string, socket: string, port: number, child: ChildProcess, untie: () => void): MariaServer {
-  let stopped = false;
   // --no-defaults must come first
   const clientArgv = (db?: string, extra: readonly string[] = []) => [bin.client, '--no-defaults', `--socket=${socket}`, '--user=root', ...extra, ...(db ? [db] : [])];
   const sql = (text: string, db?: string): string => {
@@ -186,16 +185,7 @@ function makeServer(bin: MariaBinaries, tmp: string, socket: string, port: numbe
     createDatabase: (name, owner) => {
       sql(`CREATE DATABASE ${sqlName(name)};\n${accounts(owner).map((a) => `GRANT ALL ON ${sqlName(name)}.* TO ${a};`).join('\n')}`);
     },
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      untie();
-      try {
-        await stopChild(child, 'SIGTERM', STOP_TIMEOUT_MS);
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    },
+    stop: stopper(child, untie, tmp, 'SIGTERM', STOP_TIMEOUT_MS),
   };
 }
 

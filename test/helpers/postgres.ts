@@ -12,7 +12,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { captureLog, freePort, isExecutable, RunAs, serverUser, stopChild, tieToProcess } from './child';
+import { captureLog, freePort, isExecutable, RunAs, serverUser, stopChild, stopper, tieToProcess } from './child';
 
 /** The entry that HOMELAB_REQUIRE_TOOLS uses for these tests. */
 export const POSTGRES_TOOL = 'postgres';
@@ -136,7 +136,6 @@ export async function startPostgres(): Promise<PgServer> {
 function makeServer(binDir: string, tmp: string, port: number, child: ChildProcess, untie: () => void): PgServer {
   const env = { PGHOST: HOST, PGPORT: String(port), PGUSER: SUPERUSER };
   const psqlBin = clientBin(binDir, 'psql');
-  let stopped = false;
   const psql = (sql: string, db = 'postgres'): string => {
     const r = spawnSync(psqlBin, ['-X', '-v', 'ON_ERROR_STOP=1', '-At', '-d', db, '-f', '-'], {
       input: sql, encoding: 'utf8', env: { ...process.env, ...env },
@@ -153,16 +152,7 @@ function makeServer(binDir: string, tmp: string, port: number, child: ChildProce
     binDir,
     psql,
     createDatabase: (name) => { psql(`CREATE DATABASE "${name.replace(/"/g, '""')}"`); },
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      untie();
-      try {
-        await stopChild(child, 'SIGINT', STOP_TIMEOUT_MS);
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    },
+    stop: stopper(child, untie, tmp, 'SIGINT', STOP_TIMEOUT_MS),
   };
 }
 

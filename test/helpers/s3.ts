@@ -17,7 +17,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
-import { stopChild, tieToProcess } from './child';
+import { stopChild, stopper, tieToProcess } from './child';
 
 const HOST = '127.0.0.1';
 /** The key pair s3rver's default account accepts. */
@@ -77,7 +77,6 @@ export async function startS3(): Promise<S3Server> {
 function makeServer(tmp: string, port: number, caCertFile: string, child: ChildProcess, untie: () => void): S3Server {
   const endpoint = `https://${HOST}:${port}`;
   const ca = fs.readFileSync(caCertFile);
-  let stopped = false;
   return {
     endpoint,
     port,
@@ -106,16 +105,7 @@ function makeServer(tmp: string, port: number, caCertFile: string, child: ChildP
       RESTIC_CACHE_DIR: path.join(tmp, 'restic-cache'),
     }),
     resticArgs: ['--cacert', caCertFile],
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      untie();
-      try {
-        await stopChild(child, 'SIGTERM', STOP_TIMEOUT_MS);
-      } finally {
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
-    },
+    stop: stopper(child, untie, tmp, 'SIGTERM', STOP_TIMEOUT_MS),
   };
 }
 
