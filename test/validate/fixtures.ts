@@ -1,4 +1,6 @@
 /** Shared by the validation tests: a writable inventory draft, and the house problem-message check. */
+import { Inventory } from '../../lib/model/inventory';
+import { validateInventory } from '../../lib/validate/model-rules';
 
 /** A deeply writable copy type, for breaking one field of a valid inventory. */
 export type Draft<T> = T extends readonly (infer U)[] ? Draft<U>[] : T extends object ? { -readonly [K in keyof T]: Draft<T[K]> } : T;
@@ -33,4 +35,9 @@ export function expectMessage(msg: string, e: ExpectedMessage): void {
     if (e.exactWrong) expect(wrong).toBe(e.wrong);
     else expect(wrong).toContain(e.wrong);
   }
+}
+
+/** An inventory validates without a single problem (the messages are shown when it does not). */
+export function expectValid(inv: Inventory): void {
+  expect(validateInventory(inv).map((p) => p.message)).toEqual([]);
 }
