@@ -12,6 +12,8 @@ import { HomelabProblem, ProblemCollector } from './errors';
 export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
 /** One OpenSSH public key line. */
 export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+/** `${` or `%{`: the start of Terraform template code. */
+const TEMPLATE_SEQUENCE = /[$%]\{/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** OpenWrt interface names the router emitter uses itself. */
 const RESERVED_ROUTER_NETWORKS = new Set(['loopback', 'wan', 'wan6']);
@@ -393,6 +395,14 @@ function validateStateBackend(inv: Inventory, p: ProblemCollector): void {
   const b = inv.stateBackend;
   if (!b) return;
   const bpath = 'inventory.stateBackend';
+  // Terraform takes backend settings literally, OpenTofu evaluates them: neither escaping nor not is right for both.
+  for (const field of ['path', 'key', 'endpoint', 'bucket', 'region'] as const) {
+    const v = (b as Record<string, unknown>)[field];
+    if (typeof v === 'string' && TEMPLATE_SEQUENCE.test(v)) {
+      p.add(bpath, `StateBackend.${field}`, 'holds a Terraform template sequence', v, 'no "${" or "%{" (backend settings are not templates)');
+      return;
+    }
+  }
   if (b.type === 'local') {
     if (b.path !== undefined && (typeof b.path !== 'string' || b.path === '' || b.path.startsWith('/'))) p.add(bpath, 'StateBackend.path', 'not a relative path', b.path, 'a path relative to the project root, e.g. "terraform.tfstate"');
     return;

@@ -1,10 +1,12 @@
 /**
  * Writes a cdktf App's stacks into a directory in the layout `cdktf deploy`
  * expects (`manifest.json`, `stacks/<name>/cdk.tf.json`), wherever the App was
- * told to write: the output is staged and swapped by the caller.
+ * told to write: the output is staged and swapped by the caller. Literal
+ * strings are escaped for Terraform's templates here, once (`escape.ts`).
  */
 import { App, Manifest, TerraformStack } from 'cdktf';
 import * as fs from 'fs';
+import { escapeTerraformTemplates } from './escape';
 import { constructProblems, HomelabProblem } from '../../validate/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,6 +22,7 @@ export function synthTerraform(app: App, outdir: string): void {
   fs.mkdirSync(outdir, { recursive: true });
   const manifest = new Manifest(CDKTF_VERSION, outdir, false);
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  stacks.forEach((s) => escapeTerraformTemplates(s));
   stacks.forEach((s) => s.prepareStack());
   stacks.forEach((s) => s.synthesizer.synthesize({ outdir, skipValidation: true, manifest }));
   manifest.writeToFile();

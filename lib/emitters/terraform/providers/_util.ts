@@ -22,6 +22,7 @@ import {
   IResolvable, IResolveContext, TerraformMetaArguments, TerraformProvider, TerraformProviderGeneratorMetadata,
   TerraformResource, Tokenization,
 } from 'cdktf';
+import { isExpressionToken } from '../escape';
 
 /** Kinds of plain (non-block) attribute values. */
 export type AttrKind = 'string' | 'number' | 'boolean' | 'stringList' | 'numberList' | 'stringSet' | 'stringMap';
@@ -150,12 +151,16 @@ export function checkKnownKeys(
   }
 }
 
-/** Maps a value once it is resolved, so `Lazy` block values get provider names too. */
+/**
+ * Maps what a `Lazy` block value produces, so its blocks get provider names
+ * too. It maps the producer's own value (tokens in it resolve afterwards), so
+ * the template escaping (`../escape.ts`) still tells literals from expressions.
+ */
 class MappedResolvable implements IResolvable {
   public readonly creationStack: string[] = [];
   constructor(private readonly inner: IResolvable, private readonly map: (v: unknown) => unknown) {}
   public resolve(context: IResolveContext): unknown {
-    return this.map(context.resolve(this.inner));
+    return this.map(this.inner.resolve(context));
   }
   public toString(): string {
     return this.inner.toString();
@@ -165,7 +170,7 @@ class MappedResolvable implements IResolvable {
 type Render = (fields: Readonly<Record<string, Field>>, value: object) => unknown;
 
 function renderBlocks(field: BlockField, v: unknown, render: Render): unknown {
-  if (Tokenization.isResolvable(v)) {
+  if (Tokenization.isResolvable(v) && !isExpressionToken(v)) {
     return new MappedResolvable(v, (r) => renderBlocks(field, r, render));
   }
   if (Array.isArray(v)) {
