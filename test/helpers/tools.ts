@@ -8,8 +8,8 @@ import { spawnSync } from 'child_process';
 
 const seen = new Map<string, boolean>();
 
-/** How each tool is asked for its version, when not with `--version` (restic 0.14 has only `restic version`). */
-const VERSION_ARGS: Record<string, string[]> = { restic: ['version'] };
+/** How each tool is asked for its version, when not with `--version` (restic 0.14 and go have only `version`). */
+const VERSION_ARGS: Record<string, string[]> = { restic: ['version'], go: ['version'] };
 
 export function hasTool(tool: string, args: string[] = VERSION_ARGS[tool] ?? ['--version']): boolean {
   if (!seen.has(tool)) {

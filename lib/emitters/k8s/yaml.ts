@@ -5,7 +5,10 @@
  * them for anything else; multi-line strings of printable text (a HelmChart's
  * `valuesContent`) become literal block scalars (`|`, `|-`), so they stay
  * readable and diff line by line; everything else is written as a JSON
- * string, which is a valid YAML double-quoted scalar. Key order is kept as
+ * string, which is a valid YAML double-quoted scalar, with the characters
+ * JSON leaves raw but YAML reads differently (NEL, LS, PS, DEL, C1, BOM)
+ * escaped too. Header comments escape every line break and control
+ * character, so user text in them cannot end the comment. Key order is kept as
  * given (cdk8s already sorts keys), so the output is deterministic.
  */
 
@@ -14,9 +17,24 @@ const SPECIAL = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'n
 /** `e5`: some YAML 1.1 readers take a bare exponent for a float. */
 const EXPONENT = /^[eE][-+]?[0-9_]+$/;
 
+/**
+ * What JSON.stringify leaves raw but a YAML reader would not read back as
+ * written: DEL and the C1 controls (not printable in YAML), NEL, LS and PS
+ * (line breaks in YAML 1.1, folded into a space in a quoted scalar), BOM,
+ * U+FFFE and U+FFFF (not printable).
+ */
+const JSON_RAW_BUT_NOT_YAML = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
+const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** A YAML double-quoted scalar (JSON's escapes are YAML's) with every break and non-printable escaped. */
+function quoted(s: string): string {
+  return JSON.stringify(s).replace(JSON_RAW_BUT_NOT_YAML, hex4);
+}
+
 function scalarString(s: string): string {
   if (PLAIN.test(s) && !s.endsWith(':') && !SPECIAL.has(s.toLowerCase()) && !EXPONENT.test(s)) return s;
-  return JSON.stringify(s);
+  return quoted(s);
 }
 
 /**
@@ -24,7 +42,7 @@ function scalarString(s: string): string {
  * YAML 1.1 line breaks (NEL, LS, PS), BOM, lone surrogates; tabs too, to stay
  * clear of readers that treat a tab after the indentation as indentation.
  */
-const NOT_LITERAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_LITERAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
  * The block indicator (`|` or `|-`) when `s` can be written as a literal block
@@ -110,8 +128,20 @@ export function toYaml(value: unknown): string {
   return out.join('');
 }
 
+/**
+ * Inside a comment: every character a YAML reader could take for a line break
+ * (CR, NEL, LS, PS) or that is not printable (controls, BOM, lone surrogates),
+ * written as `\uXXXX` instead, so no text can end the comment.
+ */
+const NOT_IN_COMMENT = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** One `# ` comment line per header line; anything that could break out of the comment is escaped. */
+export function yamlComment(header: string): string {
+  return header.split('\n').map((l) => (l ? `# ${l.replace(NOT_IN_COMMENT, hex4)}\n` : '#\n')).join('');
+}
+
 /** Renders documents separated by `---`, with an optional comment header (one `#` line per header line). */
 export function toYamlDocuments(docs: readonly unknown[], header?: string): string {
-  const head = header ? header.split('\n').map((l) => (l ? `# ${l}\n` : '#\n')).join('') : '';
+  const head = header ? yamlComment(header) : '';
   return head + docs.map((d) => `---\n${toYaml(d)}`).join('');
 }

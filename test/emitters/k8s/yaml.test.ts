@@ -1,6 +1,8 @@
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { toYaml, toYamlDocuments } from '../../../lib/emitters/k8s/yaml';
+import { readYamlLikeKubectl } from '../../helpers/go-yaml';
+import { itWith } from '../../helpers/tools';
 
 // strings a YAML reader could mistake for something else
 const tricky = fc.constantFrom('', ' ', 'true', 'False', 'yes', 'NO', 'on', 'off', 'y', 'n', 'null', '~', '0', '-1', '1.5', '1e3', '0x1F', '0o17', '017', '.inf', '-.Inf', '.nan',
@@ -59,5 +61,53 @@ describe('toYaml', () => {
   test('fails on values JSON cannot hold', () => {
     expect(() => toYaml({ a: NaN })).toThrow(/NaN/);
     expect(() => toYaml({ a: () => 1 })).toThrow(/function/);
+  });
+});
+
+/** Every character a YAML 1.1 or 1.2 reader may take for a line break or reject as not printable, and friends. */
+const BREAKERS = ['\r', '\n', '\r\n', '\u0085', '\u2028', '\u2029', '\u0000', '\u001b', '\u0007', '\b', '\f', '\v', '\t', '\u007f', '\u0080', '\u009f',
+  '\ufeff', '\ufffe', '\uffff', '\u00a0', '😀', '#', ': ', '"', "'", '\\', '---', '...', '${', '%{'];
+const hostileText = fc.oneof(
+  fc.array(fc.oneof(fc.constantFrom(...BREAKERS), fc.string({ maxLength: 3 })), { maxLength: 8 }).map((p) => p.join('')),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+).map((s) => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')); // UTF-8 cannot hold a lone surrogate
+const doc: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small' }, hostileText, tricky, fc.integer(), fc.boolean(), fc.constant(null),
+    fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(fc.oneof(hostileText, tricky), tie('node'), { maxKeys: 3 })),
+})).node;
+
+describe('kubectl\'s reader (go-yaml via sigs.k8s.io/yaml) reads back exactly what we wrote', () => {
+  const itGo = itWith('go');
+
+  itGo('escapes NEL, LS, PS, CR, DEL, C1 controls and BOM in values and keys', () => {
+    // GIVEN values that go-yaml would fold, break or reject if written raw
+    const values = ['a\u0085b', 'a\u2028b', 'a\u2029b', 'a\rb', 'a\u007fb', 'a\u0080b', 'a\u009fb', '\ufeffa', 'a\ufffe', 'a\u0000\u001bb', 'a\n\u0085b\n'];
+    const docs = values.map((v) => ({ env: [{ name: 'X', value: v }], [v]: v }));
+    // WHEN
+    const text = toYamlDocuments(docs, 'generated');
+    // THEN no raw break or control character is left, and go-yaml reads every value back
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe]/);
+    expect(readYamlLikeKubectl(text)).toEqual([null, ...docs]);
+  });
+
+  itGo('keeps user text in header comments inside the comment', () => {
+    // GIVEN a secret description that would inject an object if a reader saw a line break in it
+    const injected = ['x\rapiVersion: v1\rkind: ConfigMap\rmetadata:\r  name: evil', 'y\u0085kind: Evil', 'z\u2028kind: Evil', 'w\u2029a: 1', 'nul\u0000esc\u001b', 'bom\ufeffdel\u007f'];
+    for (const note of injected) {
+      // WHEN
+      const text = toYamlDocuments([{ a: 1 }], `generated\n\n  default/x  ${note}`);
+      // THEN the header is still only a comment: an empty document, then ours
+      expect(readYamlLikeKubectl(text)).toEqual([null, { a: 1 }]);
+      expect(YAML.parseAllDocuments(text).map((d) => d.toJS())).toEqual([{ a: 1 }]);
+    }
+    expect(toYamlDocuments([], 'a\rb\u0085c')).toBe('# a\\u000db\\u0085c\n');
+  });
+
+  itGo('property: any document and header, read by go-yaml, equals what we wrote', () => {
+    // many documents per run, so the reader starts once per run
+    fc.assert(fc.property(fc.array(doc, { minLength: 1, maxLength: 60 }), hostileText, (docs, header) => {
+      const text = toYamlDocuments(docs, `generated\n${header}`);
+      expect(readYamlLikeKubectl(text)).toEqual([null, ...docs]);
+    }), { numRuns: 40 });
   });
 });

@@ -74,7 +74,7 @@ describe('cdk.tf.json', () => {
     const endpoint = `https://pve1.home.example.org:8006/${HOSTILE}`;
     site.proxmox!.endpoint = endpoint;
     const url = 'https://images.example.org/${file("/etc/shadow")}/nixos.qcow2';
-    for (const h of site.hosts) if (h.vm?.systemDisk?.image) h.vm.systemDisk.image.url = url;
+    for (const h of site.hosts ?? []) if (h.vm?.systemDisk?.image) h.vm.systemDisk.image.url = url;
     // WHEN
     const doc = synthDoc(new Homelab({ inventory: inv as Inventory }));
     // THEN nothing outside our references is a template, and each value reads back byte for byte
