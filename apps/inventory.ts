@@ -109,6 +109,8 @@ export const inventory: Inventory = {
       routers: [
         {
           name: 'gw', networks: ['lan', 'iot'], timezone: 'UTC', wifi: [{ ssid: 'homelab', network: 'lan', keySecret: 'wifi-psk' }],
+          // the board's radio0, turned on (OpenWrt ships it disabled)
+          radios: [{ name: 'radio0', band: '2g', channel: 'auto', country: 'DE' }],
           wireguard: { address: '10.255.0.1', publicKey: 'algXW1Q1sAN4lkEOIItpMulFWG1F9i6Q/0ic8YfTQwQ=', privateKeySecret: 'wg-gw-key', endpoint: 'vpn.example.org' },
         },
       ],

@@ -3,9 +3,9 @@
  * resolved {@link Model} and never each other.
  */
 import { createHash } from 'crypto';
-import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RouterSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
+import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RadioBand, RouterSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
 import { ResolvedBackup, ResolvedDatabase, resolveBackup, resolveDatabase } from '../backup/model';
-import { Cidr, parseCidr, parseIPv4, reverseZone } from './net';
+import { Cidr, parseCidr, parseIPv4, reverseZones } from './net';
 
 export interface ResolvedNetwork extends NetworkSpec {
   readonly site: string;
@@ -152,6 +152,25 @@ export interface ResolvedWireguard {
   readonly peers: readonly WireguardPeer[];
 }
 
+/** One VLAN of a router's bridge: the network on it and its ports in netifd's `bridge-vlan` syntax. */
+export interface ResolvedBridgeVlan {
+  readonly network: string;
+  readonly vlan: number;
+  /** `lan1:u*` (untagged, the port's PVID) or `lan1:t` (tagged), in `lanPorts` order. */
+  readonly ports: readonly string[];
+}
+
+/** A radio the router turns on. */
+export interface ResolvedRadio {
+  readonly name: string;
+  readonly band: RadioBand;
+  readonly channel: number | 'auto';
+  readonly country: string;
+}
+
+/** The bridge every LAN network of a router is on. */
+export const LAN_BRIDGE = 'br-lan';
+
 export interface ResolvedRouter extends RouterSpec {
   readonly site: string;
   readonly networks: readonly string[];
@@ -164,6 +183,18 @@ export interface ResolvedRouter extends RouterSpec {
   readonly localNames: readonly LocalName[];
   /** Other sites' domains and reverse zones and their DNS servers. */
   readonly forwards: readonly { readonly domain: string; readonly server: string }[];
+  /** The reverse zones of its own networks ({@link reverseZones}), answered locally. */
+  readonly reverseZones: readonly string[];
+  /**
+   * The VLANs of {@link LAN_BRIDGE} when any of its networks has a VLAN: every network then gets
+   * one, the network without a VLAN the lowest id no other network uses (1 unless taken), so
+   * untagged ports keep a PVID after netifd removes the default VLAN 1. Empty without VLANs.
+   */
+  readonly bridgeVlans: readonly ResolvedBridgeVlan[];
+  /** The device of each network's interface, by network name: `br-lan`, or `br-lan.<vlan>` with VLANs. */
+  readonly netDevices: Readonly<Record<string, string>>;
+  /** The radios it turns on. */
+  readonly radios: readonly ResolvedRadio[];
   readonly forwardPorts: readonly number[];
   readonly ingressIP?: string;
   /** Set when the router is in the WireGuard mesh. */
@@ -292,8 +323,10 @@ export function deriveModel(inv: Inventory): Model {
         .flatMap((s) => (s.routers ?? []).flatMap((other) => other.networks.map((nn) => networks.find((n) => n.site === s.name && n.name === nn)!)))
         .flatMap((on) => [
           { domain: on.domain, server: on.gateway },
-          { domain: reverseZone(on.parsed), server: on.gateway },
+          ...reverseZones(on.parsed).map((zone) => ({ domain: zone, server: on.gateway })),
         ]);
+      const lanPorts = r.lanPorts ?? ['lan1', 'lan2', 'lan3', 'lan4'];
+      const bridgeVlans = resolveBridgeVlans(nets, lanPorts, r.ports ?? []);
       const hasPublic = clusterSite?.name === site.name && publicRecords.length > 0;
       routers.push({
         ...r,
@@ -301,11 +334,18 @@ export function deriveModel(inv: Inventory): Model {
         nets,
         address: r.address ?? nets[0].gateway,
         timezone: r.timezone ?? 'UTC',
-        lanPorts: r.lanPorts ?? ['lan1', 'lan2', 'lan3', 'lan4'],
+        lanPorts,
         wanDevice: r.wanDevice ?? 'wan',
         leases,
         localNames,
         forwards,
+        reverseZones: [...new Set(nets.flatMap((n) => reverseZones(n.parsed)))],
+        bridgeVlans,
+        netDevices: Object.fromEntries(nets.map((n) => {
+          const bv = bridgeVlans.find((b) => b.network === n.name);
+          return [n.name, bv ? `${LAN_BRIDGE}.${bv.vlan}` : LAN_BRIDGE];
+        })),
+        radios: (r.radios ?? []).map((x) => ({ name: x.name, band: x.band, channel: x.channel ?? 'auto', country: x.country })),
         forwardPorts: r.forwardPorts ?? (hasPublic ? [80, 443] : []),
         ingressIP: clusterSite?.name === site.name ? ingressIP : undefined,
       });
@@ -366,6 +406,28 @@ export function deriveModel(inv: Inventory): Model {
     nixpkgs: inv.nix?.nixpkgs ?? 'github:NixOS/nixpkgs/nixos-24.11',
     timezone: inv.nix?.timezone ?? 'UTC',
   };
+}
+
+/**
+ * The bridge VLANs of a router (see {@link ResolvedRouter.bridgeVlans}); none when no network has a
+ * VLAN. A port without an entry in `ports` carries the network without a VLAN untagged and every
+ * VLAN network tagged; a port with one carries exactly what it names.
+ */
+function resolveBridgeVlans(nets: readonly ResolvedNetwork[], lanPorts: readonly string[], ports: readonly { name: string; untagged?: string; tagged?: readonly string[] }[]): ResolvedBridgeVlan[] {
+  if (!nets.some((n) => n.vlan !== undefined)) return [];
+  const used = new Set(nets.map((n) => n.vlan).filter((v): v is number => v !== undefined));
+  let untaggedVlan = 1;
+  while (used.has(untaggedVlan)) untaggedVlan++;
+  return nets.map((n) => ({
+    network: n.name,
+    vlan: n.vlan ?? untaggedVlan,
+    ports: lanPorts.flatMap((p) => {
+      const spec = ports.find((x) => x.name === p);
+      const untagged = spec ? spec.untagged === n.name : n.vlan === undefined;
+      const tagged = spec ? (spec.tagged ?? []).includes(n.name) : n.vlan !== undefined;
+      return untagged ? [`${p}:u*`] : tagged ? [`${p}:t`] : [];
+    }),
+  }));
 }
 
 function resolveVm(vm: VmSpec, proxmox: ProxmoxSpec): ResolvedVm {

@@ -223,12 +223,44 @@ export interface WifiSpec {
   readonly device?: string;
 }
 
+/** Wi-Fi bands of an OpenWrt radio (`wifi-device` option `band`). */
+export type RadioBand = '2g' | '5g' | '6g' | '60g';
+
+/**
+ * A radio of the router's board (a `wifi-device` section that OpenWrt creates at first boot, e.g.
+ * `radio0`), turned on with this band, channel and country. `deploy.sh` refuses a router that has no
+ * radio of this name, or whose radio is for another band.
+ */
+export interface RadioSpec {
+  /** The board's `wifi-device` section, e.g. `radio0` (`uci show wireless` on the router lists them). */
+  readonly name: string;
+  /** @see https://openwrt.org/docs/guide-user/network/wifi/basic */
+  readonly band: RadioBand;
+  /** A channel number valid for the band, or `auto`. @default 'auto' */
+  readonly channel?: number | 'auto';
+  /** ISO 3166-1 alpha-2 country code for the regulatory domain, e.g. `DE`. */
+  readonly country: string;
+}
+
+/**
+ * What one LAN port carries. Ports of `lanPorts` without an entry carry the router's network
+ * without a VLAN untagged and every VLAN network tagged.
+ */
+export interface RouterPortSpec {
+  /** A port of `lanPorts`, e.g. `lan4`. */
+  readonly name: string;
+  /** The network the port carries untagged (an access port; the port's PVID). @default - none */
+  readonly untagged?: string;
+  /** Networks with a VLAN the port carries tagged (a trunk). @default [] */
+  readonly tagged?: readonly string[];
+}
+
 /** An OpenWrt router; it is the gateway of the networks it serves. */
 export interface RouterSpec {
   readonly name: string;
   /** Networks (by name, same site) this router serves: it owns their gateway address and DHCP. */
   readonly networks: readonly string[];
-  /** Physical ports bridged into the first LAN (DSA names). @default ['lan1','lan2','lan3','lan4'] */
+  /** Physical LAN ports of the router's bridge (DSA names); see {@link ports} for what each carries. @default ['lan1','lan2','lan3','lan4'] */
   readonly lanPorts?: readonly string[];
   /** WAN device. @default 'wan' */
   readonly wanDevice?: string;
@@ -237,6 +269,10 @@ export interface RouterSpec {
   /** @default 'UTC' */
   readonly timezone?: string;
   readonly wifi?: readonly WifiSpec[];
+  /** The radios the Wi-Fi networks use; each is enabled. Every radio a `wifi` entry names must be declared here. @default [] */
+  readonly radios?: readonly RadioSpec[];
+  /** Per-port networks (access and trunk ports). @default - every port: the network without a VLAN untagged, every VLAN network tagged */
+  readonly ports?: readonly RouterPortSpec[];
   /** TCP ports forwarded from WAN to the cluster ingress. @default [80, 443] when the site has public apps */
   readonly forwardPorts?: readonly number[];
   /** This router's place in the WireGuard mesh ({@link Inventory.wireguard}). @default - not in the mesh */

@@ -49,11 +49,25 @@ export function netmask(prefix: number): string {
   return formatIPv4(prefix === 0 ? 0 : (2 ** 32 - 2 ** (32 - prefix)));
 }
 
-/** `in-addr.arpa` zone for a network, at octet granularity (e.g. 100.0.10.in-addr.arpa). */
-export function reverseZone(cidr: Cidr): string {
-  const octets = formatIPv4(cidr.network).split('.');
-  const keep = Math.max(1, Math.floor(cidr.prefix / 8));
-  return `${octets.slice(0, keep).reverse().join('.')}.in-addr.arpa`;
+/**
+ * The `in-addr.arpa` zones of a network's reverse names: one per /24 it covers, or one per /16 for a
+ * network of /16 or larger (a /22 gives four /24 zones; a network smaller than a /24 gives the zone of
+ * its /24). A zone is never wider than that: `10.in-addr.arpa` for a /22 would swallow every other
+ * network in 10.0.0.0/8 wherever it is forwarded.
+ */
+export function reverseZones(cidr: Cidr): string[] {
+  const unit = cidr.prefix <= 16 ? 16 : 24;
+  const step = 2 ** (32 - unit);
+  const count = cidr.prefix >= unit ? 1 : 2 ** (unit - cidr.prefix);
+  const base = Math.floor(cidr.network / step) * step;
+  return Array.from({ length: count }, (_, i) => `${formatIPv4(base + i * step).split('.').slice(0, unit / 8).reverse().join('.')}.in-addr.arpa`);
+}
+
+/** True when DNS name `a` is `b` or lies below it (whole labels: `1.0.10.in-addr.arpa` is below `0.10.in-addr.arpa`, `x10.in-addr.arpa` is not below `10.in-addr.arpa`). */
+export function isSameOrBelow(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x === y || x.endsWith(`.${y}`);
 }
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;

@@ -5,8 +5,8 @@
 import { CronError, parseCron } from '../backup/cron';
 import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
-import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, SiteSpec, VmSpec } from '../model/inventory';
-import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, parseCidr, parseIPv4 } from '../model/net';
+import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from '../model/inventory';
+import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
 import { HomelabProblem, ProblemCollector } from './errors';
 
 export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
@@ -210,6 +210,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
         if (typeof w.ssid !== 'string' || w.ssid.length < 1 || Buffer.byteLength(w.ssid) > 32) p.add(rpath, `Router.wifi[${j}].ssid`, 'invalid SSID', w.ssid, '1 to 32 bytes');
         needSecret(rpath, `Router.wifi[${j}].keySecret`, w.keySecret);
       }
+      validateRouterLan(r, rpath, nets, p);
       for (const port of r.forwardPorts ?? []) {
         if (!Number.isInteger(port) || port < 1 || port > 65535) p.add(rpath, 'Router.forwardPorts', 'not a TCP port', port, 'integer 1-65535');
       }
@@ -229,6 +230,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   validatePlatform(inv, p, needSecret);
   validateStoragePools(inv, p);
   validateWireguard(inv, p, needSecret);
+  validateDnsZones(inv, p);
   validateStateBackend(inv, p);
   validateBootstrap(inv, p);
 
@@ -328,6 +330,96 @@ function validateVm(
   const disks = 1 + (vm.dataDisksGiB ?? []).length + (vm.passthroughDisks ?? []).length;
   if (disks > 31) p.add(vpath, 'Vm.dataDisksGiB', `${disks} disks`, disks, 'at most 31 SCSI disks per VM');
   if (vm.onBoot !== undefined && typeof vm.onBoot !== 'boolean') p.add(vpath, 'Vm.onBoot', 'not a boolean', vm.onBoot, 'true or false');
+}
+
+/**
+ * What each router answers itself (its networks' domains and reverse zones) and what it forwards
+ * (every other site's, to that site's router) must not overlap: dnsmasq would answer one of them
+ * only. Reverse zones are per /24 (per /16 for /16 and larger), so two sites' networks in one /24
+ * collide; domains collide when equal (a more specific forwarded domain wins in dnsmasq).
+ */
+function validateDnsZones(inv: Inventory, p: ProblemCollector): void {
+  interface Zone { readonly name: string; readonly reverse: boolean; readonly owner: string; readonly what: string }
+  const zonesOf = (site: SiteSpec, r: RouterSpec): Zone[] => (r.networks ?? []).flatMap((nn) => {
+    const n = (site.networks ?? []).find((x) => x.name === nn);
+    const c = n && parseCidr(n.cidr);
+    if (!n || !c) return [];
+    const owner = `router ${r.name} (site ${site.name})`;
+    const what = `network ${n.name} ${n.cidr}`;
+    return [
+      ...(typeof n.domain === 'string' ? [{ name: n.domain, reverse: false, owner, what }] : []),
+      ...(c.prefix >= 8 ? reverseZones(c).map((z) => ({ name: z, reverse: true, owner, what })) : []),
+    ];
+  });
+  const all = (inv.sites ?? []).flatMap((site) => (site.routers ?? []).map((r) => ({ site, r, zones: zonesOf(site, r) })));
+  for (const { site, r, zones: served } of all) {
+    const rpath = `inventory.sites[${site.name}].routers[${r.name}]`;
+    const forwarded = all.filter((o) => o.site !== site).flatMap((o) => o.zones);
+    const entries = [...served.map((z) => ({ ...z, verb: 'serves' })), ...forwarded.map((z) => ({ ...z, verb: `forwards to ${z.owner}` }))];
+    const reported = new Set<string>();
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = i + 1; j < entries.length; j++) {
+        const [a, b] = [entries[i], entries[j]];
+        if (a.owner === b.owner || a.reverse !== b.reverse) continue;
+        const clash = a.reverse ? isSameOrBelow(a.name, b.name) || isSameOrBelow(b.name, a.name) : a.name.toLowerCase() === b.name.toLowerCase();
+        const key = `${a.name}|${b.name}|${a.owner}|${b.owner}`;
+        if (!clash || reported.has(key)) continue;
+        reported.add(key);
+        const kind = a.reverse ? 'reverse zone' : 'domain';
+        p.add(rpath, 'Router.networks', `${a.verb === 'serves' ? 'serves' : a.verb} ${kind} ${a.name} (${a.what}), which overlaps ${kind} ${b.name} it ${b.verb} (${b.what})`, r.networks,
+          a.reverse ? 'networks of different sites in different /24 reverse zones (different /16 zones for /16 and larger networks)' : 'a domain per site that no other site uses');
+      }
+    }
+  }
+}
+
+const RADIO_BANDS = ['2g', '5g', '6g', '60g'];
+
+/** A router's bridge (one network without a VLAN at most, distinct VLAN ids, per-port networks) and its radios. */
+function validateRouterLan(r: RouterSpec, rpath: string, nets: ReadonlyMap<string, CheckedNet>, p: ProblemCollector): void {
+  const own = (r.networks ?? []).map((nn) => nets.get(nn)).filter((n): n is CheckedNet => n !== undefined).map((n) => n.spec);
+  const untagged = own.filter((n) => n.vlan === undefined);
+  if (untagged.length > 1) {
+    p.add(rpath, 'Router.networks', `networks ${untagged.map((n) => n.name).join(' and ')} both have no VLAN`, r.networks, 'one network without a vlan per router; give the others a vlan');
+  }
+  const vlans = new Map<number, string>();
+  for (const n of own) {
+    if (n.vlan === undefined) continue;
+    if (vlans.has(n.vlan)) p.add(rpath, 'Router.networks', `networks ${vlans.get(n.vlan)} and ${n.name} have the same VLAN`, n.vlan, 'one VLAN id per network of a router');
+    else vlans.set(n.vlan, n.name);
+  }
+  const lanPorts = r.lanPorts ?? ['lan1', 'lan2', 'lan3', 'lan4'];
+  const names = own.map((n) => n.name);
+  const seen = new Set<string>();
+  for (const [j, port] of (r.ports ?? []).entries()) {
+    const ppath = `Router.ports[${j}]`;
+    if (!lanPorts.includes(port.name)) p.add(rpath, `${ppath}.name`, 'not one of the router\'s lanPorts', port.name, `one of ${JSON.stringify(lanPorts)}`);
+    if (seen.has(port.name)) p.add(rpath, `${ppath}.name`, 'port listed twice', port.name, 'one entry per port');
+    seen.add(port.name);
+    if (port.untagged !== undefined && !names.includes(port.untagged)) p.add(rpath, `${ppath}.untagged`, 'not a network of this router', port.untagged, `one of ${JSON.stringify(names)}`);
+    for (const t of port.tagged ?? []) {
+      const n = own.find((x) => x.name === t);
+      if (!n) p.add(rpath, `${ppath}.tagged`, 'not a network of this router', t, `one of ${JSON.stringify(names)}`);
+      else if (n.vlan === undefined) p.add(rpath, `${ppath}.tagged`, `network ${t} has no VLAN, so it cannot be tagged`, t, 'networks with a vlan; carry the network without one as untagged');
+      else if (t === port.untagged) p.add(rpath, `${ppath}.tagged`, `network ${t} is already the port's untagged network`, t, 'a network is either untagged or tagged on a port');
+    }
+  }
+  const radios = new Set<string>();
+  for (const [j, radio] of (r.radios ?? []).entries()) {
+    const rp = `Router.radios[${j}]`;
+    if (typeof radio.name !== 'string' || !/^[A-Za-z0-9_]+$/.test(radio.name)) p.add(rpath, `${rp}.name`, 'not a wifi-device section name', radio.name, 'letters, digits and "_", e.g. "radio0"');
+    else if (radios.has(radio.name)) p.add(rpath, `${rp}.name`, 'radio declared twice', radio.name, 'one entry per radio');
+    radios.add(radio.name);
+    if (!RADIO_BANDS.includes(radio.band)) p.add(rpath, `${rp}.band`, 'unknown band', radio.band, `one of ${RADIO_BANDS.join(', ')}`);
+    if (radio.channel !== undefined && radio.channel !== 'auto' && (!Number.isInteger(radio.channel) || radio.channel < 1 || radio.channel > 233)) {
+      p.add(rpath, `${rp}.channel`, 'not a channel', radio.channel, 'an integer 1-233 valid for the band, or "auto"');
+    }
+    if (typeof radio.country !== 'string' || !/^[A-Z]{2}$/.test(radio.country)) p.add(rpath, `${rp}.country`, 'not a country code', radio.country, 'two upper-case letters (ISO 3166-1 alpha-2), e.g. "DE"');
+  }
+  for (const [j, w] of (r.wifi ?? []).entries()) {
+    const device = w.device ?? 'radio0';
+    if (!radios.has(device)) p.add(rpath, `Router.wifi[${j}].device`, 'radio not declared in the router\'s radios', device, 'declare it in radios with its band and country, e.g. { name: "radio0", band: "2g", country: "DE" }');
+  }
 }
 
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -450,6 +542,7 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
         p.add(npath, 'Network.cidr', `overlaps network ${other.spec.name} ${other.spec.cidr}`, n.cidr, 'networks of a site do not overlap');
       }
     }
+    if (cidr.prefix < 8) p.add(npath, 'Network.cidr', 'larger than a /8', n.cidr, 'a network of /8 or smaller');
     if (n.vlan !== undefined && (!Number.isInteger(n.vlan) || n.vlan < 1 || n.vlan > 4094)) p.add(npath, 'Network.vlan', 'not a VLAN id', n.vlan, 'integer 1-4094');
     if (!isFqdn(n.domain)) p.add(npath, 'Network.domain', 'not a DNS domain', n.domain, 'a domain such as home.example.org');
     const gw = parseIPv4(n.gateway);

@@ -1,5 +1,5 @@
 import { deriveMac } from '../../lib/model/derive';
-import { Cidr, isDnsLabel, isFqdn, isHostIn, isIPv4InRange, isMac, netmask, parseCidr, parseIPv4, reverseZone } from '../../lib/model/net';
+import { Cidr, isDnsLabel, isFqdn, isHostIn, isIPv4InRange, isMac, isSameOrBelow, netmask, parseCidr, parseIPv4, reverseZones } from '../../lib/model/net';
 
 /** The parsed form of `cidr`; fails the test when it does not parse. */
 function cidrOf(cidr: string): Cidr {
@@ -136,21 +136,41 @@ describe('netmask', () => {
   });
 });
 
-describe('reverseZone', () => {
-  test.each<[string, string]>([
-    ['10.0.100.0/24', '100.0.10.in-addr.arpa'],
-    ['10.0.1.0/24', '1.0.10.in-addr.arpa'],
-    ['192.168.0.0/16', '168.192.in-addr.arpa'],
-    ['10.0.0.0/8', '10.in-addr.arpa'],
-    ['10.0.100.5/32', '5.100.0.10.in-addr.arpa'],
-    // octet granularity: a /25 maps to its /24 zone, a /20 to its /16 zone
-    ['10.0.100.128/25', '100.0.10.in-addr.arpa'],
-    ['10.0.16.0/20', '0.10.in-addr.arpa'],
-  ])('%s is %s', (cidr, expected) => {
+describe('reverseZones', () => {
+  test.each<[string, string[]]>([
+    ['10.0.100.0/24', ['100.0.10.in-addr.arpa']],
+    ['10.0.1.0/24', ['1.0.10.in-addr.arpa']],
+    ['192.168.0.0/16', ['168.192.in-addr.arpa']],
+    ['10.0.100.5/32', ['100.0.10.in-addr.arpa']],
+    // smaller than a /24: the zone of its /24
+    ['10.0.100.128/25', ['100.0.10.in-addr.arpa']],
+    // between /17 and /23: one zone per /24, never the /16 (which would swallow the neighbours)
+    ['10.99.4.0/22', ['4.99.10.in-addr.arpa', '5.99.10.in-addr.arpa', '6.99.10.in-addr.arpa', '7.99.10.in-addr.arpa']],
+    // /16 and larger: one zone per /16
+    ['10.2.0.0/15', ['2.10.in-addr.arpa', '3.10.in-addr.arpa']],
+  ])('%s is %j', (cidr, expected) => {
     // GIVEN a network
-    // WHEN computing its reverse zone
-    // THEN it is the in-addr.arpa name at octet granularity
-    expect(reverseZone(cidrOf(cidr))).toBe(expected);
+    // WHEN computing its reverse zones
+    // THEN they are the /24 (or /16) zones it covers
+    expect(reverseZones(cidrOf(cidr))).toEqual(expected);
+  });
+
+  test('a /20 gives 16 zones, a /8 gives 256', () => {
+    expect(reverseZones(cidrOf('10.0.16.0/20'))).toHaveLength(16);
+    expect(reverseZones(cidrOf('10.0.0.0/8'))).toHaveLength(256);
+  });
+});
+
+describe('isSameOrBelow', () => {
+  test.each<[string, string, boolean]>([
+    ['1.0.10.in-addr.arpa', '0.10.in-addr.arpa', true],
+    ['1.0.10.in-addr.arpa', '1.10.in-addr.arpa', false],
+    ['1.0.10.in-addr.arpa', '10.in-addr.arpa', true],
+    ['x10.in-addr.arpa', '10.in-addr.arpa', false],
+    ['iot.home.example.org', 'home.example.org', true],
+    ['Home.Example.org', 'home.example.org', true],
+  ])('%s below %s: %s', (a, b, expected) => {
+    expect(isSameOrBelow(a, b)).toBe(expected);
   });
 });
 

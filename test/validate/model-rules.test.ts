@@ -85,6 +85,11 @@ describe('validateInventory accepts', () => {
     ['an ingress IP in the load-balancer pool (platform)', (inv) => { home(inv).ingressIP = '10.0.100.250'; }],
     ['a static IP right next to the DHCP range', (inv) => { host(inv, 'ulf').ip = '10.0.100.99'; }],
     ['a VLAN id of 1 and 4094', (inv) => { net(inv, 'iot').vlan = 4094; net(inv, 'lan').vlan = 1; }],
+    ['access and trunk ports', (inv) => { gw(inv).ports = [{ name: 'lan3', untagged: 'lan' }, { name: 'lan4', untagged: 'iot' }, { name: 'lan1', tagged: ['iot'] }]; }],
+    ['two sites with /22 networks in one /16 (reverse zones per /24)', (inv) => {
+      const n = flat(inv).networks[0]; n.cidr = '10.99.4.0/22'; n.gateway = '10.99.4.1'; n.dhcp = { start: '10.99.5.100', end: '10.99.5.199' };
+      const iot = net(inv, 'iot'); iot.cidr = '10.99.0.0/22'; iot.gateway = '10.99.0.1'; iot.dhcp = { start: '10.99.1.100', end: '10.99.1.199' };
+    }],
     ['an image pinned by digest', (inv) => { app(inv, 'whoami').image = `ghcr.io/traefik/whoami@sha256:${'a'.repeat(64)}`; }],
     ['an image from a registry with a port', (inv) => { app(inv, 'whoami').image = 'registry.local:5000/traefik/whoami:v1.10.3'; }],
     ['app ports 1 and 65535', (inv) => { app(inv, 'whoami').port = 1; app(inv, 'gitea').port = 65535; }],
@@ -280,6 +285,42 @@ const cases: Record<string, Case> = {
   'two routers serve the same network': {
     mutate: (inv) => { home(inv).routers!.push({ name: 'gw2', networks: ['iot'] }); },
     path: `${HOME}.routers[gw2]`, field: 'Router.networks', value: 'iot', wrong: 'network already served by router gw', allowed: 'one router per network',
+  },
+  'a router has two networks without a VLAN': {
+    mutate: (inv) => { delete net(inv, 'iot').vlan; },
+    path: GW, field: 'Router.networks', value: ['lan', 'iot'], wrong: 'networks lan and iot both have no VLAN', allowed: 'one network without a vlan per router',
+  },
+  'a port entry names a port outside lanPorts': {
+    mutate: (inv) => { gw(inv).ports = [{ name: 'lan9', untagged: 'iot' }]; },
+    path: GW, field: 'Router.ports[0].name', value: 'lan9', wrong: 'not one of the router\'s lanPorts', allowed: 'one of ["lan1","lan2","lan3","lan4"]',
+  },
+  'a port tags the network without a VLAN': {
+    mutate: (inv) => { gw(inv).ports = [{ name: 'lan4', untagged: 'iot', tagged: ['lan'] }]; },
+    path: GW, field: 'Router.ports[0].tagged', value: 'lan', wrong: 'network lan has no VLAN, so it cannot be tagged', allowed: 'networks with a vlan',
+  },
+  'a port carries a network of another router': {
+    mutate: (inv) => { gw(inv).ports = [{ name: 'lan4', untagged: 'guest' }]; },
+    path: GW, field: 'Router.ports[0].untagged', value: 'guest', wrong: 'not a network of this router', allowed: 'one of ["lan","iot"]',
+  },
+  'a wifi uses a radio that is not declared': {
+    mutate: (inv) => { gw(inv).wifi![0].device = 'radio1'; },
+    path: GW, field: 'Router.wifi[0].device', value: 'radio1', wrong: 'radio not declared in the router\'s radios', allowed: 'declare it in radios with its band and country',
+  },
+  'a radio has no country': {
+    mutate: (inv) => { gw(inv).radios![0].country = 'de'; },
+    path: GW, field: 'Router.radios[0].country', value: 'de', wrong: 'not a country code', allowed: 'ISO 3166-1 alpha-2',
+  },
+  'a radio has an unknown band': {
+    mutate: (inv) => { (gw(inv).radios![0] as { band: string }).band = '2.4g'; },
+    path: GW, field: 'Router.radios[0].band', value: '2.4g', wrong: 'unknown band', allowed: 'one of 2g, 5g, 6g, 60g',
+  },
+  'two sites share a /24 reverse zone (two /25s)': {
+    mutate: (inv) => { const n = flat(inv).networks[0]; n.cidr = '10.0.100.128/25'; n.gateway = '10.0.100.129'; n.dhcp = undefined; net(inv, 'lan').cidr = '10.0.100.0/25'; net(inv, 'lan').loadBalancerPool = { start: '10.0.100.120', end: '10.0.100.126' }; net(inv, 'lan').dhcp = { start: '10.0.100.50', end: '10.0.100.99' }; home(inv).ingressIP = '10.0.100.120'; },
+    path: GW, field: 'Router.networks', value: ['lan', 'iot'], wrong: 'serves reverse zone 100.0.10.in-addr.arpa (network lan 10.0.100.0/25), which overlaps reverse zone 100.0.10.in-addr.arpa it forwards to router flat-gw (site flat) (network lan 10.0.100.128/25)', allowed: 'networks of different sites in different /24 reverse zones',
+  },
+  'two sites use one domain': {
+    mutate: (inv) => { flat(inv).networks[0].domain = 'home.example.org'; },
+    path: 'inventory.sites[flat].routers[flat-gw]', field: 'Router.networks', value: ['lan'], wrong: 'serves domain home.example.org (network lan 10.0.1.0/24), which overlaps domain home.example.org it forwards to router gw (site home)', allowed: 'a domain per site that no other site uses',
   },
   'a router forwards port 0': {
     mutate: (inv) => { gw(inv).forwardPorts = [443, 0]; },

@@ -8,7 +8,7 @@
  * `@@HOMELAB_SECRET:<name>@@` that `deploy.sh` fills from the environment at
  * deploy time, in a private temporary directory.
  */
-import { ResolvedRouter, Model } from '../../model/derive';
+import { LAN_BRIDGE, ResolvedRouter, Model } from '../../model/derive';
 import { netmask, parseIPv4 } from '../../model/net';
 import {
   bridgeVlan, dhcpDomain, dhcpHost, dhcpPool, dnsmasq as dnsmasqSection, dropbearSection, firewallDefaults, firewallForwarding,
@@ -43,15 +43,16 @@ export function routerPackages(model: Model, r: ResolvedRouter): UciPackage[] {
 function network(at: UciContext, r: ResolvedRouter): UciPackage {
   const sections: UciSection[] = [
     networkInterface(at, 'loopback', { device: 'lo', proto: 'static', ipaddr: '127.0.0.1', netmask: '255.0.0.0' }),
-    networkDevice(at, { name: 'br-lan', type: 'bridge', ports: r.lanPorts }, 'br_lan'),
+    networkDevice(at, { name: LAN_BRIDGE, type: 'bridge', ports: r.lanPorts }, 'br_lan'),
   ];
-  for (const n of r.nets) {
-    if (n.vlan !== undefined) sections.push(bridgeVlan(at, { device: 'br-lan', vlan: n.vlan, ports: r.lanPorts.map((p) => `${p}:t`) }));
+  // With any VLAN on the bridge, netifd deletes the default VLAN 1 from the bridge and its ports,
+  // so every network (the untagged one too) is a bridge-vlan and its interface sits on br-lan.<vid>
+  // (the layout of OpenWrt's DSA configuration); untagged ports are `:u*` (their PVID).
+  for (const bv of r.bridgeVlans) {
+    sections.push(bridgeVlan(at, { device: LAN_BRIDGE, vlan: bv.vlan, ...(bv.ports.length > 0 ? { ports: bv.ports } : {}) }));
   }
   for (const n of r.nets) {
-    sections.push(networkInterface(at, ident(n.name), {
-      device: n.vlan !== undefined ? `br-lan.${n.vlan}` : 'br-lan', proto: 'static', ipaddr: n.gateway, netmask: netmask(n.prefix),
-    }));
+    sections.push(networkInterface(at, ident(n.name), { device: r.netDevices[n.name], proto: 'static', ipaddr: n.gateway, netmask: netmask(n.prefix) }));
   }
   sections.push(networkInterface(at, 'wan', { device: r.wanDevice, proto: 'dhcp' }));
   sections.push(networkInterface(at, 'wan6', { device: r.wanDevice, proto: 'dhcpv6' }));
@@ -63,7 +64,6 @@ function network(at: UciContext, r: ResolvedRouter): UciPackage {
       // route_allowed_ips: the peer's tunnel address and site networks are routed over wg0,
       // which is what carries the cross-site DNS forwarding (dnsmasq `server`) and traffic.
       sections.push(wireguardPeer(at, WG_IFACE, {
-        description: `${peer.router} (site ${peer.site})`,
         public_key: peer.publicKey,
         allowed_ips: peer.allowedIps,
         route_allowed_ips: true,

@@ -8,7 +8,7 @@ import { inventory } from '../../../apps/inventory';
 import { isUciSecretOption, parseUci, renderUciPackage, toParsed, UciParsedPackage, UciParsedSection } from '../../../lib/emitters/uci';
 import { routerPackages } from '../../../lib/emitters/uci/router';
 import { deriveModel, Model } from '../../../lib';
-import { parseCidr, parseIPv4, reverseZone } from '../../../lib/model/net';
+import { parseCidr, parseIPv4, reverseZones } from '../../../lib/model/net';
 
 /** Every package of router `name`, rendered and parsed back the way a UCI loader reads the file. */
 function packagesOf(model: Model, name: string): Record<string, UciParsedPackage> {
@@ -99,7 +99,8 @@ describe('WireGuard mesh: network', () => {
     expect(val(peer, 'public_key')).toEqual(['sTvytGxCEXI9IWGnJgIb7ioCele6glkoZwezGN6lbw8=']);
     expect(val(peer, 'route_allowed_ips')).toEqual(['1']);
     expect(val(peer, 'persistent_keepalive')).toEqual(['25']);
-    expect(val(peer, 'description')).toEqual(['flat-gw (site flat)']);
+    // nothing on the router reads a peer description (wireguard.sh does not): none is written
+    expect(opt(peer, 'description')).toBeUndefined();
     expect(opt(peer, 'endpoint_host')).toBeUndefined();
     expect(opt(peer, 'endpoint_port')).toBeUndefined();
   });
@@ -171,7 +172,7 @@ describe('WireGuard mesh: DNS across sites', () => {
     expect(others.length).toBeGreaterThan(0);
     for (const n of others) {
       expect(servers).toContain(`/${n.domain}/${n.gateway}`);
-      expect(servers).toContain(`/${reverseZone(parseCidr(n.cidr)!)}/${n.gateway}`);
+      for (const z of reverseZones(parseCidr(n.cidr)!)) expect(servers).toContain(`/${z}/${n.gateway}`);
       expect(rebindOk).toContain(n.domain);
     }
   });
@@ -225,5 +226,29 @@ describe('secrets', () => {
     expect(seen).toEqual(name === 'gw'
       ? ['network.wg0.private_key=wg-gw-key', 'wireless.homelab_wifi0.key=wifi-psk']
       : ['network.wg0.private_key=wg-flat-gw-key']);
+  });
+});
+
+describe('reverse zones across sites', () => {
+  test('two sites with /22 networks forward one zone per /24, none of which swallows a third site\'s own /24', () => {
+    // GIVEN three sites in 10.99.0.0/16: two /22s and a /24
+    const site = (name: string, cidr: string, gateway: string, domain: string) => ({
+      name, networks: [{ name: 'lan', cidr, gateway, domain }], routers: [{ name: `${name}-gw`, networks: ['lan'] }],
+    });
+    const three = deriveModel({
+      ...inventory, wireguard: undefined, apps: [], storagePools: [], cluster: undefined, dns: undefined, backup: undefined,
+      sites: [site('a', '10.99.0.0/22', '10.99.0.1', 'a.example.org'), site('b', '10.99.4.0/22', '10.99.4.1', 'b.example.org'), site('c', '10.99.8.0/24', '10.99.8.1', 'c.example.org')],
+    });
+    // WHEN reading router c's dnsmasq servers
+    const c = packagesOf(three, 'c-gw');
+    const servers = val(ofType(c.dhcp, 'dnsmasq')[0], 'server')!;
+    const forwardedZones = servers.filter((s) => s.includes('in-addr.arpa/1')).map((s) => s.split('/')[1]);
+    // THEN each /22 is forwarded as its four /24 zones
+    expect(forwardedZones).toEqual([
+      '0.99.10.in-addr.arpa', '1.99.10.in-addr.arpa', '2.99.10.in-addr.arpa', '3.99.10.in-addr.arpa',
+      '4.99.10.in-addr.arpa', '5.99.10.in-addr.arpa', '6.99.10.in-addr.arpa', '7.99.10.in-addr.arpa',
+    ]);
+    // AND none of them is c's own zone or above it
+    for (const z of forwardedZones) expect('8.99.10.in-addr.arpa' === z || '8.99.10.in-addr.arpa'.endsWith(`.${z}`)).toBe(false);
   });
 });
