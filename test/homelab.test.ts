@@ -305,7 +305,7 @@ describe('openwrt', () => {
     const filled = spawnSync('awk', ['-f', path.join(dir, 'fill-secrets.awk'), path.join(dir, 'etc/config/wireless')], { encoding: 'utf8', env: { ...process.env, HOMELAB_SECRET_WIFI_PSK: secret } });
     // THEN the filled file parses back to the exact value
     expect(filled.status).toBe(0);
-    const iface = parseUci(filled.stdout).sections[0];
+    const iface = parseUci(filled.stdout).sections.find((s) => s.type === 'wifi-iface')!;
     expect(iface.options.find((o) => o.name === 'key')!.values).toEqual([secret]);
     // AND a missing secret fails loudly
     const env = { ...process.env };

@@ -148,6 +148,8 @@ export interface ResolvedWireguard {
   /** Tunnel address with the mesh prefix, e.g. `10.255.0.1/24`. */
   readonly address: string;
   readonly listenPort: number;
+  /** Where peers reach it (its endpoint, else its site's publicIPv4); undefined when it only dials out. */
+  readonly endpoint?: string;
   readonly privateKeySecret: string;
   readonly peers: readonly WireguardPeer[];
 }
@@ -374,7 +376,11 @@ export function deriveModel(inv: Inventory): Model {
           persistentKeepalive: keepalive,
         };
       });
-      routers[i] = { ...r, mesh: { address: `${r.wireguard.address}/${prefix}`, listenPort: port, privateKeySecret: r.wireguard.privateKeySecret, peers } };
+      const own = r.wireguard.endpoint ?? inv.sites.find((s) => s.name === r.site)!.publicIPv4;
+      routers[i] = {
+        ...r,
+        mesh: { address: `${r.wireguard.address}/${prefix}`, listenPort: port, ...(own !== undefined ? { endpoint: own } : {}), privateKeySecret: r.wireguard.privateKeySecret, peers },
+      };
     }
   }
 

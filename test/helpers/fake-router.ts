@@ -22,11 +22,14 @@
  * path (`/etc/...`, `/tmp/homelab-...`) becomes FAKE_ROOT + path (one sed
  * pass). `scp [-O] [-q] FILES HOST:DIR` copies into FAKE_ROOT + DIR.
  *
- * The fake `uci`: `uci import PKG < file` replaces `etc/config/PKG`;
- * `uci -m import PKG` APPENDS the sections (without the `package` line),
- * which a UCI parser reads as a merge (a repeated named section reopens the
- * earlier one, options replace); `uci commit` and `uci revert` only log;
- * `uci changes` prints {@link FakeRouterOptions.uciChanges}.
+ * The fake `uci`: `uci import PKG < file` replaces `etc/config/PKG` (a UCI
+ * parser reads a repeated named section as reopening the earlier one, options
+ * replacing, as libuci does); `uci -m import PKG` APPENDS the sections
+ * (without the `package` line); `uci export PKG` prints the file with its
+ * `package` line; `uci show PKG` prints `PKG.<name>=<type>` and
+ * `PKG.<name>.<option>=<value>` lines (anonymous sections as `@type[i]`);
+ * `-q` is accepted; `uci commit` and `uci revert` only log; `uci changes`
+ * prints {@link FakeRouterOptions.uciChanges}.
  *
  * Lock-out switch: with `FAKE_SSH_FAIL_FROM=N` in the deploy's environment,
  * the Nth connection (ssh or scp, counted together from 1) and every later one
@@ -61,7 +64,7 @@ export interface StagedFile {
 }
 
 /** Host tools linked into the router's PATH (busybox has them on OpenWrt). */
-const ROUTER_TOOLS = ['sh', 'cat', 'cp', 'rm', 'mkdir', 'chmod', 'mv', 'touch', 'sleep', 'grep', 'ls', 'sed', 'kill', 'rmdir', 'dirname', 'head'];
+const ROUTER_TOOLS = ['sh', 'cat', 'cp', 'rm', 'mkdir', 'chmod', 'mv', 'touch', 'sleep', 'grep', 'ls', 'sed', 'kill', 'rmdir', 'dirname', 'head', 'awk', 'tr'];
 
 /** Environment variables the deploy script reads; never inherited from the test process. */
 const DEPLOY_VARS = /^(HOMELAB_SECRET_.*|ROUTER|ROLLBACK_SECONDS|CONFIRM|CONFIRM_AFTER|FAKE_SSH_FAIL_FROM)$/;
@@ -174,8 +177,24 @@ done
     const rbin = (name: string) => path.join(this.root, 'bin', name);
     exe(rbin('uci'), `log() { echo "$*" >> "$ROOT/log"; }
 merge=
-if [ "\${1:-}" = -m ]; then merge=1; shift; fi
+while :; do
+  case \${1:-} in
+    -m) merge=1; shift ;;
+    -q) shift ;;
+    *) break ;;
+  esac
+done
 case \${1:-} in
+  export)
+    f="$ROOT/etc/config/\${2:-}"
+    [ -e "$f" ] || { echo "uci: Entry not found" >&2; exit 1; }
+    log "uci export $2"
+    { echo "package $2"; echo; sed '/^package /d' "$f"; } ;;
+  show)
+    f="$ROOT/etc/config/\${2:-}"
+    [ -e "$f" ] || { echo "uci: Entry not found" >&2; exit 1; }
+    awk -v p="$2" '/^config / { name = $3; gsub(/\\047/, "", name); if (name == "") name = "@" $2 "[" (n[$2]++) "]"; print p "." name "=" $2; next }
+      /^[ \t]+(option|list) / { v = $0; sub(/^[ \t]+(option|list) [^ ]+ /, "", v); print p "." name "." $2 "=" v }' "$f" ;;
   import)
     pkg=\${2:-}
     case $pkg in ''|*/*) echo "uci: Invalid argument" >&2; exit 1 ;; esac

@@ -10,7 +10,7 @@
  */
 import { isUciSecretOption } from './openwrt';
 import { toParsed } from './parse';
-import { MERGED_PACKAGES, secretPlaceholder } from './router';
+import { keptOnDeploy, secretPlaceholder } from './router';
 import type { UciPackage, UciParsedOption, UciParsedPackage, UciParsedSection } from './section';
 
 /** `@@HOMELAB_SECRET:`: the start of every placeholder we write for a secret. */
@@ -109,12 +109,12 @@ export interface RouterDiffOptions {
   readonly identities?: Readonly<Record<string, readonly string[]>>;
 
   /**
-   * Packages the deploy merges (`uci -m import`) rather than replaces, so
-   * that what only the router has survives the next deploy.
+   * What the deploy keeps of what only the router has, by package and
+   * section type: the section itself, or options the model does not set.
    *
-   * @default - MERGED_PACKAGES of the router emitter (`wireless`)
+   * @default - keptOnDeploy of the router emitter (sections of types the model does not write, and the board's radios' options)
    */
-  readonly mergedPackages?: ReadonlySet<string>;
+  readonly kept?: (pkg: string, type: string, modelTypes: ReadonlySet<string>) => { readonly section: boolean; readonly options: boolean };
 }
 
 /**
@@ -154,7 +154,8 @@ interface DifferenceBase {
  *   has it as `option`, the other as `list`). Secrets are never compared.
  *
  * `keptOnDeploy` tells whether the next deploy keeps what only the router
- * has (merged packages) or removes it (replaced packages).
+ * has (sections of types the model does not write, options of merged types
+ * such as the board's radios) or removes it.
  */
 export type RouterDifference =
   | (DifferenceBase & { readonly kind: 'package-missing'; readonly sections: number })
@@ -217,7 +218,7 @@ export function diffRouter(ours: readonly UciPackage[], live: readonly UciParsed
       }
     }
   }
-  const ctx = new Context([...secretValues], isSecret, { ...SECTION_IDENTITIES, ...options.identities }, options.mergedPackages ?? MERGED_PACKAGES);
+  const ctx = new Context([...secretValues], isSecret, { ...SECTION_IDENTITIES, ...options.identities }, options.kept ?? keptOnDeploy);
 
   const liveByName = new Map(live.map((p) => [p.name, p]));
   for (const p of model) {
@@ -256,7 +257,7 @@ export function formatRouterDiff(diff: RouterDiff, routerName: string): string {
 }
 
 function formatDifference(d: RouterDifference): string {
-  const deploy = (kept: boolean) => (kept ? `the next deploy keeps it (${d.package} is merged)` : 'the next deploy removes it');
+  const deploy = (kept: boolean) => (kept ? 'the next deploy keeps it' : 'the next deploy removes it');
   switch (d.kind) {
     case 'package-missing':
       return `- ${d.path}: package not on the router (${d.sections === 1 ? '1 section' : `${d.sections} sections`} in the model)`;
@@ -344,7 +345,7 @@ class Context {
     private readonly secretValues: readonly string[],
     private readonly isSecret: IsSecret,
     private readonly identities: Readonly<Record<string, readonly string[]>>,
-    private readonly merged: ReadonlySet<string>,
+    private readonly kept: (pkg: string, type: string, modelTypes: ReadonlySet<string>) => { readonly section: boolean; readonly options: boolean },
   ) {}
 
   /** Whether showing `text` could show a live secret value. */
@@ -359,7 +360,7 @@ class Context {
 
   diffPackage(ours: UciParsedPackage, live: UciParsedPackage): void {
     const pkg = this.safe(ours.name);
-    const kept = this.merged.has(ours.name);
+    const modelTypes = new Set(ours.sections.map((s) => s.type));
     const a = this.keyed(ours);
     const b = this.keyed(live);
     // a label shown twice (a repeated identity, an identity that looks like an index) gets `#2`, `#3`, ...
@@ -379,13 +380,13 @@ class Context {
         if (mine.section.type !== theirs.section.type) {
           this.differences.push({ kind: 'section-type-changed', path, package: pkg, section: label, model: this.safe(mine.section.type), router: this.safe(theirs.section.type) });
         }
-        this.diffOptions(ours.name, label, mine.section, theirs.section, kept);
+        this.diffOptions(ours.name, label, mine.section, theirs.section, this.kept(ours.name, mine.section.type, modelTypes).options);
       } else if (mine) {
         this.differences.push({ kind: 'section-missing', path, package: pkg, section: label, type: this.safe(mine.section.type) });
       } else {
         const s = theirs!.section;
         const options = s.options.map((o) => ({ name: this.safe(o.name), value: this.value(o, this.isSecret(live.name, s.type, o.name, o.values)) }));
-        this.differences.push({ kind: 'section-unknown', path, package: pkg, section: label, type: this.safe(s.type), options, keptOnDeploy: kept });
+        this.differences.push({ kind: 'section-unknown', path, package: pkg, section: label, type: this.safe(s.type), options, keptOnDeploy: this.kept(ours.name, s.type, modelTypes).section });
       }
     }
   }

@@ -12,8 +12,8 @@ import { LAN_BRIDGE, ResolvedRouter, Model } from '../../model/derive';
 import { netmask, parseIPv4 } from '../../model/net';
 import {
   bridgeVlan, dhcpDomain, dhcpHost, dhcpPool, dnsmasq as dnsmasqSection, dropbearSection, firewallDefaults, firewallForwarding,
-  firewallRedirect, firewallRule, firewallZone, networkDevice, networkInterface, systemSection, timeserver, UciContext,
-  wifiIface, wireguardPeer,
+  firewallRedirect, firewallRule, firewallZone, networkDevice, networkInterface, SECTION_DEFS, systemSection, timeserver, UciContext,
+  wifiDevice, wifiIface, wireguardPeer,
 } from './openwrt';
 import { UciPackage, UciSection } from './section';
 
@@ -21,8 +21,38 @@ export { secretPlaceholder, secretEnvName } from './openwrt/common';
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
-/** Packages replaced whole on deploy; `wireless` is merged to keep radio sections. */
-export const MERGED_PACKAGES = new Set(['wireless']);
+/**
+ * Section types the deploy merges: the router's own section (the board's radio, with its `type`,
+ * `path` and `macaddr`) stays, and the model's options are applied on top of it.
+ */
+const MERGED_TYPES: Readonly<Record<string, readonly string[]>> = { wireless: ['wifi-device'] };
+
+/**
+ * Section types of package `pkg` the model owns: on deploy, every such section on the router is
+ * replaced by the model's (a `*` at the end matches a prefix, e.g. `wireguard_*`). Sections of any
+ * other type (`globals` with `ula_prefix`, `switch`, `led`, `odhcpd`, the board's radios) are the
+ * router's and stay.
+ */
+export function ownedSectionTypes(pkg: string): string[] {
+  return SECTION_DEFS.filter((d) => d.package === pkg && !(MERGED_TYPES[pkg] ?? []).includes(d.type)).map((d) => d.type);
+}
+
+/** True when type `type` matches an owned type pattern of {@link ownedSectionTypes}. */
+function owned(pkg: string, type: string): boolean {
+  return ownedSectionTypes(pkg).some((t) => (t.endsWith('*') ? type.startsWith(t.slice(0, -1)) : t === type));
+}
+
+/**
+ * What the next deploy keeps of what only the router has: a section of a type the model does not
+ * own (`section`; a type the model writes in this package, `modelTypes`, counts as owned unless it
+ * is merged), and options the model does not set in a section it writes (`options`: only in
+ * merged types such as `wifi-device`).
+ */
+export function keptOnDeploy(pkg: string, type: string, modelTypes: ReadonlySet<string> = new Set()): { readonly section: boolean; readonly options: boolean } {
+  const merged = (MERGED_TYPES[pkg] ?? []).includes(type);
+  const section = merged || (!owned(pkg, type) && !modelTypes.has(type));
+  return { section, options: section };
+}
 
 /** The WireGuard interface of the mesh, and its firewall zone. */
 const WG_IFACE = 'wg0';
@@ -37,7 +67,7 @@ const VPN_ZONE = 'vpn';
  */
 export function routerPackages(model: Model, r: ResolvedRouter): UciPackage[] {
   const at: UciContext = { router: r.name };
-  return [network(at, r), dhcp(at, r), firewall(at, r), system(at, r), dropbear(at), ...(r.wifi && r.wifi.length > 0 ? [wireless(at, r)] : [])];
+  return [network(at, r), dhcp(at, r), firewall(at, r), system(at, r), dropbear(at), wireless(at, r)];
 }
 
 function network(at: UciContext, r: ResolvedRouter): UciPackage {
@@ -146,8 +176,9 @@ function firewall(at: UciContext, r: ResolvedRouter): UciPackage {
       limit: '1000/sec', family: 'ipv6', target: 'ACCEPT',
     }),
   );
-  if (r.mesh) {
-    // with the other input rules from wan, before the port forwards
+  if (r.mesh?.endpoint !== undefined) {
+    // with the other input rules from wan, before the port forwards; a router without an
+    // endpoint only dials out (the replies pass as established traffic), so nothing is opened
     sections.push(firewallRule(at, { name: 'Allow-WireGuard', src: 'wan', proto: 'udp', dest_port: r.mesh.listenPort, target: 'ACCEPT' }));
   }
   if (r.ingressIP) {
@@ -172,11 +203,19 @@ function dropbear(at: UciContext): UciPackage {
   return { name: 'dropbear', sections: [dropbearSection(at, { PasswordAuth: 'off', RootPasswordAuth: 'off', Port: 22, Interface: 'lan' })] };
 }
 
+/**
+ * The radios the model names, enabled, and its wireless networks. Always emitted, also without
+ * Wi-Fi: the deploy removes every `wifi-iface` the model does not declare (OpenWrt's open
+ * `default_radio0` too), while the board's radios keep their hardware options.
+ */
 function wireless(at: UciContext, r: ResolvedRouter): UciPackage {
   return {
     name: 'wireless',
-    sections: (r.wifi ?? []).map((w, i) => wifiIface(at, {
-      device: w.device ?? 'radio0', mode: 'ap', network: ident(w.network), ssid: w.ssid, encryption: w.encryption ?? 'sae-mixed', key: { secret: w.keySecret },
-    }, `homelab_wifi${i}`)),
+    sections: [
+      ...r.radios.map((radio) => wifiDevice(at, radio.name, { band: radio.band, channel: radio.channel, country: radio.country, disabled: false })),
+      ...(r.wifi ?? []).map((w, i) => wifiIface(at, {
+        device: w.device ?? 'radio0', mode: 'ap', network: ident(w.network), ssid: w.ssid, encryption: w.encryption ?? 'sae-mixed', key: { secret: w.keySecret },
+      }, `homelab_wifi${i}`)),
+    ],
   };
 }

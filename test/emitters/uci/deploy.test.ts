@@ -24,13 +24,21 @@ const SECRETS = { [secretEnvName('wifi-psk')]: WIFI_PSK, [secretEnvName('wg-gw-k
 /** Fast timings for every run: rollback after 1 s, reconnect at once. */
 const FAST = { ROLLBACK_SECONDS: '1', CONFIRM_AFTER: '0' };
 
-/** The router's configuration before the deploy (no dropbear package: the deploy adds one, a rollback must remove it). */
+/**
+ * The router's configuration before the deploy, like a stock OpenWrt's: radio0 disabled with the
+ * open `default_radio0` on lan, the ULA prefix in `globals`, a board LED; a second interface
+ * (`guest`) with a Wi-Fi the model does not declare. No dropbear package: the deploy adds one, a
+ * rollback must remove it.
+ */
 const OLD_CONFIG: Record<string, string> = {
-  network: "config interface 'lan'\n\toption device 'br-lan'\n\toption proto 'static'\n\toption ipaddr '192.168.1.1'\n\toption netmask '255.255.255.0'\n",
-  wireless: "config wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n\toption band '2g'\n\nconfig wifi-iface 'default_radio0'\n\toption device 'radio0'\n\toption network 'lan'\n\toption mode 'ap'\n\toption ssid 'OpenWrt'\n\toption encryption 'psk2'\n\toption key 'old-psk'\n",
-  dhcp: "config dnsmasq\n\toption domain 'lan'\n\nconfig dhcp 'lan'\n\toption interface 'lan'\n\toption start '100'\n",
+  network: "config interface 'lan'\n\toption device 'br-lan'\n\toption proto 'static'\n\toption ipaddr '192.168.1.1'\n\toption netmask '255.255.255.0'\n\n"
+    + "config globals 'globals'\n\toption ula_prefix 'fd12:3456:789a::/48'\n\nconfig device\n\toption name 'br-lan'\n\toption type 'bridge'\n\tlist ports 'lan1'\n",
+  wireless: "config wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n\toption channel '1'\n\toption band '2g'\n\toption htmode 'HE20'\n\toption disabled '1'\n\n"
+    + "config wifi-iface 'default_radio0'\n\toption device 'radio0'\n\toption network 'lan'\n\toption mode 'ap'\n\toption ssid 'OpenWrt'\n\toption encryption 'none'\n\n"
+    + "config wifi-iface\n\toption device 'radio0'\n\toption network 'lan'\n\toption mode 'ap'\n\toption ssid 'old-guest'\n\toption encryption 'psk2'\n\toption key 'old-psk'\n",
+  dhcp: "config dnsmasq\n\toption domain 'lan'\n\nconfig dhcp 'lan'\n\toption interface 'lan'\n\toption start '100'\n\nconfig odhcpd 'odhcpd'\n\toption maindhcp '0'\n",
   firewall: "config defaults\n\toption input 'ACCEPT'\n",
-  system: "config system\n\toption hostname 'OpenWrt'\n",
+  system: "config system\n\toption hostname 'OpenWrt'\n\nconfig led 'led_wan'\n\toption name 'WAN'\n\toption sysfs 'green:wan'\n\toption trigger 'netdev'\n",
   luci: "config core 'main'\n\toption lang 'auto'\n",
 };
 const OLD_KEYS = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDOLDO old@admin\n';
@@ -122,21 +130,37 @@ describe('a deploy the router confirms', () => {
     run = fake.run(script, { ...SECRETS, ...FAST });
   });
 
-  test('exits 0, confirmed, with the old configuration backed up and no staged files left on the router', () => {
+  test('exits 0, confirmed, with no staged files and no backup (the old configuration) left on the router', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('confirmed');
     expect(fake.exists('tmp/homelab-confirmed')).toBe(true);
     expect(fake.exists('tmp/homelab-new')).toBe(false);
-    expect(fake.files('tmp/homelab-backup')).toEqual({ ...OLD_CONFIG, '.authorized_keys': OLD_KEYS });
+    expect(fake.exists('tmp/homelab-backup')).toBe(false);
   });
 
   test('fills the wifi key on the router, quote and all', () => {
     const wireless = fake.read('etc/config/wireless');
     expect(option(wireless, 'wireless', 'homelab_wifi0', 'key')).toEqual([WIFI_PSK]);
-    // merged, not replaced: the radio and its default interface stay
-    expect(option(wireless, 'wireless', 'radio0', 'type')).toEqual(['mac80211']);
-    expect(option(wireless, 'wireless', 'default_radio0', 'key')).toEqual(['old-psk']);
+  });
+
+  test('wireless on a stock router: the radio enabled with its band, channel and country, its hardware options kept, no undeclared wifi-iface, no open network', () => {
+    const wireless = parseUci(fake.read('etc/config/wireless'), { package: 'wireless' });
+    const radio0 = Object.fromEntries(wireless.sections.find((x) => x.name === 'radio0')!.options.map((o) => [o.name, o.values[0]]));
+    expect(radio0).toEqual({ type: 'mac80211', path: 'platform/soc/18000000.wifi', channel: 'auto', band: '2g', htmode: 'HE20', disabled: '0', country: 'DE' });
+    const ifaces = wireless.sections.filter((x) => x.type === 'wifi-iface');
+    expect(ifaces.map((x) => x.name)).toEqual(['homelab_wifi0']);
+    for (const i of ifaces) expect(i.options.find((o) => o.name === 'encryption')?.values).not.toEqual(['none']);
+    expect(wireless.sections.map((x) => x.type).sort()).toEqual(['wifi-device', 'wifi-iface']);
+  });
+
+  test('keeps the board sections the model does not write: globals (ula_prefix), the LED, odhcpd', () => {
+    const sectionsOf = (pkg: string) => parseUci(fake.read(`etc/config/${pkg}`), { package: pkg }).sections;
+    expect(sectionsOf('network').find((x) => x.name === 'globals')?.options).toEqual([{ name: 'ula_prefix', kind: 'option', values: ['fd12:3456:789a::/48'] }]);
+    expect(sectionsOf('system').find((x) => x.name === 'led_wan')?.options.map((o) => o.values[0])).toEqual(['WAN', 'green:wan', 'netdev']);
+    expect(sectionsOf('dhcp').find((x) => x.name === 'odhcpd')?.type).toBe('odhcpd');
+    // the stock anonymous br-lan device is replaced by the model's, not kept beside it
+    expect(sectionsOf('network').filter((x) => x.type === 'device').map((x) => x.name)).toEqual(['br_lan']);
   });
 
   test('fills the WireGuard private key on the router', () => {
@@ -147,9 +171,10 @@ describe('a deploy the router confirms', () => {
     expect(keys).toEqual([WG_KEY]);
   });
 
-  test('replaces the other packages and installs authorized_keys with mode 600', () => {
+  test('replaces the model\'s sections of the other packages and installs authorized_keys with mode 600', () => {
+    const modelSections = (pkg: string, text: string) => parseUci(text, { package: pkg }).sections.filter((x) => !['led', 'odhcpd'].includes(x.type));
     for (const pkg of ['dhcp', 'firewall', 'system', 'dropbear']) {
-      expect(fake.read(`etc/config/${pkg}`)).toBe(fs.readFileSync(path.join(gen, 'etc/config', pkg), 'utf8'));
+      expect(modelSections(pkg, fake.read(`etc/config/${pkg}`))).toEqual(modelSections(pkg, fs.readFileSync(path.join(gen, 'etc/config', pkg), 'utf8')));
     }
     expect(fake.read('etc/config/luci')).toBe(OLD_CONFIG.luci);
     expect(fake.read('etc/dropbear/authorized_keys')).toBe(fs.readFileSync(path.join(gen, 'etc/dropbear/authorized_keys'), 'utf8'));
@@ -160,8 +185,8 @@ describe('a deploy the router confirms', () => {
     const log = fake.log().split('\n');
     const at = (line: string) => log.indexOf(line);
     expect(at('uci import network')).toBeGreaterThanOrEqual(0);
-    expect(at('uci -m import wireless')).toBeGreaterThan(at('uci import network'));
-    expect(at('uci commit')).toBeGreaterThan(at('uci -m import wireless'));
+    expect(at('uci import wireless')).toBeGreaterThan(at('uci import network'));
+    expect(at('uci commit')).toBeGreaterThan(at('uci import wireless'));
     expect(at('reload_config')).toBeGreaterThan(at('uci commit'));
     expect(log).toContain('logger homelab: configuration confirmed');
   });
@@ -207,6 +232,28 @@ describe('checks before changing anything', () => {
     expect(fake.files('etc')).toEqual(OLD_ETC);
     expect(fake.files('tmp')).toEqual({});
     expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+  });
+
+  test('fails with a clear message when a secret holds a line break, naming it', () => {
+    const fake = router();
+    const r = fake.run(script, { ...SECRETS, ...FAST, [secretEnvName('wifi-psk')]: 'two\nlines' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('secret wifi-psk contains a line break');
+    expect(r.stderr).not.toContain('missing;');
+    expect(fake.connections()).toBe(0);
+  });
+
+  test('fails with a clear message when the router lacks a radio the model names, before changing anything', () => {
+    // GIVEN a board whose only radio is radio1
+    const fake = router({ files: { 'etc/config/wireless': OLD_CONFIG.wireless.replace(/radio0/g, 'radio1') } });
+    // WHEN
+    const r = fake.run(script, { ...SECRETS, ...FAST });
+    // THEN
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('router gw has no radio radio0 (uci show wireless lists: radio1 )');
+    expect(fake.connections()).toBe(1);
+    expect(fake.files('etc/config')).toEqual({ ...Object.fromEntries(Object.entries(OLD_CONFIG).map(([k, v]) => [k, v])), wireless: OLD_CONFIG.wireless.replace(/radio0/g, 'radio1') });
+    expect(fake.files('tmp')).toEqual({});
   });
 
   test('fails with a clear message when the mesh router has no WireGuard', () => {
@@ -306,7 +353,8 @@ describe('rollback', () => {
 describe('CONFIRM=ask', () => {
   test('asks after reconnecting, and confirms on y', () => {
     const fake = router();
-    const r = fake.run(script, { ...SECRETS, ...FAST, CONFIRM: 'ask' }, 'y\n');
+    // (a longer rollback delay: the answer must come before it even on a busy machine)
+    const r = fake.run(script, { ...SECRETS, ...FAST, ROLLBACK_SECONDS: '5', CONFIRM: 'ask' }, 'y\n');
     expect(r.stderr).toContain('keep this configuration? [y/N]');
     expect(r.status).toBe(0);
     expect(fake.exists('tmp/homelab-confirmed')).toBe(true);

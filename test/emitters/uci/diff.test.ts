@@ -78,9 +78,11 @@ function driftedExport(secrets: LiveSecrets = CANARIES, leak?: string): string {
   texts.set('network', texts.get('network')!
     + `config interface 'vpn'\n\toption proto 'wireguard'\n\toption private_key ${q(secrets.wgPrivate)}\n\tlist addresses '10.77.0.1/24'\n\n`
     + `config wireguard_vpn\n\toption public_key '${PEER_PUBLIC_KEY}'\n\toption preshared_key ${q(secrets.wgPsk)}\n\toption description ${q(secrets.wgPrivate)}\n\tlist allowed_ips '10.77.0.2/32'\n\n`);
-  // wireless: OpenWrt's own radio (kept by the merge), and a new passphrase
-  change('wireless', 'package wireless\n', "package wireless\n\nconfig wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n\toption band '2g'\n\toption channel '1'\n");
+  // wireless: the board's radio options (kept by the deploy), another channel, a new passphrase, OpenWrt's open default network
+  change('wireless', "config wifi-device 'radio0'\n", "config wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n");
+  change('wireless', "\toption channel 'auto'\n", "\toption channel '1'\n");
   change('wireless', `\toption key '${canary('wifi-psk')}'\n`, `\toption key ${q(secrets.wifi)}\n`);
+  texts.set('wireless', `${texts.get('wireless')!}config wifi-iface 'default_radio0'\n\toption device 'radio0'\n\toption network 'lan'\n\toption mode 'ap'\n\toption ssid 'OpenWrt'\n\toption encryption 'none'\n\n`);
   // packages we do not manage, one with a secret
   texts.set('rpcd', `package rpcd\n\nconfig login\n\toption username 'root'\n\toption password ${q(secrets.rpcd)}\n\tlist read '*'\n\tlist write '*'\n\n`);
   texts.set('uhttpd', "package uhttpd\n\nconfig uhttpd 'main'\n\tlist listen_http '0.0.0.0:80'\n\toption cert '/etc/uhttpd.crt'\n\toption key '/etc/uhttpd.key'\n\n");
@@ -108,7 +110,8 @@ describe('diffRouter on the reference router', () => {
     expect(text.startsWith("package dhcp\n\nconfig dnsmasq\n\toption domainneeded '1'\n")).toBe(true);
     expect(text).toContain("\n\npackage dropbear\n\nconfig dropbear\n\toption PasswordAuth 'off'\n");
     expect(text).toContain("\nconfig rule\n\toption name 'Allow-SSH-WAN'\n\toption src 'wan'\n");
-    expect(text.endsWith("\toption key '/etc/uhttpd.key'\n\npackage wireless\n\nconfig wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n\toption band '2g'\n\toption channel '1'\n\nconfig wifi-iface 'homelab_wifi0'\n\toption device 'radio0'\n\toption mode 'ap'\n\toption network 'lan'\n\toption ssid 'homelab'\n\toption encryption 'sae-mixed'\n\toption key 'CANARY-wifi-psk-1-q7Zx'\n\n")).toBe(true);
+    expect(text).toContain("\toption key '/etc/uhttpd.key'\n\npackage wireless\n\nconfig wifi-device 'radio0'\n\toption type 'mac80211'\n\toption path 'platform/soc/18000000.wifi'\n\toption band '2g'\n\toption channel '1'\n");
+    expect(text.endsWith("\toption encryption 'sae-mixed'\n\toption key 'CANARY-wifi-psk-1-q7Zx'\n\nconfig wifi-iface 'default_radio0'\n\toption device 'radio0'\n\toption network 'lan'\n\toption mode 'ap'\n\toption ssid 'OpenWrt'\n\toption encryption 'none'\n\n")).toBe(true);
     expect(parseUciExport(text).map((p) => p.name)).toEqual(['dhcp', 'dropbear', 'firewall', 'network', 'rpcd', 'system', 'uhttpd', 'wireless']);
   });
 
@@ -178,13 +181,17 @@ describe('diffRouter on the reference router', () => {
             { name: 'target', value: { kind: 'option', value: 'ACCEPT' } },
           ],
         },
+        { kind: 'option-unknown', path: 'wireless.radio0.type', package: 'wireless', section: 'radio0', option: 'type', router: { kind: 'option', value: 'mac80211' }, keptOnDeploy: true },
+        { kind: 'option-unknown', path: 'wireless.radio0.path', package: 'wireless', section: 'radio0', option: 'path', router: { kind: 'option', value: 'platform/soc/18000000.wifi' }, keptOnDeploy: true },
+        { kind: 'option-changed', path: 'wireless.radio0.channel', package: 'wireless', section: 'radio0', option: 'channel', model: { kind: 'option', value: 'auto' }, router: { kind: 'option', value: '1' } },
         {
-          kind: 'section-unknown', path: 'wireless.radio0', package: 'wireless', section: 'radio0', type: 'wifi-device', keptOnDeploy: true,
+          kind: 'section-unknown', path: 'wireless.default_radio0', package: 'wireless', section: 'default_radio0', type: 'wifi-iface', keptOnDeploy: false,
           options: [
-            { name: 'type', value: { kind: 'option', value: 'mac80211' } },
-            { name: 'path', value: { kind: 'option', value: 'platform/soc/18000000.wifi' } },
-            { name: 'band', value: { kind: 'option', value: '2g' } },
-            { name: 'channel', value: { kind: 'option', value: '1' } },
+            { name: 'device', value: { kind: 'option', value: 'radio0' } },
+            { name: 'network', value: { kind: 'option', value: 'lan' } },
+            { name: 'mode', value: { kind: 'option', value: 'ap' } },
+            { name: 'ssid', value: { kind: 'option', value: 'OpenWrt' } },
+            { name: 'encryption', value: { kind: 'option', value: 'none' } },
           ],
         },
       ]);
@@ -205,9 +212,12 @@ describe('diffRouter on the reference router', () => {
         '~ firewall.lan.network: model ["lan", "iot"], router ["lan", "iot", "guest"]',
         '- firewall.wan.mtu_fix: model "1", not set on the router',
         '+ firewall.@rule[Allow-SSH-WAN]: rule section unknown to the model { name "Allow-SSH-WAN", src "wan", proto "tcp", dest_port "22", target "ACCEPT" }; the next deploy removes it',
-        '+ wireless.radio0: wifi-device section unknown to the model { type "mac80211", path "platform/soc/18000000.wifi", band "2g", channel "1" }; the next deploy keeps it (wireless is merged)',
+        '+ wireless.radio0.type: router "mac80211", not in the model; the next deploy keeps it',
+        '+ wireless.radio0.path: router "platform/soc/18000000.wifi", not in the model; the next deploy keeps it',
+        '~ wireless.radio0.channel: model "auto", router "1"',
+        '+ wireless.default_radio0: wifi-iface section unknown to the model { device "radio0", network "lan", mode "ap", ssid "OpenWrt", encryption "none" }; the next deploy removes it',
         'live packages not managed by the model (not compared): rpcd, uhttpd',
-        `${notComparedLine(oursSecrets)}router gw: 9 differences`,
+        `${notComparedLine(oursSecrets)}router gw: 12 differences`,
         '',
       ].join('\n'));
     });
@@ -237,9 +247,9 @@ describe('diffRouter on the reference router', () => {
     // GIVEN the router without the wireless package
     const live = parseUciExport(identicalExport()).filter((p) => p.name !== 'wireless');
     const diff = diffRouter(ours, live);
-    expect(diff.differences).toEqual([{ kind: 'package-missing', path: 'wireless', package: 'wireless', sections: 1 }]);
+    expect(diff.differences).toEqual([{ kind: 'package-missing', path: 'wireless', package: 'wireless', sections: 2 }]);
     expect(diff.secretsNotCompared).toEqual(oursSecrets.filter((p) => !p.startsWith('wireless.')));
-    expect(formatRouterDiff(diff, 'gw')).toMatch(/^- wireless: package not on the router \(1 section in the model\)\n(secret options .*\n)?router gw: 1 difference\n$/);
+    expect(formatRouterDiff(diff, 'gw')).toMatch(/^- wireless: package not on the router \(2 sections in the model\)\n(secret options .*\n)?router gw: 1 difference\n$/);
   });
 
   test('anonymous sections with identities may come in any order', () => {
@@ -356,8 +366,8 @@ describe('secrets', () => {
   test('a secret only on the router is reported as set, not by value', () => {
     const secret = canary('only-live');
     const diff = diffRouter([iface(undefined)], [live(iface(secret))]);
-    expect(diff.differences).toEqual([{ kind: 'option-unknown', path: 'wireless.w0.key', package: 'wireless', section: 'w0', option: 'key', router: { kind: 'secret', list: false }, keptOnDeploy: true }]);
-    expect(formatRouterDiff(diff, 'r')).toBe('+ wireless.w0.key: router set (secret, not compared), not in the model; the next deploy keeps it (wireless is merged)\nrouter r: 1 difference\n');
+    expect(diff.differences).toEqual([{ kind: 'option-unknown', path: 'wireless.w0.key', package: 'wireless', section: 'w0', option: 'key', router: { kind: 'secret', list: false }, keptOnDeploy: false }]);
+    expect(formatRouterDiff(diff, 'r')).toBe('+ wireless.w0.key: router set (secret, not compared), not in the model; the next deploy removes it\nrouter r: 1 difference\n');
   });
 
   test.each([...SECRET_OPTION_NAMES])('%s is a secret option', (name) => {
@@ -372,7 +382,7 @@ describe('secrets', () => {
     // GIVEN the option set on the router, with a value the model does not have
     const t = type.replace(/\*$/, 'wg0');
     const diff = diffRouter([pkg(pkgName, [{ type: t, name: 's', options: [] }])], [live(pkg(pkgName, [{ type: t, name: 's', options: [[option, canary(option)]] }]))]);
-    expect(diff.differences).toEqual([{ kind: 'option-unknown', path: `${pkgName}.s.${option}`, package: pkgName, section: 's', option, router: { kind: 'secret', list: false }, keptOnDeploy: pkgName === 'wireless' }]);
+    expect(diff.differences).toEqual([{ kind: 'option-unknown', path: `${pkgName}.s.${option}`, package: pkgName, section: 's', option, router: { kind: 'secret', list: false }, keptOnDeploy: false }]);
   });
 
   test('secret names ignore case; PasswordAuth is not a secret', () => {

@@ -62,7 +62,8 @@ describe('packages the mesh does not touch', () => {
     const r = model.routers.find((x) => x.name === 'gw')!;
     const text = Object.fromEntries(routerPackages(model, r).map((p) => [p.name, renderUciPackage(p)]));
     expect(text.wireless).toBe([
-      'package wireless', '', "config wifi-iface 'homelab_wifi0'", "\toption device 'radio0'", "\toption mode 'ap'", "\toption network 'lan'",
+      'package wireless', '', "config wifi-device 'radio0'", "\toption band '2g'", "\toption channel 'auto'", "\toption country 'DE'", "\toption disabled '0'", '',
+      "config wifi-iface 'homelab_wifi0'", "\toption device 'radio0'", "\toption mode 'ap'", "\toption network 'lan'",
       "\toption ssid 'homelab'", "\toption encryption 'sae-mixed'", "\toption key '@@HOMELAB_SECRET:wifi-psk@@'", '',
     ].join('\n'));
     expect(text.dropbear).toBe([
@@ -133,8 +134,14 @@ describe('WireGuard mesh: firewall', () => {
     expect(forwardings).toEqual(['lan->wan', 'lan->vpn', 'vpn->lan']);
   });
 
-  test.each([['gw'], ['flat-gw']])('%s: Allow-WireGuard opens the listen port from wan, after the other wan rules and before the port forwards', (name) => {
-    const fw = name === 'gw' ? gw.firewall : flatGw.firewall;
+  test('flat-gw has no endpoint (it only dials out): nothing is opened on wan for WireGuard', () => {
+    const rules = ofType(flatGw.firewall, 'rule');
+    expect(rules.map((r) => val(r, 'name')![0])).toEqual(['Allow-DHCP-Renew', 'Allow-Ping', 'Allow-DHCPv6', 'Allow-ICMPv6-Input']);
+    expect(rules.some((r) => val(r, 'dest_port')?.[0] === '51820')).toBe(false);
+  });
+
+  test.each([['gw']])('%s: Allow-WireGuard opens the listen port from wan, after the other wan rules and before the port forwards', (name) => {
+    const fw = gw.firewall;
     const rules = ofType(fw, 'rule');
     const wg = rules.find((r) => val(r, 'name')?.[0] === 'Allow-WireGuard')!;
     expect(flat(wg)).toEqual({ name: 'Allow-WireGuard', src: 'wan', proto: 'udp', dest_port: '51820', target: 'ACCEPT' });

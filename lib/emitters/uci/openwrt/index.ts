@@ -22,7 +22,7 @@ import { DHCP_POOL, DNSMASQ, DOMAIN, HOST } from './dhcp';
 import { DEFAULTS, FORWARDING, REDIRECT, RULE, ZONE } from './firewall';
 import { SYSTEM, TIMESERVER } from './system';
 import { DROPBEAR } from './dropbear';
-import { WIFI_IFACE } from './wireless';
+import { WIFI_DEVICE, WIFI_IFACE } from './wireless';
 
 export type { SecretRef, UciContext, SectionDef } from './common';
 export { secretPlaceholder, secretEnvName } from './common';
@@ -40,7 +40,7 @@ export const SECTION_DEFS: readonly SectionDef<any>[] = [
   DEFAULTS, ZONE, FORWARDING, RULE, REDIRECT,
   SYSTEM, TIMESERVER,
   DROPBEAR,
-  WIFI_IFACE,
+  WIFI_DEVICE, WIFI_IFACE,
 ];
 
 /** One option that holds a secret. */

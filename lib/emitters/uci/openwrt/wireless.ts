@@ -1,7 +1,9 @@
 /**
- * Typed section of `/etc/config/wireless`: a wireless network (`wifi-iface`)
- * on a radio. Radio sections (`wifi-device`) depend on the hardware and stay
- * on the router (`deploy.sh` merges this package instead of replacing it).
+ * Typed sections of `/etc/config/wireless`: the settings of a radio
+ * (`wifi-device`) and a wireless network (`wifi-iface`) on it. A radio's
+ * hardware options (`type`, `path`, `macaddr`) come from the board: the
+ * router's own `wifi-device` section keeps them, and `deploy.sh` applies
+ * these options on top of it.
  *
  * @see https://openwrt.org/docs/guide-user/network/wifi/basic
  * @see https://github.com/openwrt/netifd/blob/master/scripts/netifd-wireless.sh (wireless_vif_parse_encryption)
@@ -101,6 +103,40 @@ export interface WifiIface {
   readonly disabled?: boolean;
 }
 
+/** Radio bands (`band`, OpenWrt 21.02 and later). */
+export type WifiBand = '2g' | '5g' | '6g' | '60g';
+
+/** `config wifi-device '<radio>'`: the settings of one radio the board has. */
+export interface WifiDevice {
+  /**
+   * "Specifies the band, possible values are 2g for 2.4 GHz, 5g for 5 GHz, 6g for 6 GHz and 60g for 60 GHz".
+   *
+   * @default - the board's default band for the radio
+   */
+  readonly band?: WifiBand;
+
+  /**
+   * "Specifies the wireless channel. 'auto' defaults to the lowest available channel, or utilizes the ACS algorithm if supported".
+   *
+   * @default 'auto'
+   */
+  readonly channel?: number | 'auto';
+
+  /**
+   * "Specifies the country code, affects the available channels and transmission powers" (ISO 3166-1 alpha-2).
+   *
+   * @default '00' (world: the most restrictive channels and power)
+   */
+  readonly country?: string;
+
+  /**
+   * "Disables the radio adapter if set to 1"; OpenWrt sets it on first boot.
+   *
+   * @default false
+   */
+  readonly disabled?: boolean;
+}
+
 const AUTHS: readonly WifiAuth[] = ['none', 'owe', 'psk', 'psk2', 'psk-mixed', 'sae', 'sae-mixed', 'wpa', 'wpa2', 'wpa-mixed', 'wpa3', 'wpa3-mixed', 'wpa3-192'];
 const CIPHERS: readonly WifiCipher[] = ['ccmp', 'tkip', 'tkip+ccmp', 'gcmp', 'ccmp256', 'gcmp256'];
 const WITH_CIPHER = ['psk', 'psk2', 'psk-mixed', 'wpa', 'wpa2', 'wpa-mixed'];
@@ -141,6 +177,23 @@ export const WIFI_IFACE = defineSection<WifiIface>('wireless', 'wifi-iface', {
   if (personal && o.key === undefined) p.fail('key', `missing key for encryption ${enc}`, undefined, 'a secret reference { secret: "<name>" } holding the passphrase');
   if ((enc === 'none' || enc === 'owe') && o.key !== undefined) p.fail('key', `key not used with encryption ${enc}`, '<redacted>', 'leave it out, or choose psk2, sae or sae-mixed');
 });
+
+export const WIFI_DEVICE = defineSection<WifiDevice>('wireless', 'wifi-device', {
+  band: oneOf<WifiBand>(['2g', '5g', '6g', '60g'], 'band'),
+  channel: { check: (v, p, o) => (v === 'auto' ? v : int(1, 233, 'a channel of the band, or "auto"').check(v, p, o)) },
+  country: text(/^([A-Z]{2}|00)$/, 'an ISO 3166-1 alpha-2 country code like "DE", or "00" (world)'),
+  disabled: bool(),
+});
+
+/**
+ * `config wifi-device '<radio>'`: settings of the board's radio `radio`.
+ *
+ * @example
+ * wifiDevice({ router: 'gw' }, 'radio0', { band: '2g', channel: 'auto', country: 'DE', disabled: false })
+ */
+export function wifiDevice(ctx: UciContext, radio: string, options: WifiDevice): UciSection {
+  return WIFI_DEVICE.build(ctx, options, radio);
+}
 
 /**
  * `config wifi-iface ['<name>']`.
