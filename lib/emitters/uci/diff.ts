@@ -9,6 +9,7 @@
  * @module
  */
 import { isUciSecretOption } from './openwrt';
+import { isSecretOptionName } from './openwrt/secret-names';
 import { toParsed } from './parse';
 import { keptOnDeploy, secretPlaceholder } from './router';
 import type { UciPackage, UciParsedOption, UciParsedPackage, UciParsedSection } from './section';
@@ -16,30 +17,8 @@ import type { UciPackage, UciParsedOption, UciParsedPackage, UciParsedSection } 
 /** `@@HOMELAB_SECRET:`: the start of every placeholder we write for a secret. */
 const PLACEHOLDER_PREFIX = secretPlaceholder('').slice(0, -2);
 
-/**
- * Option names (compared case-insensitively) whose values are secrets, in the
- * packages OpenWrt ships:
- * - wireless `wifi-iface` / `wifi-station` (hostapd.sh, wpa_supplicant):
- *   `key` (PSK, or RADIUS secret for WPA-EAP), `key1`-`key4` (WEP), `password`,
- *   `sae_password`, `auth_secret`, `acct_secret`, `dae_secret`, `priv_key`,
- *   `priv_key_pwd`, `priv_key2_pwd`, `wps_pin`, `multi_ap_backhaul_key`,
- *   `r0kh` / `r1kh` (802.11r key holders, each item ends with a key);
- * - network: `private_key` (WireGuard interface), `preshared_key` (WireGuard
- *   peer), `password` (PPPoE, PPTP, L2TP, 3G/QMI, 6in4), `password2` and
- *   `token_secret` (openconnect), `pincode` (3G, QMI, NCM: the SIM PIN),
- *   `xauth_password` (vpnc), `updatekey` (older 6in4);
- * - to be safe, also `pin`, `psk`, `secret` and `passphrase`: treating a
- *   harmless option as secret only hides its value.
- *
- * The typed OpenWrt layer's list (`UCI_SECRET_OPTIONS`) is consulted as well.
- */
-export const SECRET_OPTION_NAMES: ReadonlySet<string> = new Set([
-  'key', 'key1', 'key2', 'key3', 'key4', 'password', 'password2', 'sae_password',
-  'auth_secret', 'acct_secret', 'dae_secret', 'priv_key', 'priv_key_pwd', 'priv_key2_pwd',
-  'wps_pin', 'multi_ap_backhaul_key', 'r0kh', 'r1kh',
-  'private_key', 'preshared_key', 'token_secret', 'pincode', 'pin', 'xauth_password', 'updatekey',
-  'psk', 'secret', 'passphrase',
-]);
+/** The secret option names OpenWrt uses; kept with the typed sections (`openwrt/secret-names.ts`). */
+export { SECRET_OPTION_NAMES, looksSecret } from './openwrt/secret-names';
 
 /**
  * How an anonymous section is recognised on both sides: `<package>.<type>`
@@ -96,7 +75,7 @@ export interface RouterDiffOptions {
    * More option names whose values are secrets, added to
    * {@link SECRET_OPTION_NAMES} (case-insensitive).
    *
-   * @default - only SECRET_OPTION_NAMES and options whose model value holds a placeholder
+   * @default - only SECRET_OPTION_NAMES, names {@link looksSecret} marks, and options whose model value holds a placeholder
    */
   readonly secretOptions?: readonly string[];
 
@@ -187,7 +166,10 @@ export interface RouterDiff {
  * reads them (`toParsed`: booleans `'1'`/`'0'`, numbers as decimals).
  *
  * Secrets: an option is secret when its name is in
- * {@link SECRET_OPTION_NAMES} or `options.secretOptions`, or the typed
+ * {@link SECRET_OPTION_NAMES} or `options.secretOptions`, or looks like a
+ * secret's ({@link looksSecret}: `hexpasswd`, `api_token`, `auth_key`, but
+ * not `PasswordAuth` or `public_key`), or the package's name does
+ * (`secrets`), or the typed
  * OpenWrt layer lists it (`isUciSecretOption(package, type, option)`), or a
  * model option of that name holds a placeholder (`@@HOMELAB_SECRET:`), or
  * either value holds one. Secret options are reported only as set or not
@@ -201,14 +183,14 @@ export interface RouterDiff {
  */
 export function diffRouter(ours: readonly UciPackage[], live: readonly UciParsedPackage[], options: RouterDiffOptions = {}): RouterDiff {
   const model = ours.map((p) => toParsed(p));
-  const secretNames = new Set([...SECRET_OPTION_NAMES, ...(options.secretOptions ?? []).map((n) => n.toLowerCase())]);
+  const secretNames = new Set((options.secretOptions ?? []).map((n) => n.toLowerCase()));
   for (const p of model) {
     for (const s of p.sections) {
       for (const o of s.options) if (holdsPlaceholder(o.values)) secretNames.add(o.name.toLowerCase());
     }
   }
   const isSecret: IsSecret = (pkg, type, name, ...values) =>
-    secretNames.has(name.toLowerCase()) || isUciSecretOption(pkg, type, name) || values.some((v) => v !== undefined && holdsPlaceholder(v));
+    secretNames.has(name.toLowerCase()) || isSecretOptionName(pkg, name) || isUciSecretOption(pkg, type, name) || values.some((v) => v !== undefined && holdsPlaceholder(v));
 
   const secretValues = new Set<string>();
   for (const p of live) {

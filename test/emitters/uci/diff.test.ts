@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { inventory } from '../../../apps/inventory';
-import { diffRouter, formatRouterDiff, RouterDiff, SECRET_OPTION_NAMES, SECTION_IDENTITIES } from '../../../lib/emitters/uci/diff';
-import { UCI_SECRET_OPTIONS } from '../../../lib/emitters/uci/openwrt';
+import { diffRouter, formatRouterDiff, looksSecret, RouterDiff, SECRET_OPTION_NAMES, SECTION_IDENTITIES } from '../../../lib/emitters/uci/diff';
+import { isUciSecretOption, UCI_SECRET_OPTIONS } from '../../../lib/emitters/uci/openwrt';
+import { isSecretOptionName } from '../../../lib/emitters/uci/openwrt/secret-names';
 import { parseUciExport, toParsed } from '../../../lib/emitters/uci/parse';
 import { routerPackages } from '../../../lib/emitters/uci/router';
 import type { UciPackage, UciParsedPackage, UciSection } from '../../../lib/emitters/uci/section';
@@ -385,6 +386,88 @@ describe('secrets', () => {
     expect(diff.differences).toEqual([{ kind: 'option-unknown', path: `${pkgName}.s.${option}`, package: pkgName, section: 's', option, router: { kind: 'secret', list: false }, keptOnDeploy: false }]);
   });
 
+  test.each([...SECRET_OPTION_NAMES])('%s on the router (a table entry) is printed only as set or changed', (option) => {
+    // GIVEN the option on the router, in a package and section type no typed layer knows, once with and once without it in the model
+    const value = canary(option);
+    const routerOnly = diffRouter([pkg('vendor', [{ type: 'thing', name: 's', options: [] }])], [live(pkg('vendor', [{ type: 'thing', name: 's', options: [[option, value]] }]))]);
+    const both = diffRouter([pkg('vendor', [{ type: 'thing', name: 's', options: [[option, 'old']] }])], [live(pkg('vendor', [{ type: 'thing', name: 's', options: [[option.toUpperCase(), value], [option, value]] }]))]);
+    // THEN it is reported as set, never by value
+    expect(routerOnly.differences).toEqual([{ kind: 'option-unknown', path: `vendor.s.${option}`, package: 'vendor', section: 's', option, router: { kind: 'secret', list: false }, keptOnDeploy: false }]);
+    expect(both.secretsNotCompared).toEqual([`vendor.s.${option}`]);
+    expect(everything(routerOnly) + everything(both)).not.toContain(value);
+  });
+
+  // names no table lists, which name or package suggests are secrets (vpnc, ddns, acme, third-party packages)
+  const LOOKS_SECRET = ['hexpasswd', 'passgroup', 'hexpassgroup', 'token', 'api_key', 'passwd', 'auth_key', 'credentials', 'secret_key',
+    'psk', 'key', 'apiToken', 'cf_api_token', 'dns_api_key', 'wpa_passphrase', 'sim_pin', 'userpass', 'mqtt_password', 'client_secret', 'PrivateKey', 'totp', 'hmac_key', 'session_cookie'];
+  const NOT_SECRET = ['PasswordAuth', 'RootPasswordAuth', 'public_key', 'pubkey', 'key_mgmt', 'persistent_keepalive', 'hostname', 'ssid', 'username',
+    'token_file', 'password_file', 'encryption', 'ping', 'dest_port', 'spin', 'keepalive', 'pinning'];
+
+  test.each(LOOKS_SECRET)('%s, named like a secret, is secret', (option) => {
+    expect(looksSecret(option)).toBe(true);
+    const value = canary(option);
+    const diff = diffRouter([pkg('vendor', [{ type: 'thing', name: 's', options: [] }])], [live(pkg('vendor', [{ type: 'thing', name: 's', options: [[option, value]] }]))]);
+    expect(diff.differences.map((d) => d.kind === 'option-unknown' && d.router)).toEqual([{ kind: 'secret', list: false }]);
+    expect(everything(diff)).not.toContain(value);
+  });
+
+  test.each(NOT_SECRET)('%s is compared and shown', (option) => {
+    expect(looksSecret(option)).toBe(false);
+    const diff = diffRouter([pkg('vendor', [{ type: 'thing', name: 's', options: [] }])], [live(pkg('vendor', [{ type: 'thing', name: 's', options: [[option, 'v1']] }]))]);
+    expect(diff.differences.map((d) => d.kind === 'option-unknown' && d.router)).toEqual([{ kind: 'option', value: 'v1' }]);
+  });
+
+  test('every option of a package named like a secret store is secret', () => {
+    const value = canary('store');
+    const diff = diffRouter([], [live(pkg('secrets', [{ type: 'entry', name: 'a', options: [['note', value]] }]))]);
+    expect(diff.unmanagedPackages).toEqual(['secrets']);
+    const managed = diffRouter([pkg('api_credentials', [{ type: 'entry', name: 'a', options: [] }])], [live(pkg('api_credentials', [{ type: 'entry', name: 'a', options: [['note', value]] }]))]);
+    expect(managed.differences.map((d) => d.kind === 'option-unknown' && d.router)).toEqual([{ kind: 'secret', list: false }]);
+  });
+
+  test('vpnc\'s hexpasswd on the router is not printed (the probe\'s case)', () => {
+    const model = pkg('network', [{ type: 'interface', name: 'vpn', options: [['proto', 'vpnc']] }]);
+    const router = live(pkg('network', [{ type: 'interface', name: 'vpn', options: [['proto', 'vpnc'], ['hexpasswd', 'X-CANARY-hex'], ['passgroup', 'X-CANARY-group']] }]));
+    const out = formatRouterDiff(diffRouter([model], [router]), 'gw');
+    expect(out).toContain('+ network.vpn.hexpasswd: router set (secret, not compared)');
+    expect(out).not.toContain('X-CANARY');
+  });
+
+  test('property: generated live exports with canaries in every option the table or heuristic marks secret never print a canary', () => {
+    // GIVEN option names drawn from the table, from secret-looking compounds and from plain words, in packages the model has and has not
+    const secretish = fc.tuple(fc.constantFrom('', 'hex', 'my_', 'api_', 'wan_', 'x'), fc.constantFrom('passwd', 'password', 'token', 'secret', 'key', 'psk', 'passgroup', 'credentials', 'pin'), fc.constantFrom('', '2', '_v2', 's'))
+      .map(([a, b, c]) => a + b + c);
+    const nameArb = fc.oneof(fc.constantFrom(...SECRET_OPTION_NAMES), secretish, fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,14}$/));
+    const valueArb = fc.string({ unit: 'grapheme', minLength: 0, maxLength: 12 }).filter((v) => !/[\x00-\x1f\x7f]/.test(v) && !v.includes('CANARY'));
+    const sectionArb = fc.record({
+      pkg: fc.constantFrom(...ours.map((p) => p.name), 'vendor', 'ddns'),
+      type: fc.constantFrom('interface', 'wifi-iface', 'rule', 'service', 'login'),
+      name: fc.option(fc.constantFrom('lan', 'wan', 'vpn', 'x1', 'homelab_wifi0'), { nil: undefined }),
+      options: fc.array(fc.tuple(nameArb, valueArb, fc.boolean()), { maxLength: 6 }),
+    });
+    fc.assert(fc.property(fc.array(sectionArb, { minLength: 1, maxLength: 12 }), (sections) => {
+      let n = 0;
+      const canaries: string[] = [];
+      const byPkg = new Map<string, string[]>();
+      for (const s of sections) {
+        const lines = [`config ${s.type}${s.name ? ` ${quoteUci(`${s.name}_${s.type.replace('-', '_')}`)}` : ''}`];
+        for (const [name, plain, asList] of s.options) {
+          const secret = isSecretOptionName(s.pkg, name) || isUciSecretOption(s.pkg, s.type, name);
+          const value = secret ? `CANARY-${n++}-zQ` : plain;
+          if (secret) canaries.push(value);
+          lines.push(`\t${asList ? 'list' : 'option'} ${name} ${quoteUci(value)}`);
+        }
+        byPkg.set(s.pkg, [...(byPkg.get(s.pkg) ?? []), lines.join('\n') + '\n']);
+      }
+      const text = [...byPkg].map(([p, blocks]) => `package ${p}\n\n${blocks.join('\n')}\n`).join('');
+      // WHEN diffing against the reference router
+      const out = everything(diffRouter(ours, parseUciExport(text)));
+      // THEN no canary appears
+      for (const c of canaries) expect(out).not.toContain(c);
+      expect(out).not.toContain('CANARY');
+    }), { numRuns: 300 });
+  });
+
   test('secret names ignore case; PasswordAuth is not a secret', () => {
     const model = pkg('dropbear', [{ type: 'dropbear', options: [['PasswordAuth', 'off'], ['Password', 'a']] }]);
     const router = pkg('dropbear', [{ type: 'dropbear', options: [['PasswordAuth', 'on'], ['Password', canary('pw')]] }]);
@@ -414,12 +497,12 @@ describe('secrets', () => {
 
   test('options.secretOptions adds names', () => {
     const secret = canary('api');
-    const model = pkg('ddns', [{ type: 'service', name: 'a', options: [['api_token', 'x']] }]);
-    const router = live(pkg('ddns', [{ type: 'service', name: 'a', options: [['api_token', secret]] }]));
+    const model = pkg('ddns', [{ type: 'service', name: 'a', options: [['voucher', 'x']] }]);
+    const router = live(pkg('ddns', [{ type: 'service', name: 'a', options: [['voucher', secret]] }]));
     expect(formatRouterDiff(diffRouter([model], [router]), 'r')).toContain(secret);
-    const diff = diffRouter([model], [router], { secretOptions: ['API_TOKEN'] });
+    const diff = diffRouter([model], [router], { secretOptions: ['VOUCHER'] });
     expect(diff.differences).toEqual([]);
-    expect(diff.secretsNotCompared).toEqual(['ddns.a.api_token']);
+    expect(diff.secretsNotCompared).toEqual(['ddns.a.voucher']);
   });
 
   test('a value equal to a live secret is redacted wherever it appears, even in another package', () => {
