@@ -83,6 +83,8 @@ const INTERFACE = /^[a-z0-9][a-z0-9_.-]{0,14}$/;
 const INTERFACE_RULE = 'a network interface name such as enp1s0: letters, digits, "_", "." and "-", up to 15 characters';
 const K3S_VERSION = /^v\d+\.\d+\.\d+[+-]k3s\d+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** A line of private key material: PEM/OpenSSH/PKCS#8 armour, or a PuTTY key file. */
+const PRIVATE_KEY = /-----BEGIN|PRIVATE KEY|^\s*PuTTY-User-Key-File-|^\s*Private-Lines:/i;
 
 /**
  * Builds the inventory from the plan files' contents. Pure: reads nothing from
@@ -151,6 +153,13 @@ export function readPlans(dir: string, options: ReadPlansOptions = {}): Inventor
 function parseKeyFile(text: string, displayPath: string, admin: string, p: ProblemCollector): string[] {
   const keys: string[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const privateAt = lines.findIndex((l) => PRIVATE_KEY.test(l));
+  if (privateAt >= 0) {
+    // not a byte of it goes into a message: no line, no snippet, no length
+    p.add(`${displayPath}:${privateAt + 1}`, `${admin}.pub.key`, 'holds a private key; the file was not read further', '<private key, not shown>',
+      'only public keys here (the .pub file ssh-keygen writes next to the private key); move the private key out of this folder and treat it as leaked if it was committed');
+    return [];
+  }
   lines.forEach((raw, i) => {
     const key = raw.trim();
     if (key === '' || key.startsWith('#')) return;

@@ -546,14 +546,33 @@ describe('readPlans', () => {
   });
 
   test('fails on a key line that is not a public key, with its line', () => {
-    // GIVEN a private key pasted by mistake after a good key
-    fs.writeFileSync(path.join(root, 'secrets', 'manfred.pub'), `${KEY}\n-----BEGIN OPENSSH PRIVATE KEY-----\n`);
+    // GIVEN a note pasted by mistake after a good key
+    fs.writeFileSync(path.join(root, 'secrets', 'manfred.pub'), `${KEY}\nmy laptop key\n`);
     // WHEN reading the plans
     const problems = problemsOf(() => readPlans(dir()));
     // THEN that line is reported
     expect(problems.map((p) => p.message)).toEqual([
-      `[${rel('secrets', 'manfred.pub')}:2] manfred.pub.key: not an OpenSSH public key (got "-----BEGIN OPENSSH PRIVATE KEY-----"); one key per line such as "ssh-ed25519 AAAA... comment"; lines starting with # are comments`,
+      `[${rel('secrets', 'manfred.pub')}:2] manfred.pub.key: not an OpenSSH public key (got "my laptop key"); one key per line such as "ssh-ed25519 AAAA... comment"; lines starting with # are comments`,
     ]);
+  });
+
+  const PRIVATE_BODY = 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW-CANARY';
+  test.each([
+    ['an OpenSSH private key after a good key', `${KEY}\n-----BEGIN OPENSSH PRIVATE KEY-----\n${PRIVATE_BODY}\n-----END OPENSSH PRIVATE KEY-----\n`, 2],
+    ['a PEM RSA key', `-----BEGIN RSA PRIVATE KEY-----\n${PRIVATE_BODY}\n-----END RSA PRIVATE KEY-----\n`, 1],
+    ['a PKCS#8 key, CRLF', `# laptop\r\n-----BEGIN PRIVATE KEY-----\r\n${PRIVATE_BODY}\r\n`, 2],
+    ['a PuTTY key file', `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 2\n${PRIVATE_BODY}\nPrivate-Lines: 1\n${PRIVATE_BODY}\n`, 1],
+  ])('fails on %s saved as <admin>.pub without printing any of it', (_what, text, line) => {
+    // GIVEN private key material in the key file
+    fs.writeFileSync(path.join(root, 'secrets', 'manfred.pub'), text);
+    // WHEN reading the plans
+    const problems = problemsOf(() => readPlans(dir()));
+    // THEN one problem names the file and line, and holds no byte of the key
+    expect(problems.map((p) => [p.constructPath, p.field, p.problem])).toEqual([[`${rel('secrets', 'manfred.pub')}:${line}`, 'manfred.pub.key', 'holds a private key; the file was not read further']]);
+    const all = problems.map((p) => p.message).join('\n');
+    expect(all).not.toContain('CANARY');
+    expect(all).not.toContain('BEGIN');
+    expect(all).not.toContain('b3BlbnNza');
   });
 
   test('fails on every missing plan file at once', () => {
