@@ -201,7 +201,9 @@ function restore(rest: string[], io: Io): number {
   fs.renameSync(tmp, file);
   io.out(`homelab: wrote ${file}: restores ${app.name} (${app.backups.parts.join(', ')}) from ${app.backups.repository}, snapshot ${args.snapshot ?? 'latest of each part'}\n`);
   io.out(`Volumes are emptied before their snapshot is restored; ${app.db?.engine === 'postgresql' ? 'the database dump is loaded in one transaction' : app.db ? 'the database is replaced' : 'there is no database'}. Run:\n`);
-  for (const c of m.commands) io.out(`  ${c.replace(m.fileName, file)}\n`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { shellCommand } = require('./private/shell') as typeof import('./private/shell');
+  for (const argv of m.argv) io.out(`  ${shellCommand(argv.map((w) => (w === m.fileName ? file : w)))}\n`);
   return 0;
 }
 

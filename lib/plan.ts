@@ -9,6 +9,7 @@ import { Model } from './model/derive';
 import { secretEnvName } from './emitters/uci/router';
 import { resticKeyOutputs, secretVariableName } from './emitters/terraform/stack';
 import { sopsSecretPath } from './emitters/nix/sops';
+import { shellCommand, shellWord } from './private/shell';
 
 /** The bring-up plan as text. */
 export function formatPlan(model: Model, apply: ApplyPlan): string {
@@ -30,7 +31,7 @@ export function formatPlan(model: Model, apply: ApplyPlan): string {
     if (x.id === 'routers') {
       step(`routers: ${x.label}`, model.routers.map((r) => {
         const secrets = [...new Set([...(r.wifi ?? []).map((w) => w.keySecret), ...(r.mesh ? [r.mesh.privateKeySecret] : [])])];
-        return `${secrets.map((s) => `${secretEnvName(s)}=… `).join('')}./routers/${r.name}/deploy.sh`;
+        return `${secrets.map((s) => `${secretEnvName(s)}=… `).join('')}${shellWord(`./routers/${r.name}/deploy.sh`)}`;
       }));
     } else if (x.id === 'terraform') {
       const secrets = new Set<string>();
@@ -42,7 +43,7 @@ export function formatPlan(model: Model, apply: ApplyPlan): string {
         ...(model.publicRecords.length > 0 ? [`DNS records ${model.publicRecords.map((r) => r.host).join(', ')}`] : []),
         ...(inv.backup ? [`B2 bucket ${inv.backup.bucket}`] : []),
       ];
-      step(`Terraform: ${what.join('; ') || 'no resources'}`, [`${[...secrets].sort().map((s) => `TF_VAR_${secretVariableName(s)}=… `).join('')}cdktf deploy ${model.name}`]);
+      step(`Terraform: ${what.join('; ') || 'no resources'}`, [`${[...secrets].sort().map((s) => `TF_VAR_${secretVariableName(s)}=… `).join('')}${shellCommand(['cdktf', 'deploy', model.name])}`]);
     } else if (x.id === 'hosts') {
       const secrets = new Set<string>();
       for (const h of model.hosts) for (const a of h.adminUsers) if (a.hashedPasswordSecret) secrets.add(a.hashedPasswordSecret);
@@ -62,9 +63,9 @@ export function formatPlan(model: Model, apply: ApplyPlan): string {
         fromTerraform.set(secretEnvVar(app.backups.keyIdSecret), out.keyId);
         fromTerraform.set(secretEnvVar(app.backups.keySecret), out.key);
       }
-      const tf = `terraform -chdir=cdktf.out/stacks/${model.name} output -raw`;
+      const tf = shellCommand(['terraform', `-chdir=cdktf.out/stacks/${model.name}`, 'output', '-raw']);
       step(`cluster: ${apply.stages.length} stage${apply.stages.length === 1 ? '' : 's'}, each applied once, waiting for what the next needs`, [
-        ...[...fromTerraform].map(([env, output]) => `export ${env}="$(${tf} ${output})"   # the app's B2 key, from Terraform's state`),
+        ...[...fromTerraform].map(([env, output]) => `export ${env}="$(${tf} ${shellWord(output)})"   # the app's B2 key, from Terraform's state`),
         `${[...new Set(secrets.map((sec) => sec.env).filter((env) => !fromTerraform.has(env)).map((env) => `${env}=… `))].join('')}npx homelab apply   # or: sh dist/apply.sh`,
         ...apply.stages.map((st) => {
           const crds = st.waits.filter((w) => w.resource.startsWith('crd/'));

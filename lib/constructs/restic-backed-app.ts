@@ -31,6 +31,7 @@ import { toYamlDocuments } from '../emitters/k8s/yaml';
 import { ResolvedApp } from '../model/derive';
 import { ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from './secrets';
+import { shellCommand } from '../private/shell';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
@@ -351,8 +352,10 @@ export interface RestoreManifest {
   readonly yaml: string;
   /** The Job's objects, as applied. */
   readonly objects: readonly any[];
-  /** Shell commands, in order: stop the app, apply, wait, start the app. */
+  /** Shell commands, in order: stop the app, apply, wait, start the app (each {@link argv} entry, shell-quoted). */
   readonly commands: readonly string[];
+  /** The same commands as argument lists; the apply's file argument is {@link fileName}. */
+  readonly argv: readonly (readonly string[])[];
 }
 
 /**
@@ -367,19 +370,21 @@ export function restoreManifest(app: ResolvedApp, options: Omit<RestoreJobOption
   const fileName = `restore-${app.name}-${options.snapshot?.slice(0, 8) ?? 'latest'}.k8s.yaml`;
   const ns = app.namespace;
   const replicas = app.replicas;
+  const argv = [
+    ['kubectl', '-n', ns, 'scale', 'deployment', app.name, '--replicas=0'],
+    ['kubectl', '-n', ns, 'wait', '--for=delete', 'pod', '-l', `app.kubernetes.io/name=${app.name}`, '--timeout=300s'],
+    // a finished Job of the same name (kept 7 days) would make the apply a no-op
+    ['kubectl', '-n', ns, 'delete', `job/${job.name}`, '--ignore-not-found', '--wait'],
+    ['kubectl', 'apply', '-f', fileName],
+    ['kubectl', '-n', ns, 'wait', '--for=condition=complete', `job/${job.name}`, '--timeout=12h'],
+    ['kubectl', '-n', ns, 'logs', `job/${job.name}`],
+    ['kubectl', '-n', ns, 'scale', 'deployment', app.name, `--replicas=${replicas}`],
+  ];
   return {
     fileName,
     yaml: toYamlDocuments(objects, header),
     objects,
-    commands: [
-      `kubectl -n ${ns} scale deployment ${app.name} --replicas=0`,
-      `kubectl -n ${ns} wait --for=delete pod -l app.kubernetes.io/name=${app.name} --timeout=300s`,
-      // a finished Job of the same name (kept 7 days) would make the apply a no-op
-      `kubectl -n ${ns} delete job/${job.name} --ignore-not-found --wait`,
-      `kubectl apply -f ${fileName}`,
-      `kubectl -n ${ns} wait --for=condition=complete job/${job.name} --timeout=12h`,
-      `kubectl -n ${ns} logs job/${job.name}`,
-      `kubectl -n ${ns} scale deployment ${app.name} --replicas=${replicas}`,
-    ],
+    commands: argv.map(shellCommand),
+    argv,
   };
 }

@@ -9,8 +9,9 @@
  * on the node: it never runs anything itself.
  */
 import { Model } from '../model/derive';
+import { shellCommand, shellWord } from '../private/shell';
 import { ProblemCollector } from '../validate/errors';
-import { LockedDisk, StorageLock } from './lock';
+import { isLabel, isSubdomain, LockedDisk, StorageLock } from './lock';
 
 /** A model disk no BlockDevice on its node has a by-id link for. */
 export interface MissingDisk {
@@ -115,6 +116,9 @@ interface Bd {
 }
 
 const ALLOWED = 'the output of kubectl get blockdevices -A -o json';
+const K8S_NAME_RULE = 'a Kubernetes name (DNS subdomain): lowercase letters, digits, "-" and ".", up to 253 characters, starting and ending with a letter or digit';
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
 
 /**
  * Parses the output of `kubectl get blockdevices -A -o json` and discovers the model's pool
@@ -157,9 +161,13 @@ export function discoverDisks(blockDevices: unknown, model: Model, options: Disc
   const used = new Set<string>();
   const seen = new Set<string>();
 
+  // BlockDevices a lock names: the previous one's, and (below) the new one's; none is ever deleted
+  const lockedNames = new Set((options.previous?.disks ?? []).map((d) => d.blockDevice));
   for (const w of wanted) {
     const k = key(w.node, w.link);
-    const candidates = bds.filter((b) => b.node === w.node && b.byId.includes(w.link)).sort(byPreference);
+    const held = previous.get(k)?.blockDevice;
+    const candidates = bds.filter((b) => b.node === w.node && b.byId.includes(w.link))
+      .sort((a, b) => Number(b.name === held) - Number(a.name === held) || byPreference(a, b));
     if (candidates.length === 0) {
       const before = previous.get(k);
       missing.push({ pool: w.pool, node: w.node, link: w.link, hint: missingHint(w.node, w.link, bds, model), ...(before ? { locked: before.blockDevice } : {}) });
@@ -177,8 +185,16 @@ export function discoverDisks(blockDevices: unknown, model: Model, options: Disc
     const reasons = staleReasons(bd);
     if (reasons.length > 0) stale.push({ node: w.node, link: w.link, blockDevice: bd.name, reasons, wipe: clearCommands(bd, w.link, reasons) });
     for (const o of others) {
-      const why = `a second BlockDevice for this disk, NDM also lists ${JSON.stringify(bd.name)}`;
+      const why = `a second BlockDevice for this disk, NDM also lists ${JSON.stringify(bd.name)}${bd.name === held ? ', which the lock holds' : ''}`;
       stale.push({ node: w.node, link: w.link, blockDevice: o.name, reasons: [why, ...staleReasons(o)], wipe: o.claimState === 'Claimed' ? [] : [deleteBd(o), restartNdm(o)] });
+    }
+  }
+  for (const d of found.values()) lockedNames.add(d.blockDevice);
+  // a BlockDevice another disk's lock entry holds is never to be deleted as a second one
+  for (let i = 0; i < stale.length; i++) {
+    const st = stale[i];
+    if (found.get(key(st.node, st.link))?.blockDevice !== st.blockDevice && lockedNames.has(st.blockDevice)) {
+      stale[i] = { ...st, reasons: [...st.reasons, 'it is in the lock: nothing is deleted; check which disk it is before changing the lock'], wipe: [] };
     }
   }
 
@@ -224,7 +240,7 @@ function clearCommands(bd: Bd, link: string, reasons: readonly string[]): string
   if (bd.claimState === 'Claimed' || bd.mountPoint || bd.deviceType === 'partition') return [];
   const onlyState = reasons.length === 1 && bd.state !== 'Active';
   if (onlyState) return [restartNdm(bd)];
-  const q = shellQuote(link);
+  const q = shellWord(link);
   return [
     ...(bd.partitioned ? [`sudo wipefs --all ${q}-part*`] : []),
     `sudo wipefs --all ${q}`,
@@ -235,11 +251,11 @@ function clearCommands(bd: Bd, link: string, reasons: readonly string[]): string
 }
 
 function deleteBd(bd: Bd): string {
-  return `kubectl -n ${bd.namespace} delete blockdevice ${bd.name}`;
+  return shellCommand(['kubectl', '-n', bd.namespace, 'delete', 'blockdevice', bd.name]);
 }
 
 function restartNdm(bd: Bd): string {
-  return `kubectl -n ${bd.namespace} delete pod -l ${NDM_POD_SELECTOR} --field-selector spec.nodeName=${bd.node}`;
+  return shellCommand(['kubectl', '-n', bd.namespace, 'delete', 'pod', '-l', NDM_POD_SELECTOR, '--field-selector', `spec.nodeName=${bd.node}`]);
 }
 
 function missingHint(node: string, link: string, bds: readonly Bd[], model: Model): string {
@@ -277,6 +293,7 @@ function readBlockDevices(data: unknown, source: string): Bd[] {
     problems.throwIfAny();
   }
   const out: Bd[] = [];
+  const seenNames = new Map<string, string>();
   (items as unknown[]).forEach((raw, i) => {
     const at = `blockdevices.items[${i}]`;
     const it = raw as any;
@@ -295,7 +312,23 @@ function readBlockDevices(data: unknown, source: string): Bd[] {
     const devlinks = it.spec?.devlinks ?? [];
     const linksOk = Array.isArray(devlinks) && devlinks.every((d: any) => typeof d === 'object' && d !== null && (d.links === undefined || d.links === null || (Array.isArray(d.links) && d.links.every((l: unknown) => typeof l === 'string'))));
     if (!linksOk) problems.add(source, `${at}.spec.devlinks`, 'not a list of {kind, links}', devlinks, 'NDM devlinks: [{kind: "by-id", links: [...]}, {kind: "by-path", links: [...]}]');
-    if (typeof name !== 'string' || name === '' || typeof node !== 'string' || node === '' || !linksOk) return;
+    const namespace = it.metadata?.namespace ?? 'openebs';
+    const nameOk = typeof name === 'string' && isSubdomain(name);
+    const nodeOk = typeof node === 'string' && isSubdomain(node);
+    const namespaceOk = typeof namespace === 'string' && (namespace === '' || isLabel(namespace));
+    if (typeof name === 'string' && name !== '' && !nameOk) problems.add(source, `${at}.metadata.name`, 'not a Kubernetes object name', name, K8S_NAME_RULE);
+    if (typeof node === 'string' && node !== '' && !nodeOk) problems.add(source, `${at}.spec.nodeAttributes.nodeName`, 'not a Kubernetes node name', node, K8S_NAME_RULE);
+    if (!namespaceOk) problems.add(source, `${at}.metadata.namespace`, 'not a Kubernetes namespace', namespace, 'a DNS label: lowercase letters, digits and "-", up to 63 characters, starting and ending with a letter or digit');
+    const textOk = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && !CONTROL.test(v));
+    if (linksOk && !devlinks.every((d: any) => (d.links ?? []).every(textOk))) problems.add(source, `${at}.spec.devlinks`, 'a link holds a control character', devlinks, 'device paths such as /dev/disk/by-id/ata-...');
+    if (!textOk(it.spec?.path)) problems.add(source, `${at}.spec.path`, 'holds a control character', it.spec.path, 'a device path such as /dev/sdc');
+    if (!nameOk || !nodeOk || !namespaceOk || !linksOk) return;
+    if (seenNames.has(name)) {
+      // the same BlockDevice listed twice (two lists concatenated, a retried kubectl): one device
+      if (seenNames.get(name) !== node) problems.add(source, `${at}.metadata.name`, `listed twice, on nodes ${JSON.stringify(seenNames.get(name))} and ${JSON.stringify(node)}`, name, 'each BlockDevice once, as kubectl get blockdevices -A -o json lists them');
+      return;
+    }
+    seenNames.set(name, node);
     const byId = devlinks.filter((d: any) => d.kind === 'by-id').flatMap((d: any) => d.links ?? []);
     const ann = it.metadata?.annotations ?? {};
     const legacy = ann['internal.openebs.io/uuid-scheme'] === 'legacy'
@@ -304,7 +337,7 @@ function readBlockDevices(data: unknown, source: string): Bd[] {
     const size = Number(it.spec?.capacity?.storage ?? 0);
     out.push({
       name,
-      namespace: typeof it.metadata?.namespace === 'string' && it.metadata.namespace !== '' ? it.metadata.namespace : 'openebs',
+      namespace: namespace === '' ? 'openebs' : namespace,
       node,
       path: typeof it.spec?.path === 'string' ? it.spec.path : '',
       byId,
@@ -384,11 +417,6 @@ function formatBytes(bytes: number): string {
     i++;
   }
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
-/** Quotes for a POSIX shell unless the word is plainly safe. */
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function str(v: unknown): string | undefined {

@@ -47,8 +47,23 @@ export function parseLock(text: string, file = STORAGE_LOCK_FILE): StorageLock {
     for (const k of ['node', 'link', 'blockDevice']) {
       if (typeof d?.[k] !== 'string' || d[k] === '') throw new Error(`[${file}] StorageLock.disks[${i}].${k}: missing (got ${JSON.stringify(d?.[k] ?? null)}); a non-empty string`);
     }
+    if (!isSubdomain(d.node)) throw new Error(`[${file}] StorageLock.disks[${i}].node: not a Kubernetes node name (got ${JSON.stringify(d.node)}); a DNS subdomain such as olaf`);
+    if (!isSubdomain(d.blockDevice)) throw new Error(`[${file}] StorageLock.disks[${i}].blockDevice: not a Kubernetes object name (got ${JSON.stringify(d.blockDevice)}); a BlockDevice name such as blockdevice-3f…`);
+    if (!/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d.link)) throw new Error(`[${file}] StorageLock.disks[${i}].link: not a /dev/disk/by-id link (got ${JSON.stringify(d.link)}); /dev/disk/by-id/<id>`);
   });
   return { version: 1, disks: data.disks.map((d: any) => ({ node: d.node, link: d.link, blockDevice: d.blockDevice })) };
+}
+
+const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** A DNS-1123 label, as Kubernetes checks namespaces. */
+export function isLabel(s: string): boolean {
+  return LABEL.test(s);
+}
+
+/** A DNS-1123 subdomain, as Kubernetes checks object and node names. */
+export function isSubdomain(s: string): boolean {
+  return s.length <= 253 && s.split('.').every(isLabel);
 }
 
 /** The BlockDevice of a disk, if locked. */

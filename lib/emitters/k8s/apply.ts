@@ -27,6 +27,7 @@ import * as path from 'path';
 import { HELM_CONTROLLER_NAMESPACE, PLATFORM_CHARTS } from './platform';
 import { K8sFile } from './synth';
 import { K8sStage, K8S_STAGES } from './stages';
+import { shellWord } from '../../private/shell';
 
 /** A condition that must hold before the next stage is applied. */
 export interface ApplyWait {
@@ -194,10 +195,7 @@ export function referencedSecrets(files: readonly K8sFile[]): Omit<ApplySecret, 
 // apply.sh
 // ---------------------------------------------------------------------------------------------
 
-/** A word for sh: bare when it is safe, else single-quoted. */
-function sh(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+const sh = shellWord;
 
 const POLL_SECONDS = 5;
 
