@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Homelab } from './homelab';
+import { describeFsError, INPUT_LIMITS, InputProblem, readInputText } from './private/input';
 
 const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
        homelab plan [--app FILE | --plans DIR]
@@ -59,6 +60,33 @@ function isValidationError(e: unknown): e is { problems: { message: string }[] }
   return typeof e === 'object' && e !== null && (e as any).isHomelabValidationError === true;
 }
 
+/** Problems with the files a command reads or writes, as a validation error: exit 1, house format. */
+function invalid(problems: readonly InputProblem[]): Error {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { HomelabProblem, HomelabValidationError } = require('./validate/errors') as typeof import('./validate/errors');
+  return new HomelabValidationError(problems.map((q) => new HomelabProblem(q.path, q.field, q.problem, q.value, q.allowed)));
+}
+
+/** The text of an input file (or stdin for 0), or an exit-1 problem naming it. */
+function inputText(file: string | 0, display: string, field: string, maxBytes: number): string {
+  const r = readInputText(file, display, field, maxBytes);
+  if (r.problem) throw invalid([r.problem]);
+  return r.text;
+}
+
+/** Writes `file` through a temporary file and a rename; on failure removes the temporary file and throws an exit-1 problem. */
+function writeAtomically(file: string, text: string, field: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    const { what, todo } = describeFsError(e);
+    throw invalid([{ path: file, field, problem: `cannot be written: ${what}`, value: (e as NodeJS.ErrnoException).code ?? String(e), allowed: todo }]);
+  }
+}
+
 /** Marks the process as inspecting: a program's own `synth()` call validates but writes nothing. */
 const INSPECT = Symbol.for('homelab-cdk.inspect');
 
@@ -106,6 +134,23 @@ function routerDiff(rest: string[], io: Io): number {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   if (!args.from) throw new UsageError('router diff needs --from FILE (the router\'s `uci export` output)');
   if (!fs.existsSync(args.from)) throw new UsageError(`file ${JSON.stringify(args.from)} not found`);
+  const from = args.from;
+  const text = inputText(from, from, 'RouterDiff.from', INPUT_LIMITS.routerExportBytes);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { parseUciExport, UciParseError } = require('./emitters/uci/parse') as typeof import('./emitters/uci/parse');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  let live: ReturnType<typeof parseUciExport>;
+  try {
+    live = parseUciExport(text);
+  } catch (e) {
+    if (!(e instanceof UciParseError)) throw e;
+    // the line itself may hold a secret: name it, never show it
+    throw invalid([{ path: `${from}:${e.line}`, field: 'RouterDiff.from', problem: `not uci export output: ${e.reason}`, value: undefined, allowed: 'the unchanged output of ssh root@<router> uci export' }]);
+  }
+  const sections = live.reduce((n, p) => n + p.sections.length, 0);
+  if (sections > INPUT_LIMITS.routerSections) {
+    throw invalid([{ path: from, field: 'RouterDiff.from', problem: `more sections than the limit of ${INPUT_LIMITS.routerSections}`, value: sections, allowed: 'one router\'s uci export (README "Input limits")' }]);
+  }
   const labs = loadHomelabs(args, true);
   const found = labs.flatMap((lab) => lab.model.routers.filter((r) => r.name === name).map((r) => ({ lab, r })));
   if (found.length === 0) {
@@ -113,11 +158,9 @@ function routerDiff(rest: string[], io: Io): number {
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { routerPackages } = require('./emitters/uci/router') as typeof import('./emitters/uci/router');
-  const { parseUciExport } = require('./emitters/uci/parse') as typeof import('./emitters/uci/parse');
   const { diffRouter, formatRouterDiff } = require('./emitters/uci/diff') as typeof import('./emitters/uci/diff');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const { lab, r } = found[0];
-  const live = parseUciExport(fs.readFileSync(args.from, 'utf8'));
   const diff = diffRouter(routerPackages(lab.model, r), live);
   io.out(formatRouterDiff(diff, r.name));
   return diff.differences.length === 0 ? 0 : 3;
@@ -159,19 +202,37 @@ function disksDiscover(rest: string[], io: Io): number {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   if (!fromStdin && !args.from) throw new UsageError('disks discover needs --from FILE (or - for stdin): the output of kubectl get blockdevices -A -o json');
   if (!fromStdin && !fs.existsSync(args.from!)) throw new UsageError(`file ${JSON.stringify(args.from)} not found`);
-  const text = fs.readFileSync(fromStdin ? 0 : args.from!, 'utf8');
+  const text = inputText(fromStdin ? 0 : args.from!, fromStdin ? 'stdin' : args.from!, 'blockdevices', INPUT_LIMITS.jsonBytes);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { discoverFromText, formatDiscoverReport } = require('./storage/discover') as typeof import('./storage/discover');
   const { parseLock, renderLock, STORAGE_LOCK_FILE } = require('./storage/lock') as typeof import('./storage/lock');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const lockFile = args.lock ?? STORAGE_LOCK_FILE;
-  const previous = fs.existsSync(lockFile) ? parseLock(fs.readFileSync(lockFile, 'utf8'), lockFile) : undefined;
+  // a lock this version cannot read (broken, old, not UTF-8) is replaced, saying so; one it cannot touch stops here
+  let previous: ReturnType<typeof parseLock> | undefined;
+  let replacing: string | undefined;
+  if (fs.existsSync(lockFile)) {
+    const read = readInputText(lockFile, lockFile, 'StorageLock', INPUT_LIMITS.jsonBytes);
+    let replaceable = true;
+    try {
+      fs.accessSync(lockFile, fs.constants.R_OK | fs.constants.W_OK);
+      replaceable = !fs.statSync(lockFile).isDirectory();
+    } catch {
+      replaceable = false;
+    }
+    if (read.problem && !replaceable) throw invalid([read.problem]);
+    try {
+      if (read.problem) throw invalid([read.problem]);
+      previous = parseLock(read.text, lockFile);
+    } catch (e) {
+      replacing = (e as Error).message.replace(/^\d+ problems? in the homelab:\n\s*/, '');
+    }
+  }
   const labs = loadHomelabs(args, true);
   if (labs.length !== 1) throw new UsageError(`the program creates ${labs.length} homelabs; disks discover needs exactly one`);
   const result = discoverFromText(text, fromStdin ? 'stdin' : args.from!, labs[0].model, { previous });
-  const tmp = `${lockFile}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, renderLock(result.lock));
-  fs.renameSync(tmp, lockFile);
+  if (replacing !== undefined) io.err(`homelab: cannot read the existing lock, so it is replaced by what was discovered now (git has the old one): ${replacing}\n`);
+  writeAtomically(lockFile, renderLock(result.lock), 'StorageLock');
   io.out(formatDiscoverReport(result));
   io.out(`homelab: wrote ${lockFile} (${result.lock.disks.length} disk${result.lock.disks.length === 1 ? '' : 's'})\n`);
   return result.missing.length === 0 ? 0 : 3;
@@ -196,9 +257,7 @@ function restore(rest: string[], io: Io): number {
   const m = restoreManifest(app, { snapshot: args.snapshot });
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, m.fileName);
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, m.yaml);
-  fs.renameSync(tmp, file);
+  writeAtomically(file, m.yaml, 'restore');
   io.out(`homelab: wrote ${file}: restores ${app.name} (${app.backups.parts.join(', ')}) from ${app.backups.repository}, snapshot ${args.snapshot ?? 'latest of each part'}\n`);
   io.out(`Volumes are emptied before their snapshot is restored; ${app.db?.engine === 'postgresql' ? 'the database dump is loaded in one transaction' : app.db ? 'the database is replaced' : 'there is no database'}. Run:\n`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -223,13 +282,21 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
     throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command');
   } catch (e) {
     if (e instanceof UsageError) { io.err(`homelab: ${e.message}\n${USAGE}`); return 2; }
-    const what = command === 'synth' ? 'nothing was written' : 'nothing was compared';
+    const what = command === 'router' ? 'nothing was compared' : command === 'plan' ? 'no plan was printed' : 'nothing was written';
     if (isValidationError(e)) {
       io.err(`homelab: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; ${what}\n`);
       for (const p of e.problems) io.err(`  ${p.message}\n`);
       return 1;
     }
-    io.err(`homelab: ${command} failed; ${what}\n  ${(e as Error)?.stack ?? String(e)}\n`);
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === 'string' && typeof err.path === 'string') {
+      // a file system error: which file, what happened, what to do
+      const { what: happened, todo } = describeFsError(err);
+      io.err(`homelab: 1 problem; ${what}\n  [${err.path}] ${command}: ${happened} (got ${JSON.stringify(err.code)}${err.syscall ? ` from ${err.syscall}` : ''}); ${todo}\n`);
+      return 1;
+    }
+    const detail = process.env.HOMELAB_DEBUG ? (err?.stack ?? String(e)) : `${err?.message ?? String(e)}\n  (set HOMELAB_DEBUG=1 for the stack trace)`;
+    io.err(`homelab: ${command} failed; ${what}\n  ${detail}\n`);
     return 1;
   }
 }

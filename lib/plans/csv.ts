@@ -8,7 +8,8 @@
  * - A leading byte order mark is stripped; a line holding only spaces and tabs
  *   is skipped (write `""` for a record of one empty field); a final line break is optional.
  * - Syntax problems do not stop the reader: it reports each one with its line
- *   and goes on with the next record.
+ *   and goes on with the next record, except an unterminated quote, which
+ *   swallows the rest of the text ({@link CsvParseResult.fatal}).
  */
 
 /** One record of a CSV text. */
@@ -39,6 +40,11 @@ export interface CsvParseResult {
   /** Every record, malformed ones included, in file order. */
   readonly records: readonly CsvRecord[];
   readonly problems: readonly CsvProblem[];
+  /**
+   * The text ended inside a quoted field (an unterminated quote): what follows it is
+   * unknown, so checks that need every record (a name defined further down) must not run.
+   */
+  readonly fatal: boolean;
 }
 
 /** A CSV text read as a header line and rows. */
@@ -52,6 +58,8 @@ export interface CsvTable {
    * A field-count problem points at the first missing column or the first field beyond the header.
    */
   readonly problems: readonly CsvProblem[];
+  /** See {@link CsvParseResult.fatal}. */
+  readonly fatal: boolean;
 }
 
 const QUOTE_ALLOWED = 'enclose the whole field in double quotes and write a quote inside it as "" (e.g. "a ""b"", c")';
@@ -64,6 +72,7 @@ export function parseCsv(text: string): CsvParseResult {
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
+  let fatal = false;
 
   /** Length of the line break at `k` (0 when there is none). */
   const breakAt = (k: number): number => {
@@ -112,6 +121,7 @@ export function parseCsv(text: string): CsvParseResult {
         if (!closed) {
           problems.push({ line: openLine, field: fieldIndex, problem: 'unterminated quoted field', value: snippet(j), allowed: 'close the quote; write a quote inside a quoted field as ""' });
           malformed = true;
+          fatal = true;
           i = n;
           ended = true;
           break;
@@ -148,7 +158,7 @@ export function parseCsv(text: string): CsvParseResult {
     const blank = fields.length === 1 && onlyField === 'plain' && /^[ \t]*$/.test(fields[0]);
     if (!blank) records.push({ line: start, fields, malformed });
   }
-  return { records, problems };
+  return { records, problems, fatal };
 }
 
 /**
@@ -156,9 +166,9 @@ export function parseCsv(text: string): CsvParseResult {
  * number of fields than the header are problems (and marked malformed).
  */
 export function parseCsvTable(text: string): CsvTable {
-  const { records, problems } = parseCsv(text);
+  const { records, problems, fatal } = parseCsv(text);
   const [header, ...rows] = records;
-  if (!header) return { rows: [], problems };
+  if (!header) return { rows: [], problems, fatal };
   const all = [...problems];
   const width = header.fields.length;
   const checked = rows.map((r) => {
@@ -173,5 +183,5 @@ export function parseCsvTable(text: string): CsvTable {
     return { ...r, malformed: true };
   });
   all.sort((a, b) => a.line - b.line);
-  return { header, rows: checked, problems: all };
+  return { header, rows: checked, problems: all, fatal };
 }

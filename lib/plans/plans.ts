@@ -12,14 +12,14 @@
  * gave them (`examples/plans/k3s.csv:3`) and the column or key
  * (`k3s.csv.ip`, `network.yaml.gateway`).
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from 'yaml';
 import { AdminSpec, HostSpec, Inventory, K3sContainerSpec, NetworkSpec, SecretSpec } from '../model/inventory';
 import { Cidr, formatIPv4, isDnsLabel, isFqdn, isHostIn, parseCidr, parseIPv4 } from '../model/net';
 import { HomelabProblem, ProblemCollector } from '../validate/errors';
 import { LABEL_RULE, SSH_KEY } from '../validate/model-rules';
-import { CsvRecord, parseCsvTable } from './csv';
+import { INPUT_LIMITS, readInputText } from '../private/input';
+import { CsvRecord, CsvTable, parseCsvTable } from './csv';
 
 /** One plan file: its text and the path to show in messages (as the user gave it, e.g. relative). */
 export interface PlanFile {
@@ -128,18 +128,16 @@ export function readPlans(dir: string, options: ReadPlansOptions = {}): Inventor
   const sshKeys: Record<string, readonly string[]> = {};
   for (const admin of plans.admins.keys()) {
     const file = keyFilePath(secretsDir, admin);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
+    const read = readInputText(file, file, `${admin}.pub`, INPUT_LIMITS.planFileBytes);
+    if (read.problem) {
       // a missing file is reported by assemble (with the hosts.csv line that names the admin)
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        p.add(file, `${admin}.pub`, 'cannot read the file', (e as NodeJS.ErrnoException).code ?? String(e), 'a readable text file with one OpenSSH public key per line');
+      if (read.problem.value !== 'ENOENT') {
+        p.add(read.problem.path, read.problem.field, read.problem.problem, read.problem.value, read.problem.allowed);
         sshKeys[admin] = [];
       }
       continue;
     }
-    sshKeys[admin] = parseKeyFile(text, file, admin, p);
+    sshKeys[admin] = parseKeyFile(read.text, file, admin, p);
   }
   const inventory = assemble(plans, sshKeys, secretsDir, p, new Set(Object.keys(sshKeys).filter((a) => sshKeys[a].length === 0)));
   p.throwIfAny();
@@ -234,14 +232,14 @@ function keyFilePath(secretsDir: string, admin: string): string {
 }
 
 function readText(file: string, name: string, create: string, p: ProblemCollector): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') p.add(file, name, 'file not found', file, create);
-    else p.add(file, name, 'cannot read the file', code ?? String(e), 'a readable text file');
+  const r = readInputText(file, file, name, INPUT_LIMITS.planFileBytes);
+  if (r.problem) {
+    const q = r.problem;
+    if (q.value === 'ENOENT') p.add(file, name, 'file not found', file, create);
+    else p.add(q.path, q.field, q.problem, q.value, q.allowed);
     return undefined;
   }
+  return r.text;
 }
 
 function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
@@ -298,7 +296,7 @@ function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
   };
 
   // hosts.csv
-  const hostRows = readTable(files.hosts, HOSTS, HOST_COLUMNS, false, p);
+  const { rows: hostRows, complete: hostsComplete } = readTable(files.hosts, HOSTS, HOST_COLUMNS, false, p);
   const hosts: HostEntry[] = [];
   const byName = new Map<string, HostEntry>();
   const knownHosts = new Set<string>();
@@ -329,7 +327,7 @@ function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
   flush();
 
   // k3s.csv
-  const k3sRows = readTable(files.k3s, K3S, K3S_COLUMNS, true, p);
+  const { rows: k3sRows, complete: k3sComplete } = readTable(files.k3s, K3S, K3S_COLUMNS, true, p);
   let init: Place | undefined;
   let firstServer: Place | undefined;
   let wellFormed = 0;
@@ -339,7 +337,8 @@ function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
     const at = `${files.k3s.path}:${row.line}`;
     const hostName = row.values.get('host')!;
     const entry = byName.get(hostName);
-    if (!entry && hostRows && !knownHosts.has(hostName)) {
+    // after a fatal syntax error in hosts.csv its later hosts are unknown: no follow-on errors
+    if (!entry && hostRows && hostsComplete && !knownHosts.has(hostName)) {
       p.add(at, `${K3S}.host`, 'unknown host', hostName, `a host named in ${HOSTS}${knownHosts.size > 0 ? ` (${[...knownHosts].join(', ')})` : ''}`);
     }
     const name = checkName(files.k3s, K3S, row, 'k3s container');
@@ -374,7 +373,7 @@ function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
       }
     }
   }
-  if (k3sRows && wellFormed > 0 && !init) {
+  if (k3sRows && k3sComplete && wellFormed > 0 && !init) {
     if (firstServer) p.add(firstServer.where, `${K3S}.type`, 'no init-server in k3s.csv', 'server', `make exactly one server (e.g. ${firstServer.what}) type init-server: it initializes the cluster`);
     else p.add(files.k3s.path, `${K3S}.type`, 'no init-server in k3s.csv', [], 'exactly one row of type init-server: the server that initializes the cluster');
   }
@@ -414,8 +413,17 @@ function columnField(kind: string, columns: readonly string[], index: number): s
  * Reads a plan CSV with its required columns; reports syntax, header and
  * field-count problems. Undefined when the header is unusable (rows are then not checked).
  */
-function readTable(file: PlanFile, kind: string, required: readonly string[], emptyOk: boolean, p: ProblemCollector): Row[] | undefined {
+function readTable(file: PlanFile, kind: string, required: readonly string[], emptyOk: boolean, p: ProblemCollector): { rows?: Row[]; complete: boolean } {
   const table = parseCsvTable(file.text);
+  const complete = !table.fatal;
+  if (table.rows.length > INPUT_LIMITS.planRows) {
+    p.add(file.path, kind, `more rows than the limit of ${INPUT_LIMITS.planRows}`, table.rows.length, 'a plan within the documented input limits (README "Input limits")');
+    return { complete: false };
+  }
+  return { rows: readRows(file, kind, required, emptyOk, p, table), complete };
+}
+
+function readRows(file: PlanFile, kind: string, required: readonly string[], emptyOk: boolean, p: ProblemCollector, table: CsvTable): Row[] | undefined {
   const header = table.header;
   const columns = header ? header.fields.map(norm) : [];
   const records: CsvRecord[] = header ? [header, ...table.rows] : [...table.rows];
@@ -482,9 +490,23 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
     return range ? lines.linePos(range[0]).line : undefined;
   };
   const where = (line: number | undefined) => (line === undefined ? file.path : `${file.path}:${line}`);
+  /** An alias (`*name`) as the node it names, as the YAML library resolves it. */
+  const deref = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
   /** The failsafe schema reads every scalar as a string: an absent, empty or blank value is "no value". */
-  const text = (node: unknown): string | undefined => (isScalar(node) && typeof node.value === 'string' ? norm(node.value) : undefined);
+  const text = (raw: unknown): string | undefined => {
+    const node = deref(raw);
+    return isScalar(node) && typeof node.value === 'string' ? norm(node.value) : undefined;
+  };
   const empty = (node: unknown): boolean => node === null || node === undefined || text(node) === '';
+  /** A node's value for a message; aliases inside it stay `{ source }` (never expanded, so an alias bomb stays small). */
+  const shown = (node: unknown): unknown => {
+    try {
+      return (node as Node | null | undefined)?.toJSON?.() ?? null;
+    } catch {
+      const range = (node as Node | null | undefined)?.range;
+      return range ? file.text.slice(range[0], range[1]).trim() : null;
+    }
+  };
   if (doc.errors.length > 0) {
     for (const err of doc.errors) {
       const line = lines.linePos(err.pos[0]).line;
@@ -494,9 +516,15 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
     }
     return fallback;
   }
-  const root = doc.contents;
-  if (root !== null && !isMap(root)) {
-    p.add(where(lineOf(root)), NETWORK, 'not a mapping of keys to values', doc.toJS(), `keys ${NETWORK_KEYS.join(', ')}`);
+  let aliases = 0;
+  visit(doc, { Alias: () => { aliases++; } });
+  if (aliases > INPUT_LIMITS.yamlAliases) {
+    p.add(file.path, NETWORK, `more aliases than the limit of ${INPUT_LIMITS.yamlAliases}`, aliases, 'plain values; a network.yaml needs few or no aliases (*name)');
+    return fallback;
+  }
+  const root = deref(doc.contents);
+  if (root !== null && root !== undefined && !isMap(root)) {
+    p.add(where(lineOf(root)), NETWORK, 'not a mapping of keys to values', shown(doc.contents), `keys ${NETWORK_KEYS.join(', ')}`);
     return fallback;
   }
 
@@ -507,9 +535,10 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
     for (const pair of map.items) {
       const line = lineOf(pair.key);
       const key = text(pair.key);
+      pair.value = deref(pair.value) as typeof pair.value;
       const field = `${NETWORK}.${prefix}${key ?? ''}`.replace(/\.$/, '');
       if (key === undefined || !allowed.includes(key)) {
-        p.add(where(line), field, 'unknown key', key ?? (pair.key as Node | null)?.toJSON?.() ?? null, `one of ${allowed.join(', ')}`);
+        p.add(where(line), field, 'unknown key', key ?? shown(pair.key), `one of ${allowed.join(', ')}`);
       } else if (out.has(key)) {
         p.add(where(line), field, `duplicate key (first on line ${out.get(key)!.line})`, key, 'give each key once');
       } else {
@@ -531,7 +560,7 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
       return { line };
     }
     const value = text(node);
-    if (value === undefined) p.add(where(line), field, 'not a single value', (node as Node).toJSON(), what);
+    if (value === undefined) p.add(where(line), field, 'not a single value', shown(node), what);
     return { value, line };
   };
 
@@ -565,7 +594,7 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
   if (ns && !empty(ns.value)) {
     const line = lineOf(ns.value) ?? ns.line;
     if (!isSeq(ns.value)) {
-      p.add(where(line), `${NETWORK}.nameservers`, 'not a list', (ns.value as Node).toJSON(), 'a list of IPv4 addresses, one "- address" per line');
+      p.add(where(line), `${NETWORK}.nameservers`, 'not a list', shown(ns.value), 'a list of IPv4 addresses, one "- address" per line');
     } else if (ns.value.items.length === 0) {
       p.add(where(line), `${NETWORK}.nameservers`, 'empty list', [], 'at least one IPv4 address, or leave the key out to use the gateway');
     } else {
@@ -574,7 +603,7 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
         const itemLine = lineOf(item) ?? line;
         const value = text(item);
         if (value === undefined || parseIPv4(value) === undefined) {
-          p.add(where(itemLine), `${NETWORK}.nameservers[${i}]`, 'not an IPv4 address', value ?? (item as Node | null)?.toJSON?.() ?? null, 'a dotted quad such as 1.1.1.1');
+          p.add(where(itemLine), `${NETWORK}.nameservers[${i}]`, 'not an IPv4 address', value ?? shown(item), 'a dotted quad such as 1.1.1.1');
         } else {
           nameservers!.push(value);
         }
@@ -586,7 +615,7 @@ function parseNetwork(file: PlanFile, p: ProblemCollector): ParsedNetwork {
   const k3s = top.get('k3s');
   if (k3s && !empty(k3s.value)) {
     if (!isMap(k3s.value)) {
-      p.add(where(lineOf(k3s.value) ?? k3s.line), `${NETWORK}.k3s`, 'not a mapping', (k3s.value as Node).toJSON(), `keys ${K3S_KEYS.join(', ')}`);
+      p.add(where(lineOf(k3s.value) ?? k3s.line), `${NETWORK}.k3s`, 'not a mapping', shown(k3s.value), `keys ${K3S_KEYS.join(', ')}`);
     } else {
       const sub = entries(k3s.value, 'k3s.', K3S_KEYS);
       const version = scalar('version', 'a k3s release such as v1.30.4+k3s1', false, sub, 'k3s.');

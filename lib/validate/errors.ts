@@ -71,13 +71,18 @@ export class ProblemCollector {
   }
 }
 
+/** Longest rendered value in a message; a longer one is cut and says how long it was. */
+export const MAX_VALUE_CHARS = 200;
+
 function render(value: unknown): string {
   if (value === undefined) return 'nothing';
+  let text: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    text = String(value);
   }
+  return text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} characters)`;
 }
 
 /** Runs every construct's own validations under `root` once; one problem per message, with its construct path. */
