@@ -3,7 +3,10 @@
  * plain cdktf and the serialization floors, for generated homelabs of
  * N = 10, 100, 1000 apps + hosts and for the reference homelab.
  *
- *   npx tsx bench/run.ts [--sizes=ref,10,100,1000] [--reps=3] [--no-cli] [--tmp=DIR]
+ *   npx tsx bench/run.ts [--sizes=ref,10,100,1000] [--reps=3] [--no-cli] [--no-commands] [--tmp=DIR]
+ *
+ * Then the other commands (bench/commands.ts): `router diff` at 1k, 16k and 64k sections and
+ * `synth --plans` at 100, 1k and 10k hosts, with their growth targets.
  *
  * Outputs go to temporary directories under --tmp (default: /dev/shm when it
  * is a writable tmpfs, else the OS temp dir), removed at the end. On a tmpfs
@@ -368,6 +371,61 @@ if (ours) {
 }
 for (const c of cli.filter((x) => !x.info)) p(`| reference cold CLI < 1.5 s, ${c.label} | ${fmt(c.wallMs)} ms | ${c.ok ? verdict(c.wallMs < 1500) : 'ERROR'} | | |`);
 p();
+// the other commands: router diff and synth --plans, each size in a fresh process (bench/commands.ts)
+if (args.get('no-commands') !== 'true') {
+  type CmdResult = { work: Span; maxRssKiB: number; bytes?: number };
+  const runCmd = (c: string, n: number): CmdResult | string => {
+    log(`  ${c} N=${n} ... `);
+    const r = spawnSync(process.execPath, ['-r', 'tsx/cjs', path.join(__dirname, 'commands.ts'), c, String(n), cmdTmp], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+    if (r.status !== 0 || !line) { log('FAILED\n'); return `${c} ${n}: exit ${r.status}\n${(r.stderr ?? '').split('\n').slice(0, 12).join('\n')}`; }
+    const res = JSON.parse(line.slice('BENCH_RESULT '.length)) as CmdResult;
+    log(`${fmt(res.work.wallMs)} ms\n`);
+    return res;
+  };
+  const median = (c: string, n: number): CmdResult | string => {
+    const rs = Array.from({ length: n >= 16000 || n >= 10000 ? 1 : REPS }, () => runCmd(c, n));
+    const ok = rs.filter((x): x is CmdResult => typeof x !== 'string').sort((a, b) => a.work.wallMs - b.work.wallMs);
+    return ok.length > 0 ? ok[Math.floor((ok.length - 1) / 2)] : rs[0];
+  };
+  const cmdCases: { c: string; label: string; sizes: number[] }[] = [
+    { c: 'router-diff', label: 'router diff (parse + diff + format), sections', sizes: [1000, 16000, 64000] },
+    { c: 'plans-synth', label: 'synth --plans (read + validate + synth), hosts', sizes: [100, 1000, 10000] },
+  ];
+  const cmd = new Map<string, CmdResult | string>();
+  const cmdTmp = fs.mkdtempSync(path.join(TMP_BASE, 'homelab-bench-commands-'));
+  try {
+    for (const k of cmdCases) for (const n of k.sizes) cmd.set(`${k.c}:${n}`, median(k.c, n));
+  } finally {
+    fs.rmSync(cmdTmp, { recursive: true, force: true });
+  }
+  p('### other commands (wall ms, CPU ms in brackets; peak RSS MiB)');
+  p();
+  for (const k of cmdCases) {
+    p(`| ${k.label} | ${k.sizes.join(' | ')} |`);
+    p(`|---|${k.sizes.map(() => '---:').join('|')}|`);
+    p(`| work | ${k.sizes.map((n) => { const r = cmd.get(`${k.c}:${n}`); return typeof r === 'string' || !r ? 'ERROR' : `${fmt(r.work.wallMs)} (${fmt(r.work.cpuMs)}); ${mib(r.maxRssKiB)}`; }).join(' | ')} |`);
+    p();
+  }
+  p('| target | measured (wall) | verdict | measured (CPU) | verdict |');
+  p('|---|---:|---|---:|---|');
+  const got = (key: string) => { const r = cmd.get(key); return typeof r === 'string' ? undefined : r; };
+  const ratioRow = (name: string, a: string, b: string, limit: number) => {
+    const x = got(a);
+    const y = got(b);
+    const cell = (m: 'wallMs' | 'cpuMs') => (x && y ? { text: `${fmt(x.work[m])} / ${fmt(y.work[m])} = ${(x.work[m] / y.work[m]).toFixed(1)}`, ok: x.work[m] / y.work[m] <= limit } : { text: 'n/a', ok: undefined });
+    const w = cell('wallMs');
+    const c = cell('cpuMs');
+    p(`| ${name} | ${w.text} | ${verdict(w.ok)} | ${c.text} | ${verdict(c.ok)} |`);
+  };
+  ratioRow('router diff linear: t(64k)/t(16k) ≤ 5', 'router-diff:64000', 'router-diff:16000', 5);
+  const big = got('router-diff:64000');
+  p(`| router diff of 64k sections < 5 s | ${big ? `${fmt(big.work.wallMs)} ms` : 'n/a'} | ${verdict(big ? big.work.wallMs < 5000 : undefined)} | ${big ? `${fmt(big.work.cpuMs)} ms` : 'n/a'} | ${verdict(big ? big.work.cpuMs < 5000 : undefined)} |`);
+  ratioRow('synth --plans: t(10k)/t(1k) ≤ 12', 'plans-synth:10000', 'plans-synth:1000', 12);
+  p();
+  for (const [k, r] of cmd) if (typeof r === 'string') { p('```\n' + r + '\n```'); process.exitCode = 1; void k; }
+}
+
 if (checks.length > 0) {
   p('### output check');
   p();

@@ -308,7 +308,9 @@ function interleave(first: readonly string[], second: readonly string[]): { a?: 
     if (partner !== undefined) {
       anchor = partner;
     } else {
-      anchored.set(anchor, [...(anchored.get(anchor) ?? []), i]);
+      const list = anchored.get(anchor);
+      if (list) list.push(i);
+      else anchored.set(anchor, [i]);
     }
   });
   const out: { a?: number; b?: number }[] = (anchored.get(-1) ?? []).map((b) => ({ b }));
@@ -323,16 +325,42 @@ class Context {
   readonly differences: RouterDifference[] = [];
   readonly secretsNotCompared: string[] = [];
 
+  /** Live secret values, for equality. */
+  private readonly secretSet: ReadonlySet<string>;
+  /** Those of at least MIN_CONTAINED_SECRET characters, by length, for containment. */
+  private readonly containedByLength: ReadonlyMap<number, ReadonlySet<string>>;
+  private readonly contained: readonly string[];
+
   constructor(
-    private readonly secretValues: readonly string[],
+    secretValues: readonly string[],
     private readonly isSecret: IsSecret,
     private readonly identities: Readonly<Record<string, readonly string[]>>,
     private readonly kept: (pkg: string, type: string, modelTypes: ReadonlySet<string>) => { readonly section: boolean; readonly options: boolean },
-  ) {}
+  ) {
+    this.secretSet = new Set(secretValues);
+    this.contained = secretValues.filter((v) => v.length >= MIN_CONTAINED_SECRET);
+    const byLength = new Map<number, Set<string>>();
+    for (const v of this.contained) {
+      const set = byLength.get(v.length);
+      if (set) set.add(v);
+      else byLength.set(v.length, new Set([v]));
+    }
+    this.containedByLength = byLength;
+  }
 
-  /** Whether showing `text` could show a live secret value. */
+  /**
+   * Whether showing `text` could show a live secret value: equal to one, or
+   * containing one of at least 4 characters. Costs the smaller of
+   * (secrets x text) and (text x distinct secret lengths) per text, so many
+   * secrets do not make the diff quadratic.
+   */
   tainted(text: string): boolean {
-    return this.secretValues.some((s) => text === s || (s.length >= MIN_CONTAINED_SECRET && text.includes(s)));
+    if (this.secretSet.has(text)) return true;
+    if (this.contained.length <= this.containedByLength.size * 4) return this.contained.some((v) => text.includes(v));
+    for (const [len, set] of this.containedByLength) {
+      for (let i = 0; i + len <= text.length; i++) if (set.has(text.slice(i, i + len))) return true;
+    }
+    return false;
   }
 
   /** A name or word from the configuration, or `<redacted>`. */
@@ -347,9 +375,12 @@ class Context {
     const b = this.keyed(live);
     // a label shown twice (a repeated identity, an identity that looks like an index) gets `#2`, `#3`, ...
     const used = new Set<string>();
+    const nextSuffix = new Map<string, number>(); // where the search for a free `#n` resumes, per label
     const unique = (label: string) => {
       let out = label;
-      for (let n = 2; used.has(out); n++) out = `${label}#${n}`;
+      let n = nextSuffix.get(label) ?? 2;
+      while (used.has(out)) out = `${label}#${n++}`;
+      nextSuffix.set(label, n);
       used.add(out);
       return out;
     };

@@ -116,12 +116,15 @@ interface MutableSection {
 interface MutablePackage {
   name: string;
   sections: MutableSection[];
+  /** Named sections by name: a lookup per `config` line, not a search. */
+  byName: Map<string, MutableSection>;
 }
 
 class Parser {
   private pos = 0;
   private line = 1;
   private readonly packages: MutablePackage[] = [];
+  private readonly packageNames = new Set<string>();
   private pkg?: MutablePackage;
   private section?: MutableSection;
 
@@ -154,12 +157,13 @@ class Parser {
   }
 
   private openPackage(name: string): void {
-    if (this.packages.some(p => p.name === name)) {
+    if (this.packageNames.has(name)) {
       throw this.error(`duplicate package ${JSON.stringify(name)}`);
     }
-    this.pkg = { name, sections: [] };
+    this.pkg = { name, sections: [], byName: new Map() };
     this.section = undefined;
     this.packages.push(this.pkg);
+    this.packageNames.add(name);
   }
 
   private config(): void {
@@ -172,12 +176,15 @@ class Parser {
     if (type === '') throw this.error('insufficient arguments');
     if (!TYPE.test(type)) throw this.error('invalid character in type field');
     const name = this.readName(NAME, false) || undefined;
-    const existing = name === undefined ? undefined : pkg.sections.find(s => s.name === name);
+    const existing = name === undefined ? undefined : pkg.byName.get(name);
     if (existing && existing.type !== type) {
       throw this.error('section of different type overwrites prior section with same name');
     }
     this.section = existing ?? { type, name, options: [] };
-    if (!existing) pkg.sections.push(this.section);
+    if (!existing) {
+      pkg.sections.push(this.section);
+      if (name !== undefined) pkg.byName.set(name, this.section);
+    }
   }
 
   private option(kind: 'option' | 'list'): void {
