@@ -153,7 +153,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       if (vp.length > 0) throw new Error('construct validation failed');
       lap('synth: tf validate');
       const root = path.resolve(outdir);
-      const out = new StagedOutput(root);
+      const out = StagedOutput.open(root);
       lap('synth: stage dir');
       const resolved: { path: string; objects: any[]; stage: any }[] = [];
       for (const chart of k8s.charts) {
@@ -176,7 +176,8 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       lap('synth: nix+uci render');
       out.write(hostFiles);
       lap('synth: nix+uci write');
-      out.commit({ dist: path.join(root, 'dist'), 'cdktf.out': path.join(root, 'cdktf.out'), nixos: path.join(root, 'nixos'), routers: path.join(root, 'routers') });
+      out.commit();
+      out.close();
       lap('synth: commit');
       const t3 = mark();
 

@@ -56,6 +56,20 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
   return result;
 }
 
+/**
+ * Finishes or undoes a swap a killed synth left under `root` and removes its `.homelab-tmp-*`
+ * (every command runs this first; a no-op when nothing was left).
+ */
+function recover(root: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { recoverOutputs } = require('./private/output') as typeof import('./private/output');
+  recoverOutputs(root);
+}
+
+function isOutputError(e: unknown): e is { problems: { message: string }[]; outcome: string } {
+  return typeof e === 'object' && e !== null && (e as any).isHomelabOutputError === true;
+}
+
 function isValidationError(e: unknown): e is { problems: { message: string }[] } {
   return typeof e === 'object' && e !== null && (e as any).isHomelabValidationError === true;
 }
@@ -121,6 +135,7 @@ function loadHomelabs(args: Args, inspect: boolean): Homelab[] {
 function synth(rest: string[], io: Io): number {
   const args = parseArgs(rest, ['--app', '--plans', '--out']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
+  recover(args.out);
   for (const lab of loadHomelabs(args, false)) if (!lab.isSynthesized) lab.synth({ outdir: args.out });
   io.out(`homelab: wrote dist/, cdktf.out/, nixos/, routers/${args.plans !== undefined ? ` from plans ${args.plans}` : ''} under ${path.resolve(args.out)}\n`);
   return 0;
@@ -151,6 +166,7 @@ function routerDiff(rest: string[], io: Io): number {
   if (sections > INPUT_LIMITS.routerSections) {
     throw invalid([{ path: from, field: 'RouterDiff.from', problem: `more sections than the limit of ${INPUT_LIMITS.routerSections}`, value: sections, allowed: 'one router\'s uci export (README "Input limits")' }]);
   }
+  recover(process.env.HOMELAB_OUT ?? '.');
   const labs = loadHomelabs(args, true);
   const found = labs.flatMap((lab) => lab.model.routers.filter((r) => r.name === name).map((r) => ({ lab, r })));
   if (found.length === 0) {
@@ -171,6 +187,7 @@ function plan(rest: string[], io: Io): number {
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { formatPlan } = require('./plan') as typeof import('./plan');
+  recover(process.env.HOMELAB_OUT ?? '.');
   for (const lab of loadHomelabs(args, true)) {
     lab.validate();
     io.out(formatPlan(lab.model, lab.applyPlan()));
@@ -183,6 +200,7 @@ function apply(rest: string[], io: Io): number {
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { k8sApplyCommand } = require('./emitters/k8s/apply') as typeof import('./emitters/k8s/apply');
+  recover(args.out);
   const { command, args: argv } = k8sApplyCommand(args.out);
   if (!fs.existsSync(argv[argv.length - 1])) throw new UsageError(`${path.relative('.', argv[argv.length - 1]) || argv[argv.length - 1]} not found: run homelab synth first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -203,6 +221,7 @@ function disksDiscover(rest: string[], io: Io): number {
   if (!fromStdin && !args.from) throw new UsageError('disks discover needs --from FILE (or - for stdin): the output of kubectl get blockdevices -A -o json');
   if (!fromStdin && !fs.existsSync(args.from!)) throw new UsageError(`file ${JSON.stringify(args.from)} not found`);
   const text = inputText(fromStdin ? 0 : args.from!, fromStdin ? 'stdin' : args.from!, 'blockdevices', INPUT_LIMITS.jsonBytes);
+  recover(process.env.HOMELAB_OUT ?? '.');
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { discoverFromText, formatDiscoverReport } = require('./storage/discover') as typeof import('./storage/discover');
   const { parseLock, renderLock, STORAGE_LOCK_FILE } = require('./storage/lock') as typeof import('./storage/lock');
@@ -247,6 +266,7 @@ function restore(rest: string[], io: Io): number {
     throw new UsageError(`--snapshot ${JSON.stringify(args.snapshot)} is not a restic snapshot id; 8 to 64 lowercase hex digits, as restic snapshots prints them`);
   }
   const out = args.out;
+  recover(process.env.HOMELAB_OUT ?? '.');
   const labs = loadHomelabs({ ...args, out: '.' }, true);
   const apps = labs.flatMap((lab) => lab.model.apps);
   const app = apps.find((a) => a.name === name);
@@ -282,6 +302,11 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
     throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command');
   } catch (e) {
     if (e instanceof UsageError) { io.err(`homelab: ${e.message}\n${USAGE}`); return 2; }
+    if (isOutputError(e)) {
+      io.err(`homelab: ${command} failed; ${e.outcome}\n`);
+      for (const p of e.problems) io.err(`  ${p.message}\n`);
+      return 1;
+    }
     const what = command === 'router' ? 'nothing was compared' : command === 'plan' ? 'no plan was printed' : 'nothing was written';
     if (isValidationError(e)) {
       io.err(`homelab: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}; ${what}\n`);

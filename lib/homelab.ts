@@ -17,7 +17,7 @@ import { addPlatformCharts, PlatformCharts, platformSecrets } from './emitters/k
 import { RestrictedPodSecurityResolver } from './emitters/k8s/security';
 import { K8sStage, setK8sStage } from './emitters/k8s/stages';
 import { K8sFile, synthK8sFiles, validateK8sApp } from './emitters/k8s/synth';
-import { flake, hive, hostModule } from './emitters/nix/module';
+import { flake, hive, hostModule, SOPS_FILE_AT_ROOT } from './emitters/nix/module';
 import { renderNixFile } from './emitters/nix/serialize';
 import { HomelabStack } from './emitters/terraform/stack';
 import { synthTerraform, validateTerraformApp } from './emitters/terraform/synth';
@@ -27,7 +27,7 @@ import { renderUciPackage } from './emitters/uci/serialize';
 import { deriveModel, Model } from './model/derive';
 import { Inventory } from './model/inventory';
 import { readPlans, ReadPlansOptions } from './plans/plans';
-import { OutputFile, StagedOutput } from './private/output';
+import { display, OutputFile, writeOutputs } from './private/output';
 import { constructProblems, HomelabValidationError } from './validate/errors';
 import { validateInventory } from './validate/model-rules';
 import { parseLock, STORAGE_LOCK_FILE, StorageLock } from './storage/lock';
@@ -159,7 +159,9 @@ export class Homelab extends Construct {
   /**
    * Writes `dist/`, `cdktf.out/`, `nixos/` and `routers/` under the output root.
    * Honors `CDK8S_OUTDIR` and `CDKTF_OUTDIR` when the cdk8s or cdktf CLI runs the app.
-   * On any error nothing is replaced.
+   * Replaces only the files an earlier synth wrote there (each folder's `.homelab-owned`), under the
+   * output root's lock; a kill at any instant leaves the old or the new outputs, whole (see
+   * `private/output.ts`). A failure throws a `HomelabOutputError` saying which outputs are old and new.
    */
   synth(options: SynthOptions = {}): void {
     // `homelab plan`, `router diff` and `disks discover` load the user's program only to read its
@@ -171,26 +173,38 @@ export class Homelab extends Construct {
     }
     this.validate();
     const root = path.resolve(options.outdir ?? process.env.HOMELAB_OUT ?? '.');
-    const out = new StagedOutput(root);
-    try {
+    const targets = {
+      dist: path.resolve(process.env.CDK8S_OUTDIR ?? path.join(root, 'dist')),
+      'cdktf.out': path.resolve(process.env.CDKTF_OUTDIR ?? path.join(root, 'cdktf.out')),
+      nixos: path.join(root, 'nixos'),
+      routers: path.join(root, 'routers'),
+    };
+    writeOutputs(root, targets, (out) => {
       const k8sFiles = synthK8sFiles(this.k8s, HEADER);
       out.write(k8sFiles.map((f) => ({ path: `dist/${f.path}`, content: f.content })));
       const plan = this.applyPlan(k8sFiles);
       if (plan.stages.length > 0) out.write([{ path: 'dist/apply.sh', content: renderApplyScript(plan, HEADER), mode: 0o755 }]);
       synthTerraform(this.terraform, out.dir('cdktf.out'));
       out.write(this.renderHostFiles());
-      out.commit({
-        dist: path.resolve(process.env.CDK8S_OUTDIR ?? path.join(root, 'dist')),
-        'cdktf.out': path.resolve(process.env.CDKTF_OUTDIR ?? path.join(root, 'cdktf.out')),
-        nixos: path.join(root, 'nixos'),
-        routers: path.join(root, 'routers'),
-      });
-    } catch (e) {
-      out.abort();
-      throw e;
-    }
+    });
+    const legacySecrets = path.join(targets.nixos, 'secrets');
+    if (fs.existsSync(legacySecrets)) process.stderr.write(legacySecretsNote(legacySecrets, path.join(root, SOPS_FILE_AT_ROOT)));
     this.synthesized = true;
   }
+}
+
+/**
+ * The one-time note for a project from before the sops file moved out of `nixos/` (synth owns every
+ * file it writes there; `nixos/secrets/` is yours, so it is left exactly where it is).
+ */
+function legacySecretsNote(legacy: string, now: string): string {
+  const moved = fs.existsSync(now);
+  return `homelab: ${display(legacy)}/ is yours and synth left it untouched, but the NixOS configurations no longer read it: `
+    + `they read the sops file ${display(now)} (outside the folders synth writes).\n`
+    + (moved
+      ? `  ${display(now)} exists: once it holds everything, delete ${display(legacy)}/ yourself.\n`
+      : `  Move it once: mkdir -p ${display(path.dirname(now))} && git mv ${display(legacy)}/secrets.yaml ${display(now)}\n`
+        + `  and point the path_regex of your .sops.yaml at ${display(now)}; then delete ${display(legacy)}/.\n`);
 }
 
 /** The lock at `file`; an empty lock when there is none. */

@@ -49,7 +49,7 @@ export function formatPlan(model: Model, apply: ApplyPlan): string {
       for (const h of model.hosts) for (const a of h.adminUsers) if (a.hashedPasswordSecret) secrets.add(a.hashedPasswordSecret);
       if (model.k3sNodes.length > 0 && inv.cluster) secrets.add(inv.cluster.tokenSecret);
       step(`NixOS hosts: ${model.hosts.map((h) => h.name).join(', ')}`, [
-        `sops nixos/secrets/secrets.yaml   # ${[...secrets].sort().map((s) => `${s} (${sopsSecretPath(s, s !== inv.cluster?.tokenSecret)})`).join(', ')}`,
+        `sops secrets/secrets.yaml   # ${[...secrets].sort().map((s) => `${s} (${sopsSecretPath(s, s !== inv.cluster?.tokenSecret)})`).join(', ')}`,
         'cd nixos && colmena apply',
       ]);
     } else if (x.id === 'cluster') {

@@ -12,7 +12,7 @@ import * as YAML from 'yaml';
 import { inventory } from '../apps/inventory';
 import { chartObjects, deriveMac, Homelab, k8sFileName, OPENEBS_CHART, parseUci, PLATFORM_CHARTS, PROMETHEUS_RULE_CRD, routerPackages, toParsed } from '../lib';
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from './helpers/k8s-validate';
-import { nixEvalModule, nixParse } from './helpers/nix';
+import { nixEvalModule, nixEvalStrict, nixParse } from './helpers/nix';
 import { hasTool, itWith } from './helpers/tools';
 import { listFiles, treeHash } from './helpers/tree';
 
@@ -20,15 +20,15 @@ const ROOT = path.resolve(__dirname, '..');
 const itNix = itWith('nix-instantiate');
 
 const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `homelab-${name}-`));
-const USER_SECRETS = 'nixos/secrets/secrets.yaml';
+const USER_SECRETS = 'secrets/secrets.yaml';
 
 let out: string;
 let lab: Homelab;
 
 beforeAll(() => {
   out = tmp('ref');
-  // the user's encrypted sops file lives in nixos/secrets/, which synth never touches
-  fs.mkdirSync(path.join(out, 'nixos/secrets'), { recursive: true });
+  // the user's encrypted sops file lives in secrets/ at the project root, outside what synth writes
+  fs.mkdirSync(path.join(out, 'secrets'), { recursive: true });
   fs.writeFileSync(path.join(out, USER_SECRETS), 'k3s-token: ENC[AES256_GCM,data:abc=,type:str]\n');
   lab = new Homelab({ inventory });
   lab.synth({ outdir: out });
@@ -55,11 +55,33 @@ describe('outputs', () => {
     expect(fs.statSync(path.join(out, 'dist/apply.sh')).mode & 0o777).toBe(0o755);
   });
 
-  test('keeps the user-owned nixos/secrets/ across synths', () => {
-    // GIVEN the sops file written before the first synth; WHEN synth runs again
+  test('keeps the user-owned secrets/ and files of yours inside the output folders across synths', () => {
+    // GIVEN the sops file written before the first synth, and a flake.lock that `nix flake lock` wrote into nixos/
+    fs.writeFileSync(path.join(out, 'nixos/flake.lock'), '{ "version": 7 }\n');
+    // WHEN synth runs again
     lab.synth({ outdir: out });
-    // THEN it is still there, unchanged
+    // THEN both are still there, unchanged, and nixos/ lists only synth's files as its own
     expect(fs.readFileSync(path.join(out, USER_SECRETS), 'utf8')).toContain('ENC[AES256_GCM');
+    expect(fs.readFileSync(path.join(out, 'nixos/flake.lock'), 'utf8')).toBe('{ "version": 7 }\n');
+    expect(fs.readFileSync(path.join(out, 'nixos/.homelab-owned'), 'utf8')).not.toContain('flake.lock');
+    fs.rmSync(path.join(out, 'nixos/flake.lock'));
+  });
+
+  test('an existing nixos/secrets/ is left untouched, with a note saying what to move where', () => {
+    // GIVEN a project from before the sops file moved out of nixos/
+    const dir = tmp('legacy-secrets');
+    fs.mkdirSync(path.join(dir, 'nixos/secrets'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'nixos/secrets/secrets.yaml'), 'k3s-token: ENC[AES256_GCM,data:old=,type:str]\n');
+    // WHEN synth runs, twice
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/homelab.js'), 'synth', '--app', path.join(ROOT, 'apps/main.ts'), '--out', '.'], { cwd: dir, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [path.join(ROOT, 'bin/homelab.js'), 'synth', '--app', path.join(ROOT, 'apps/main.ts'), '--out', '.'], { cwd: dir, encoding: 'utf8' });
+    // THEN it succeeds, keeps the file, and says how to move it
+    expect([r.status, again.status]).toEqual([0, 0]);
+    expect(fs.readFileSync(path.join(dir, 'nixos/secrets/secrets.yaml'), 'utf8')).toContain('data:old=');
+    expect(r.stderr).toBe('homelab: nixos/secrets/ is yours and synth left it untouched, but the NixOS configurations no longer read it: they read the sops file secrets/secrets.yaml (outside the folders synth writes).\n'
+      + '  Move it once: mkdir -p secrets && git mv nixos/secrets/secrets.yaml secrets/secrets.yaml\n'
+      + '  and point the path_regex of your .sops.yaml at secrets/secrets.yaml; then delete nixos/secrets/.\n');
+    fs.rmSync(dir, { recursive: true });
   });
 
   test('is deterministic: two synths give byte-identical trees', () => {
@@ -215,6 +237,8 @@ describe('nixos', () => {
     expect(o.networking.firewall.allowedTCPPorts).toEqual([22, 6443, 2379, 2380, 10250]);
     expect(o.users.users.manfred).toMatchObject({ isNormalUser: true, extraGroups: ['wheel'], hashedPasswordFile: '/run/secrets-for-users/admin-password' });
     expect(o.sops.secrets).toEqual({ 'admin-password': { neededForUsers: true }, 'k3s-token': {} });
+    // the sops file is the user's, at the project root: the module names the same store path as that file
+    expect(o.sops.defaultSopsFile).toBe(JSON.parse(nixEvalStrict(`"\${${path.join(out, USER_SECRETS)}}"`).stdout));
     const ulf = JSON.parse(nixEvalModule(path.join(out, 'nixos/hosts/ulf.nix')).stdout);
     expect(ulf.services.k3s).toMatchObject({ role: 'agent', serverAddr: 'https://10.0.100.10:6443' });
     expect(ulf.services.k3s.clusterInit).toBeUndefined();

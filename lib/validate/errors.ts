@@ -95,3 +95,18 @@ export function constructProblems(root: IConstruct): HomelabProblem[] {
   }
   return problems;
 }
+
+/**
+ * Thrown when synth could not write or swap its outputs (a full disk, an output folder that cannot
+ * be renamed, a file of yours in the way, another synth holding the output root); `outcome` says
+ * exactly what became of the outputs, e.g. "nothing was written" or which folders are old and new.
+ */
+export class HomelabOutputError extends Error {
+  /** Duck-typing marker: the CLI recognises this error even across module copies. */
+  readonly isHomelabOutputError = true;
+
+  constructor(readonly problems: readonly HomelabProblem[], readonly outcome: string) {
+    super(`${outcome}:\n` + problems.map((p) => `  ${p.message}`).join('\n'));
+    this.name = 'HomelabOutputError';
+  }
+}

@@ -1,4 +1,5 @@
 /** Files of an output tree and their hashes, for byte-identity checks. */
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,4 +26,35 @@ export function treeHash(dir: string, skip: (rel: string) => boolean = () => fal
     h[f] = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex');
   }
   return h;
+}
+
+/** Writes `files` (relative path → content) below `root`, making folders as needed. */
+export function writeFiles(root: string, files: Readonly<Record<string, string>>): void {
+  for (const [f, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
+    fs.writeFileSync(path.join(root, f), content);
+  }
+}
+
+/** Asserts every file of `files` is below `root` with exactly that content, and no `.homelab-*` is left in `root`. */
+export function expectFilesIntact(root: string, files: Readonly<Record<string, string>>): void {
+  for (const [f, content] of Object.entries(files)) {
+    const actual = fs.existsSync(path.join(root, f)) ? fs.readFileSync(path.join(root, f), 'utf8') : '(missing)';
+    expect({ f, content: actual }).toEqual({ f, content });
+  }
+  expect(fs.readdirSync(root).filter((e) => e.startsWith('.homelab-'))).toEqual([]);
+}
+
+/**
+ * Makes `dir` unchangeable for real (no entry can be added, removed or renamed): immutable
+ * (`chattr +i`) as root, read-only otherwise. Returns the undo; undefined where neither works (a
+ * container without CAP_LINUX_IMMUTABLE), for the caller to simulate the failure visibly instead.
+ */
+export function freezeDir(dir: string): (() => void) | undefined {
+  if (process.getuid?.() === 0) {
+    if (spawnSync('chattr', ['+i', dir]).status !== 0) return undefined;
+    return () => { spawnSync('chattr', ['-i', dir]); };
+  }
+  fs.chmodSync(dir, 0o555);
+  return () => fs.chmodSync(dir, 0o755);
 }

@@ -35,8 +35,8 @@ beforeAll(() => {
   out = tmp('example');
   run = cli(['synth', '--plans', 'examples/plans', '--out', out]);
   // The user's sops file (the host modules name it as a path, so it must exist to evaluate).
-  fs.mkdirSync(path.join(out, 'nixos/secrets'), { recursive: true });
-  fs.writeFileSync(path.join(out, 'nixos/secrets/secrets.yaml'), 'k3s-token: ENC[AES256_GCM,data:abc=,type:str]\n');
+  fs.mkdirSync(path.join(out, 'secrets'), { recursive: true });
+  fs.writeFileSync(path.join(out, 'secrets/secrets.yaml'), 'k3s-token: ENC[AES256_GCM,data:abc=,type:str]\n');
 });
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
@@ -94,7 +94,7 @@ describe('homelab synth --plans examples/plans', () => {
     const b = tmp('lib-b');
     Homelab.fromPlans(path.join(ROOT, 'examples/plans')).synth({ outdir: a });
     Homelab.fromPlans(path.join(ROOT, 'examples/plans')).synth({ outdir: b });
-    expect(treeHash(a)).toEqual(treeHash(out, (f) => f.startsWith('nixos/secrets/')));
+    expect(treeHash(a)).toEqual(treeHash(out, (f) => f.startsWith('secrets/')));
     expect(treeHash(b)).toEqual(treeHash(a));
     fs.rmSync(a, { recursive: true });
     fs.rmSync(b, { recursive: true });

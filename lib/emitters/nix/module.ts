@@ -4,8 +4,8 @@
  * serializer; no value is ever concatenated into code.
  *
  * Secrets come from sops-nix at activation time (`/run/secrets/<name>`), read
- * from the encrypted `nixos/secrets/secrets.yaml` that the user owns and synth
- * never touches. No secret value enters the Nix store; k3s containers get the
+ * from the encrypted `secrets/secrets.yaml` at the project root, which the user
+ * owns, outside the folders synth writes. No secret value enters the Nix store; k3s containers get the
  * files they need bind-mounted (NixOS containers) or mounted (podman) read-only.
  */
 import { Model, ResolvedHost } from '../../model/derive';
@@ -16,7 +16,7 @@ import { compareCodePoints } from './serialize';
 import { SOPS_FILE, sopsSecretPath } from './sops';
 import { NixApply, NixAttrs, NixBinOp, NixLambda, NixPath, NixSelect, NixValue } from './value';
 
-export { sopsSecretPath, SOPS_FILE } from './sops';
+export { sopsSecretPath, SOPS_FILE, SOPS_FILE_AT_ROOT } from './sops';
 
 const K3S_SERVER_TCP = [6443, 2379, 2380, 10250];
 const K3S_AGENT_TCP = [10250];

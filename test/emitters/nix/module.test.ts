@@ -41,7 +41,7 @@ function hostOf(m: Model, name: string): ResolvedHost {
   return h;
 }
 
-/** Renders a host module into `<dir>/hosts/<name>.nix` (next to `../secrets/secrets.yaml`, as synth lays them out). */
+/** Renders a host module into `<dir>/hosts/<name>.nix` (the sops file at `../../secrets/secrets.yaml`, as synth lays them out). */
 function writeHost(m: Model, name: string, into = dir): string {
   const file = path.join(into, 'hosts', `${name}.nix`);
   fs.writeFileSync(file, renderNixFile(hostModule(m, hostOf(m, name)), `test (host ${name})`));
@@ -65,11 +65,13 @@ function editHost(inv: Inventory, name: string): { -readonly [K in keyof HostSpe
   return h;
 }
 
+/** An output root as synth lays it out: `<root>/nixos/hosts/`, the user's `<root>/secrets/secrets.yaml`; returns `<root>/nixos`. */
 function newLayout(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-nixmod-'));
-  fs.mkdirSync(path.join(d, 'hosts'));
-  fs.mkdirSync(path.join(d, 'secrets'));
-  fs.writeFileSync(path.join(d, 'secrets', 'secrets.yaml'), 'k3s-token: ENC[AES256_GCM,data:abc=,type:str]\n');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-nixmod-'));
+  const d = path.join(root, 'nixos');
+  fs.mkdirSync(path.join(d, 'hosts'), { recursive: true });
+  fs.mkdirSync(path.join(root, 'secrets'));
+  fs.writeFileSync(path.join(root, 'secrets', 'secrets.yaml'), 'k3s-token: ENC[AES256_GCM,data:abc=,type:str]\n');
   return d;
 }
 
@@ -78,7 +80,7 @@ beforeAll(() => {
   model = deriveModel(planInventory());
 });
 
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
 describe('the plan inventory', () => {
   test('is valid', () => {
@@ -470,7 +472,7 @@ describe('secrets', () => {
   itNix('do not leak from the encrypted sops file into the module', () => {
     // GIVEN a sops file holding a canary value
     const d = newLayout();
-    fs.writeFileSync(path.join(d, 'secrets', 'secrets.yaml'), 'k3s-token: CANARY-7f3a9\n');
+    fs.writeFileSync(path.join(d, '..', 'secrets', 'secrets.yaml'), 'k3s-token: CANARY-7f3a9\n');
     try {
       // WHEN olaf's module is rendered and evaluated there
       const file = writeHost(model, 'olaf', d);
@@ -480,7 +482,7 @@ describe('secrets', () => {
       expect(fs.readFileSync(file, 'utf8')).not.toContain('CANARY');
       expect(r.stdout).not.toContain('CANARY');
     } finally {
-      fs.rmSync(d, { recursive: true, force: true });
+      fs.rmSync(path.dirname(d), { recursive: true, force: true });
     }
   });
 });

@@ -33,10 +33,10 @@ function withPool(engine: 'cstor' | 'mayastor'): Model {
 
 function evalHost(m: Model, name: string): any {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-storage-nix-'));
-  fs.mkdirSync(path.join(dir, 'hosts'));
+  fs.mkdirSync(path.join(dir, 'nixos/hosts'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'secrets'));
   fs.writeFileSync(path.join(dir, 'secrets/secrets.yaml'), '');
-  const file = path.join(dir, 'hosts', `${name}.nix`);
+  const file = path.join(dir, 'nixos/hosts', `${name}.nix`);
   fs.writeFileSync(file, renderNixFile(hostModule(m, m.hosts.find((h) => h.name === name)!), 'test'));
   const r = nixEvalModule(file);
   fs.rmSync(dir, { recursive: true });
