@@ -60,10 +60,10 @@ function parseArgs(args: string[], allowed: readonly string[]): Args {
  * Finishes or undoes a swap a killed synth left under `root` and removes its `.homelab-tmp-*`
  * (every command runs this first; a no-op when nothing was left).
  */
-function recover(root: string): void {
+function recover(root: string, wait = false): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { recoverOutputs } = require('./private/output') as typeof import('./private/output');
-  recoverOutputs(root);
+  recoverOutputs(root, { wait });
 }
 
 function isOutputError(e: unknown): e is { problems: { message: string }[]; outcome: string } {
@@ -200,7 +200,7 @@ function apply(rest: string[], io: Io): number {
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { k8sApplyCommand } = require('./emitters/k8s/apply') as typeof import('./emitters/k8s/apply');
-  recover(args.out);
+  recover(args.out, true);
   const { command, args: argv } = k8sApplyCommand(args.out);
   if (!fs.existsSync(argv[argv.length - 1])) throw new UsageError(`${path.relative('.', argv[argv.length - 1]) || argv[argv.length - 1]} not found: run homelab synth first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -378,12 +378,20 @@ function recoverLocked(root: string): void {
 /**
  * Makes the outputs under `root` whole again after a killed synth: finishes or undoes its swap and
  * removes its `.homelab-tmp-*`. A no-op (no lock taken) when nothing was left behind. Every
- * `homelab` command runs it first.
+ * `homelab` command runs it first. With `wait` false, a root whose lock a live run holds is left
+ * to that run (it repaired the root when it took the lock); with `wait`, the command waits for it
+ * like a second synth does (for commands that read the outputs, such as `apply`).
  */
-export function recoverOutputs(root: string): void {
+export function recoverOutputs(root: string, options: { readonly wait?: boolean } = {}): void {
   const abs = path.resolve(root);
   if (!hasLeftovers(abs)) return;
-  const lock = OutputLock.acquire(abs);
+  let lock: OutputLock;
+  try {
+    lock = OutputLock.acquire(abs, options.wait ? lockWaitMs() : 0);
+  } catch (e) {
+    if (!options.wait && (e as HomelabOutputError).isHomelabOutputError) return;
+    throw e;
+  }
   try {
     recoverLocked(abs);
   } finally {

@@ -63,9 +63,9 @@ describe('the apply plan', () => {
     const files = plan.stages.flatMap((s) => s.files);
     expect(files).toEqual([...files].sort());
     expect(new Set(files).size).toBe(files.length);
-    // dist/ is flat and holds exactly these, plus apply.sh
+    // dist/ is flat and holds exactly these, plus apply.sh and synth's list of its files
     expect(fs.readdirSync(dist, { withFileTypes: true }).filter((e) => !e.isFile())).toEqual([]);
-    expect(fs.readdirSync(dist).sort()).toEqual([...files, 'apply.sh'].sort());
+    expect(fs.readdirSync(dist).sort()).toEqual([...files, 'apply.sh', '.homelab-owned'].sort()); // kubectl apply -f dist reads .yaml/.yml/.json only
   });
 
   test('waits for what the next stage needs: CRDs Established; Helm installs, webhooks and controllers; the webhooks admitting stage 20', () => {

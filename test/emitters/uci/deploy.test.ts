@@ -216,6 +216,56 @@ describe('a deploy the router confirms', () => {
   });
 });
 
+describe('a secret placeholder outside the options that hold secrets', () => {
+  /** The router files of the reference homelab, copied, with `edit` applied to one package. */
+  function tampered(pkg: string, edit: (text: string) => string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-tampered-'));
+    fs.cpSync(gen, dir, { recursive: true });
+    const file = path.join(dir, 'etc/config', pkg);
+    fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
+    return dir;
+  }
+  const fill = (dir: string, pkg: string) => spawnSync('awk', ['-f', path.join(dir, 'fill-secrets.awk'), path.join(dir, 'etc/config', pkg)], { encoding: 'utf8', env: { ...process.env, ...SECRETS } });
+
+  test.each([
+    ['the SSID', 'wireless', (t: string) => t.replace("option ssid 'homelab'", `option ssid '${secretPlaceholder('wg-gw-key')}'`), "option ssid of a wifi-iface section in package wireless"],
+    ['a list of a peer', 'network', (t: string) => t.replace(/(config wireguard_wg0 .*\n)/, `$1\tlist allowed_ips '${secretPlaceholder('wg-gw-key')}'\n`), 'list allowed_ips of a wireguard_wg0 section in package network'],
+    ['a key option in another package', 'system', (t: string) => `${t}\toption key '${secretPlaceholder('wg-gw-key')}'\n`, 'option key of a timeserver section in package system'],
+  ])('the real fill program refuses one in %s, and fills no secret there', (_what, pkg, edit, where) => {
+    // GIVEN a package with a placeholder where no secret belongs
+    const dir = tampered(pkg, edit);
+    // WHEN the fill program runs with every secret set
+    const r = fill(dir, pkg);
+    // THEN it fails, says where, and the output holds no secret
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^deploy: .*etc/config/${pkg}:\\d+: a secret placeholder outside the options that hold secrets \\(${where.replace(/ /g, ' ')}\\); refusing to fill it\n$`));
+    expect(r.stdout.split('\n').filter((l) => l.includes(WG_KEY))).toEqual(r.stdout.split('\n').filter((l) => /^\toption private_key /.test(l) && l.includes(WG_KEY)));
+    expect(r.stdout).toContain(secretPlaceholder('wg-gw-key'));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test('the secret options themselves are still filled', () => {
+    const r = fill(gen, 'network');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(`option private_key '${WG_KEY}'`);
+  });
+
+  test('deploy.sh stops before it connects: the SSID never carries the key', () => {
+    // GIVEN the Wi-Fi name set to the WireGuard key's placeholder
+    const dir = tampered('wireless', (t) => t.replace("option ssid 'homelab'", `option ssid '${secretPlaceholder('wg-gw-key')}'`));
+    const fake = router();
+    // WHEN
+    const r = fake.run(path.join(dir, 'deploy.sh'), { ...SECRETS, ...FAST });
+    // THEN
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('option ssid of a wifi-iface section in package wireless); refusing to fill it');
+    expect(fake.connections()).toBe(0);
+    expect(fake.files('etc')).toEqual(OLD_ETC);
+    expect(fs.readdirSync(fake.tmpdir)).toEqual([]);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
 describe('checks before changing anything', () => {
   test('fails when a secret is missing: nothing copied, config unchanged, no temp files', () => {
     // GIVEN the wifi key is not in the environment

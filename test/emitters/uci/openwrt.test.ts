@@ -109,6 +109,8 @@ describe('typed sections reject what OpenWrt would reject or misread', () => {
       /\[router gw\] wifi-iface\.key: missing key for encryption sae \(got nothing\)/],
     ['an SSID longer than 32 bytes', () => openwrt.wifiIface(at, { device: 'radio0', ssid: 'ü'.repeat(17) }),
       /\[router gw\] wifi-iface\.ssid: invalid SSID/],
+    ['a secret placeholder in an SSID', () => openwrt.wifiIface(at, { device: 'radio0', ssid: '@@HOMELAB_SECRET:wg-gw-key@@' }),
+      /\[router gw\] wifi-iface\.ssid: holds a secret placeholder outside a secret option \(got "@@HOMELAB_SECRET:wg-gw-key@@"\); secrets only in the options that hold one/],
     ['a zone name longer than 11 characters', () => openwrt.firewallZone(at, { name: 'guestnetwork' }),
       /\[router gw\] zone\.name: invalid value \(got "guestnetwork"\); a zone name of at most 11 characters/],
     ['a bridge-vlan port flag that does not exist', () => openwrt.bridgeVlan(at, { device: 'br-lan', vlan: 20, ports: ['lan1:x'] }),

@@ -13,6 +13,7 @@ import { isIPv6 } from 'net';
 import { parseIPv4 } from '../../../model/net';
 import { HomelabProblem, HomelabValidationError } from '../../../validate/errors';
 import type { UciOption, UciOptionValue, UciSection } from '../section';
+import { PLACEHOLDER_MARK } from '../../../validate/placeholders';
 
 /** Where sections are built: errors name the router. */
 export interface UciContext {
@@ -34,7 +35,7 @@ export interface SecretRef {
 
 /** The placeholder written in place of a secret value. */
 export function secretPlaceholder(name: string): string {
-  return `@@HOMELAB_SECRET:${name}@@`;
+  return `${PLACEHOLDER_MARK}${name}@@`;
 }
 
 /** Environment variable that `deploy.sh` reads a secret from. */
@@ -139,7 +140,11 @@ export function defineSection<T extends object>(
             continue;
           }
           const checked = field.check(value, p, option);
-          if (checked !== undefined) out.push([option, checked]);
+          // deploy.sh fills placeholders: one in a plain option (an SSID, a description) would carry a secret there
+          const plain = field.secret ? [] : [checked].flat().filter((x): x is string => typeof x === 'string');
+          const leak = plain.find((x) => x.includes(PLACEHOLDER_MARK));
+          if (leak !== undefined) p.fail(option, 'holds a secret placeholder outside a secret option', leak, 'secrets only in the options that hold one, as { secret: "<name>" }');
+          else if (checked !== undefined) out.push([option, checked]);
         }
         if (p.problems.length === 0 && cross) cross(options, p);
       }
