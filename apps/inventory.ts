@@ -66,7 +66,8 @@ export const inventory: Inventory = {
           name: 'lan', cidr: '10.0.100.0/24', gateway: '10.0.100.1', domain: 'home.example.org', nameservers: ['10.0.100.1'],
           dhcp: { start: '10.0.100.100', end: '10.0.100.199' }, loadBalancerPool: { start: '10.0.100.240', end: '10.0.100.250' },
         },
-        { name: 'iot', cidr: '10.0.20.0/24', vlan: 20, gateway: '10.0.20.1', domain: 'iot.home.example.org', dhcp: { start: '10.0.20.100', end: '10.0.20.250', leaseTime: '1h' } },
+        // IoT devices: their own firewall zone, the internet and the router's DHCP and DNS only; the LAN may reach them
+        { name: 'iot', cidr: '10.0.20.0/24', vlan: 20, gateway: '10.0.20.1', domain: 'iot.home.example.org', dhcp: { start: '10.0.20.100', end: '10.0.20.250', leaseTime: '1h' }, isolated: true },
       ],
       proxmox: {
         endpoint: 'https://pve1.home.example.org:8006/',

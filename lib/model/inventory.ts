@@ -57,6 +57,20 @@ export interface NetworkSpec {
    * Must not overlap the DHCP pool or any static address. @default - none
    */
   readonly loadBalancerPool?: { readonly start: string; readonly end: string };
+  /**
+   * An untrusted network (IoT, guest): on its router it is a firewall zone of its own whose devices
+   * reach the internet and, on the router, only DHCP and DNS; no other network of the homelab, here
+   * or over the mesh, unless `allowTo` names it. Trusted networks may reach it.
+   * @default false
+   */
+  readonly isolated?: boolean;
+  /**
+   * Where this network's devices may open connections, besides the internet: names of other
+   * networks on the same router, and `'mesh'` for the other sites' networks over WireGuard.
+   * Replaces the default.
+   * @default - a trusted network: every other network of its router and the mesh; an isolated one: none
+   */
+  readonly allowTo?: readonly string[];
 }
 
 /** k3s role of a host. */

@@ -8,6 +8,7 @@ import { deriveMac } from '../model/derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from '../model/inventory';
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
 import { HomelabProblem, ProblemCollector } from './errors';
+import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
 
 export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
@@ -253,6 +254,7 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
     if (region !== undefined && (typeof region !== 'string' || !B2_REGION.test(region))) p.add(bpath, 'Backup.region', 'not a B2 region', region, 'e.g. "us-west-004" or "eu-central-003", as in the endpoint s3.<region>.backblazeb2.com');
     if (inv.backup.resticImage !== undefined && !isPinnedImage(inv.backup.resticImage)) p.add(bpath, 'Backup.resticImage', 'not a pinned image reference', inv.backup.resticImage, PINNED_IMAGE_RULE);
   }
+  p.addAll(firewallPolicyProblems(inv));
   p.addAll(placeholderProblems(inv));
   return p.problems;
 }

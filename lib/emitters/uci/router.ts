@@ -9,7 +9,8 @@
  * deploy time, in a private temporary directory.
  */
 import { LAN_BRIDGE, ResolvedRouter, Model } from '../../model/derive';
-import { netmask, parseIPv4 } from '../../model/net';
+import { isHostIn, netmask, parseIPv4 } from '../../model/net';
+import { MESH_TARGET } from '../../validate/firewall-rules';
 import {
   bridgeVlan, dhcpDomain, dhcpHost, dhcpPool, dnsmasq as dnsmasqSection, dropbearSection, firewallDefaults, firewallForwarding,
   firewallRedirect, firewallRule, firewallZone, networkDevice, networkInterface, SECTION_DEFS, systemSection, timeserver, UciContext,
@@ -151,20 +152,54 @@ function dhcp(at: UciContext, r: ResolvedRouter): UciPackage {
   return { name: 'dhcp', sections };
 }
 
+/** Where each network of a router may open connections: firewall zones, by zone. */
+export interface ZonePolicy {
+  /** The network's zone (named like the network). */
+  readonly zone: string;
+  readonly isolated: boolean;
+  /** Zones this one forwards to: always `wan`, then other networks' zones and `vpn` (the mesh). */
+  readonly forwardsTo: readonly string[];
+}
+
+/**
+ * The firewall policy of router `r`'s networks: each its own zone; trusted networks reach every
+ * other network of the router and the mesh, isolated ones (`isolated: true`) only the internet;
+ * `allowTo` replaces either default. Every network reaches the internet.
+ */
+export function zonePolicies(r: ResolvedRouter): ZonePolicy[] {
+  return r.nets.map((n) => {
+    const isolated = n.isolated === true;
+    const targets = n.allowTo ?? (isolated ? [] : [...r.nets.filter((o) => o.name !== n.name).map((o) => o.name), ...(r.mesh ? [MESH_TARGET] : [])]);
+    return {
+      zone: ident(n.name),
+      isolated,
+      forwardsTo: ['wan', ...targets.map((t) => (t === MESH_TARGET ? VPN_ZONE : ident(t)))],
+    };
+  });
+}
+
 function firewall(at: UciContext, r: ResolvedRouter): UciPackage {
-  const sections: UciSection[] = [
-    firewallDefaults(at, { syn_flood: true, input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', drop_invalid: true }),
-    firewallZone(at, { name: 'lan', network: r.nets.map((n) => ident(n.name)), input: 'ACCEPT', output: 'ACCEPT', forward: 'ACCEPT' }, 'lan'),
-    firewallZone(at, { name: 'wan', network: ['wan', 'wan6'], input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', masq: true, mtu_fix: true }, 'wan'),
-  ];
+  const policies = zonePolicies(r);
+  const sections: UciSection[] = [firewallDefaults(at, { syn_flood: true, input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', drop_invalid: true })];
+  // one zone per network: an isolated one may not reach the router itself but for DHCP and DNS (rules below)
+  for (const z of policies) {
+    const policy = z.isolated ? 'REJECT' : 'ACCEPT';
+    sections.push(firewallZone(at, { name: z.zone, network: [z.zone], input: policy, output: 'ACCEPT', forward: policy }, z.zone));
+  }
+  sections.push(firewallZone(at, { name: 'wan', network: ['wan', 'wan6'], input: 'REJECT', output: 'ACCEPT', forward: 'REJECT', masq: true, mtu_fix: true }, 'wan'));
   if (r.mesh) {
-    // the other sites are trusted like the LAN: routers, DNS and hosts answer each other
+    // the other sites' routers answer DNS and route for each other; what may enter the tunnel is decided
+    // at its source router by the same policy (an isolated network there never forwards to its vpn zone)
     sections.push(firewallZone(at, { name: VPN_ZONE, network: [WG_IFACE], input: 'ACCEPT', output: 'ACCEPT', forward: 'ACCEPT' }, VPN_ZONE));
   }
-  sections.push(firewallForwarding(at, { src: 'lan', dest: 'wan' }));
-  if (r.mesh) {
-    sections.push(firewallForwarding(at, { src: 'lan', dest: VPN_ZONE }));
-    sections.push(firewallForwarding(at, { src: VPN_ZONE, dest: 'lan' }));
+  for (const z of policies) for (const dest of z.forwardsTo) sections.push(firewallForwarding(at, { src: z.zone, dest }));
+  // from the mesh: the other sites' networks that may reach the mesh reach every network here, as a trusted network here would
+  if (r.mesh) for (const z of policies) sections.push(firewallForwarding(at, { src: VPN_ZONE, dest: z.zone }));
+  for (const z of policies.filter((p) => p.isolated)) {
+    sections.push(
+      firewallRule(at, { name: `Allow-${z.zone}-DHCP`, src: z.zone, proto: 'udp', dest_port: 67, family: 'ipv4', target: 'ACCEPT' }),
+      firewallRule(at, { name: `Allow-${z.zone}-DNS`, src: z.zone, proto: ['tcp', 'udp'], dest_port: 53, target: 'ACCEPT' }),
+    );
   }
   sections.push(
     firewallRule(at, { name: 'Allow-DHCP-Renew', src: 'wan', proto: 'udp', dest_port: 68, target: 'ACCEPT', family: 'ipv4' }),
@@ -182,8 +217,10 @@ function firewall(at: UciContext, r: ResolvedRouter): UciPackage {
     sections.push(firewallRule(at, { name: 'Allow-WireGuard', src: 'wan', proto: 'udp', dest_port: r.mesh.listenPort, target: 'ACCEPT' }));
   }
   if (r.ingressIP) {
+    const ip = parseIPv4(r.ingressIP);
+    const ingressZone = ident((r.nets.find((n) => ip !== undefined && isHostIn(ip, n.parsed)) ?? r.nets[0]).name);
     for (const port of r.forwardPorts) {
-      sections.push(firewallRedirect(at, { name: `Ingress-${port}`, src: 'wan', src_dport: port, dest: 'lan', dest_ip: r.ingressIP, dest_port: port, proto: 'tcp', target: 'DNAT' }));
+      sections.push(firewallRedirect(at, { name: `Ingress-${port}`, src: 'wan', src_dport: port, dest: ingressZone, dest_ip: r.ingressIP, dest_port: port, proto: 'tcp', target: 'DNAT' }));
     }
   }
   return { name: 'firewall', sections };

@@ -168,8 +168,8 @@ describe('diffRouter on the reference router', () => {
         { kind: 'option-unknown', path: 'dhcp.lan.force', package: 'dhcp', section: 'lan', option: 'force', router: { kind: 'option', value: '1' }, keptOnDeploy: false },
         { kind: 'section-missing', path: 'dhcp.@host[rolf]', package: 'dhcp', section: '@host[rolf]', type: 'host' },
         {
-          kind: 'option-changed', path: 'firewall.lan.network', package: 'firewall', section: 'lan', option: 'network',
-          model: { kind: 'list', values: ['lan', 'iot'] }, router: { kind: 'list', values: ['lan', 'iot', 'guest'] },
+          kind: 'option-changed', path: 'firewall.iot.network', package: 'firewall', section: 'iot', option: 'network',
+          model: { kind: 'list', values: ['iot'] }, router: { kind: 'list', values: ['iot', 'guest'] },
         },
         { kind: 'option-missing', path: 'firewall.wan.mtu_fix', package: 'firewall', section: 'wan', option: 'mtu_fix', model: { kind: 'option', value: '1' } },
         {
@@ -210,7 +210,7 @@ describe('diffRouter on the reference router', () => {
         '~ dhcp.lan.leasetime: model "12h", router "24h"',
         '+ dhcp.lan.force: router "1", not in the model; the next deploy removes it',
         '- dhcp.@host[rolf]: host section not on the router',
-        '~ firewall.lan.network: model ["lan", "iot"], router ["lan", "iot", "guest"]',
+        '~ firewall.iot.network: model ["iot"], router ["iot", "guest"]',
         '- firewall.wan.mtu_fix: model "1", not set on the router',
         '+ firewall.@rule[Allow-SSH-WAN]: rule section unknown to the model { name "Allow-SSH-WAN", src "wan", proto "tcp", dest_port "22", target "ACCEPT" }; the next deploy removes it',
         '+ wireless.radio0.type: router "mac80211", not in the model; the next deploy keeps it',

@@ -125,13 +125,13 @@ describe('WireGuard mesh: network', () => {
 });
 
 describe('WireGuard mesh: firewall', () => {
-  test.each([['gw'], ['flat-gw']])('%s: zone vpn on wg0 accepts, lan and vpn forward to each other, not wan', (name) => {
+  test.each([['gw'], ['flat-gw']])('%s: zone vpn on wg0 accepts, lan and vpn forward to each other, isolated iot only to wan', (name) => {
     const fw = name === 'gw' ? gw.firewall : flatGw.firewall;
     const vpn = ofType(fw, 'zone').find((z) => val(z, 'name')?.[0] === 'vpn')!;
     expect(flat(vpn)).toEqual({ name: 'vpn', network: ['wg0'], input: 'ACCEPT', output: 'ACCEPT', forward: 'ACCEPT' });
     expect(opt(vpn, 'masq')).toBeUndefined();
     const forwardings = ofType(fw, 'forwarding').map((f) => `${val(f, 'src')![0]}->${val(f, 'dest')![0]}`);
-    expect(forwardings).toEqual(['lan->wan', 'lan->vpn', 'vpn->lan']);
+    expect(forwardings).toEqual(name === 'gw' ? ['lan->wan', 'lan->iot', 'lan->vpn', 'iot->wan', 'vpn->lan', 'vpn->iot'] : ['lan->wan', 'lan->vpn', 'vpn->lan']);
   });
 
   test('flat-gw has no endpoint (it only dials out): nothing is opened on wan for WireGuard', () => {
@@ -145,7 +145,7 @@ describe('WireGuard mesh: firewall', () => {
     const rules = ofType(fw, 'rule');
     const wg = rules.find((r) => val(r, 'name')?.[0] === 'Allow-WireGuard')!;
     expect(flat(wg)).toEqual({ name: 'Allow-WireGuard', src: 'wan', proto: 'udp', dest_port: '51820', target: 'ACCEPT' });
-    expect(rules.map((r) => val(r, 'name')![0])).toEqual(['Allow-DHCP-Renew', 'Allow-Ping', 'Allow-DHCPv6', 'Allow-ICMPv6-Input', 'Allow-WireGuard']);
+    expect(rules.map((r) => val(r, 'name')![0])).toEqual([...(name === 'gw' ? ['Allow-iot-DHCP', 'Allow-iot-DNS'] : []), 'Allow-DHCP-Renew', 'Allow-Ping', 'Allow-DHCPv6', 'Allow-ICMPv6-Input', 'Allow-WireGuard']);
     // section order: defaults, zones, forwardings, rules, redirects
     const kinds = fw.sections.map((s) => s.type).filter((t, i, all) => all.indexOf(t) === i);
     expect(kinds).toEqual(name === 'gw' ? ['defaults', 'zone', 'forwarding', 'rule', 'redirect'] : ['defaults', 'zone', 'forwarding', 'rule']);
@@ -161,8 +161,8 @@ describe('WireGuard mesh: firewall', () => {
     // THEN
     expect(named(pkgs.network, 'wg0')).toBeUndefined();
     expect(pkgs.network.sections.some((s) => s.type.startsWith('wireguard_'))).toBe(false);
-    expect(ofType(pkgs.firewall, 'zone').map((z) => val(z, 'name')![0])).toEqual(['lan', 'wan']);
-    expect(ofType(pkgs.firewall, 'forwarding')).toHaveLength(1);
+    expect(ofType(pkgs.firewall, 'zone').map((z) => val(z, 'name')![0])).toEqual(['lan', 'iot', 'wan']);
+    expect(ofType(pkgs.firewall, 'forwarding').map((f) => `${val(f, 'src')![0]}->${val(f, 'dest')![0]}`)).toEqual(['lan->wan', 'lan->iot', 'iot->wan']);
     expect(ofType(pkgs.firewall, 'rule').map((r) => val(r, 'name')![0])).not.toContain('Allow-WireGuard');
   });
 });
