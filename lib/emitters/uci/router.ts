@@ -109,7 +109,8 @@ function network(at: UciContext, r: ResolvedRouter): UciPackage {
 function dhcp(at: UciContext, r: ResolvedRouter): UciPackage {
   const first = r.nets[0];
   // every network's domain is local; other sites' names are forwarded to their routers
-  const locals = r.nets.slice(1).map((n) => `/${n.domain}/`);
+  // (its reverse zones too: answered from its own names, never forwarded)
+  const locals = [...r.nets.slice(1).map((n) => `/${n.domain}/`), ...r.reverseZones.map((z) => `/${z}/`)];
   const servers = [...locals, ...r.forwards.map((f) => `/${f.domain}/${f.server}`)];
   const rebindOk = r.forwards.map((f) => f.domain);
   const sections: UciSection[] = [dnsmasqSection(at, {
@@ -147,7 +148,10 @@ function dhcp(at: UciContext, r: ResolvedRouter): UciPackage {
     }));
   }
   sections.push(dhcpPool(at, 'wan', { interface: 'wan', ignore: true }));
-  for (const l of r.leases) sections.push(dhcpHost(at, { name: l.name, mac: l.mac, ip: l.ip, dns: true }));
+  // Each name is published once, under its own network's domain: `config domain` with the full
+  // name (dnsmasq.init writes `<ip> <name>` to its hosts file: the A record and the PTR). A lease
+  // with `dns 1` would add `<ip> <name>.<first domain>`, the wrong domain for every other network.
+  for (const l of r.leases) sections.push(dhcpHost(at, { name: l.name, mac: l.mac, ip: l.ip }));
   for (const d of r.localNames) sections.push(dhcpDomain(at, { name: d.name, ip: d.ip }));
   return { name: 'dhcp', sections };
 }
