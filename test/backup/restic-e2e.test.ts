@@ -280,7 +280,7 @@ describe('ResticBackedApp backups, run for real', () => {
     expect(ri4.status).not.toBe(0);
     expect(ri4.stderr).toContain('is unreachable or the password is wrong');
     expect(fs.readdirSync(path.join(blank, 'data'))).toEqual([]);
-  });
+  }, 180_000); // some fifteen real restic and psql runs: 60 s is too tight on a busy 2-core machine
 
   itReal("per-app, per-part selection: a restore takes its own part's latest snapshot and refuses another app's", async () => {
     const db = 'gitea_select';
