@@ -28,7 +28,7 @@ import { deriveModel, Model } from './model/derive';
 import { Inventory } from './model/inventory';
 import { readPlans, ReadPlansOptions } from './plans/plans';
 import { display, OutputFile, writeOutputs } from './private/output';
-import { constructProblems, HomelabValidationError } from './validate/errors';
+import { constructProblems, HomelabProblem, HomelabValidationError } from './validate/errors';
 import { validateInventory } from './validate/model-rules';
 import { parseLock, STORAGE_LOCK_FILE, StorageLock } from './storage/lock';
 
@@ -123,10 +123,13 @@ export class Homelab extends Construct {
   /** Renders the Nix and UCI outputs (pure; no file system). */
   renderHostFiles(): OutputFile[] {
     const files: OutputFile[] = [];
-    for (const h of this.model.hosts) files.push({ path: `nixos/hosts/${h.name}.nix`, content: renderNixFile(hostModule(this.model, h), `${SOURCE} (host ${h.name})`) });
+    for (const h of this.model.hosts) {
+      const content = inInventoryTerms(`inventory.sites[${h.site}].hosts[${h.name}]`, 'Host', () => renderNixFile(hostModule(this.model, h), `${SOURCE} (host ${h.name})`));
+      files.push({ path: `nixos/hosts/${h.name}.nix`, content });
+    }
     if (this.model.hosts.length > 0) {
-      files.push({ path: 'nixos/flake.nix', content: renderNixFile(flake(this.model), SOURCE) });
-      files.push({ path: 'nixos/hive.nix', content: renderNixFile(hive(this.model), SOURCE) });
+      files.push({ path: 'nixos/flake.nix', content: inInventoryTerms('inventory', 'Inventory', () => renderNixFile(flake(this.model), SOURCE)) });
+      files.push({ path: 'nixos/hive.nix', content: inInventoryTerms('inventory', 'Inventory', () => renderNixFile(hive(this.model), SOURCE)) });
     }
     const keys = this.model.inventory.admins.flatMap((a) => a.sshKeys).join('\n') + '\n';
     for (const r of this.model.routers) {
@@ -205,6 +208,21 @@ function legacySecretsNote(legacy: string, now: string): string {
       ? `  ${display(now)} exists: once it holds everything, delete ${display(legacy)}/ yourself.\n`
       : `  Move it once: mkdir -p ${display(path.dirname(now))} && git mv ${display(legacy)}/secrets.yaml ${display(now)}\n`
         + `  and point the path_regex of your .sops.yaml at ${display(now)}; then delete ${display(legacy)}/.\n`);
+}
+
+/**
+ * Runs a Nix writer; an error it still raises (validation should have caught
+ * the value) becomes a problem at the inventory path of what was written, in
+ * the house format, instead of a stack trace with an internal path.
+ */
+function inInventoryTerms<T>(path: string, cls: string, render: () => T): T {
+  try {
+    return render();
+  } catch (e) {
+    if (e instanceof HomelabValidationError) throw e;
+    throw new HomelabValidationError([new HomelabProblem(path, `${cls}.nixos`, `cannot be written as Nix: ${(e as Error).message}`, undefined,
+      'values Nix can hold (validation missed this one: please report it)')]);
+  }
 }
 
 /** The lock at `file`; an empty lock when there is none. */

@@ -21,7 +21,7 @@ export class HomelabProblem {
   ) {}
 
   get message(): string {
-    return `[${this.constructPath}] ${this.field}: ${this.problem} (got ${render(this.value)}); ${this.allowed}`;
+    return `[${escapePath(this.constructPath)}] ${escapeText(this.field)}: ${escapeText(this.problem)} (got ${render(this.value)}); ${escapeText(this.allowed)}`;
   }
 
   toString(): string {
@@ -74,6 +74,30 @@ export class ProblemCollector {
 /** Longest rendered value in a message; a longer one is cut and says how long it was. */
 export const MAX_VALUE_CHARS = 200;
 
+/**
+ * What a terminal could act on or that would break a message apart, beyond
+ * what JSON.stringify escapes: DEL and C1 controls (`\u009b` starts an ANSI
+ * sequence like ESC [), line and paragraph separators, BOM, bidirectional
+ * overrides and isolates (they reorder the text shown), lone surrogates.
+ */
+const TERMINAL_UNSAFE = /[\u007f-\u009f\u2028\u2029\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * A path or field name as the `[path]` part of a message shows it: names in
+ * it come from the user, so, like values, every control character, space and
+ * backslash is escaped (`\u001b`, `\u0020`, `\\`) and the path stays one
+ * printable word.
+ */
+export function escapePath(path: string): string {
+  return path.replace(/[\\\s\u0000-\u001f]/g, (c) => (c === '\\' ? '\\\\' : hex4(c))).replace(TERMINAL_UNSAFE, hex4);
+}
+
+/** Prose of a message (it may quote names): control characters and the terminal-unsafe ones escaped. */
+function escapeText(text: string): string {
+  return text.replace(/[\u0000-\u001f]/g, hex4).replace(TERMINAL_UNSAFE, hex4);
+}
+
 function render(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;
@@ -82,7 +106,8 @@ function render(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} characters)`;
+  const cut = text.length <= MAX_VALUE_CHARS ? text : `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} characters)`;
+  return cut.replace(TERMINAL_UNSAFE, hex4);
 }
 
 /** Runs every construct's own validations under `root` once; one problem per message, with its construct path. */

@@ -7,6 +7,7 @@ import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from '../model/inventory';
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
+import { CONTROL_CHARACTER, inventoryStrings, LONE_SURROGATE, MULTI_LINE_FIELDS } from '../model/fields';
 import { HomelabProblem, ProblemCollector } from './errors';
 import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
@@ -26,6 +27,7 @@ interface Claim { readonly owner: string; readonly what: string }
 export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
   const p = new ProblemCollector();
   const root = 'inventory';
+  validateText(inv, p);
   if (!isDnsLabel(inv.name)) p.add(root, 'Inventory.name', 'not a DNS label', inv.name, LABEL_RULE);
 
   const secrets = new Set<string>();
@@ -482,6 +484,25 @@ function validateWireguard(inv: Inventory, p: ProblemCollector, needSecret: (pat
         }
       }
       seen.push({ net, c, site: site.name });
+    }
+  }
+}
+
+/**
+ * Text every output can carry: no string holds a control character (other
+ * than tab, LF and CR) or a lone surrogate, and only the multi-line fields
+ * (descriptions, env and metadata values, backup hooks) hold tabs or line
+ * breaks. Nix, UCI, YAML and Terraform JSON would otherwise fail to write the
+ * value, or change it.
+ */
+function validateText(inv: Inventory, p: ProblemCollector): void {
+  for (const s of inventoryStrings(inv)) {
+    if (CONTROL_CHARACTER.test(s.value)) {
+      p.add(s.path, s.field, 'holds a control character', s.value, 'printable text (no NUL, ESC or other control characters)');
+    } else if (LONE_SURROGATE.test(s.value)) {
+      p.add(s.path, s.field, 'holds half of a UTF-16 surrogate pair', s.value, 'text that UTF-8 can hold');
+    } else if (/[\t\n\r]/.test(s.value) && !MULTI_LINE_FIELDS.includes(s.pattern)) {
+      p.add(s.path, s.field, 'holds a line break or tab', s.value, 'one line of text');
     }
   }
 }
