@@ -21,7 +21,7 @@ export class HomelabProblem {
   ) {}
 
   get message(): string {
-    return `[${escapePath(this.constructPath)}] ${escapeText(this.field)}: ${escapeText(this.problem)} (got ${render(this.value)}); ${escapeText(this.allowed)}`;
+    return `[${escapePath(this.constructPath)}] ${escapeText(this.field).replace(/:/g, '\\u003a')}: ${escapeText(this.problem)} (got ${render(this.value)}); ${escapeText(this.allowed)}`;
   }
 
   toString(): string {
@@ -85,12 +85,14 @@ const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}
 
 /**
  * A path or field name as the `[path]` part of a message shows it: names in
- * it come from the user, so, like values, every control character, space and
- * backslash is escaped (`\u001b`, `\u0020`, `\\`) and the path stays one
- * printable word.
+ * it come from the user, so, like values, every control character and
+ * backslash is escaped (`\u001b`, `\\`), and in data paths (`inventory…`)
+ * every space too (`\u0020`), so the path stays one printable word.
  */
 export function escapePath(path: string): string {
-  return path.replace(/[\\\s\u0000-\u001f]/g, (c) => (c === '\\' ? '\\\\' : hex4(c))).replace(TERMINAL_UNSAFE, hex4);
+  // data paths hold the user's names; our own construct paths may hold a space (`router gw`)
+  const unsafe = path.startsWith('inventory') ? /[\\\s\u0000-\u001f]/g : /[\\\u0000-\u001f]/g;
+  return path.replace(unsafe, (c) => (c === '\\' ? '\\\\' : hex4(c))).replace(TERMINAL_UNSAFE, hex4);
 }
 
 /** Prose of a message (it may quote names): control characters and the terminal-unsafe ones escaped. */

@@ -15,6 +15,14 @@ import { placeholderProblems } from './placeholders';
 export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
 /** One OpenSSH public key line. */
 export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+/** OpenWrt wifi-iface encryptions. */
+const WIFI_ENCRYPTIONS: readonly string[] = ['psk2', 'sae', 'sae-mixed'];
+/** A Linux network device name (IFNAMSIZ 16 with the NUL). */
+const NETDEV = /^[A-Za-z0-9._-]{1,15}$/;
+/** A Kubernetes object name (DNS-1123 subdomain). */
+export const K8S_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+const K8S_NAME_RULE = 'lowercase letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit';
+
 /** `${` or `%{`: the start of Terraform template code. */
 const TEMPLATE_SEQUENCE = /[$%]\{/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -213,6 +221,14 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
         if (!nets.has(w.network)) p.add(rpath, `Router.wifi[${j}].network`, 'unknown network', w.network, `one of ${JSON.stringify([...nets.keys()])}`);
         if (typeof w.ssid !== 'string' || w.ssid.length < 1 || Buffer.byteLength(w.ssid) > 32) p.add(rpath, `Router.wifi[${j}].ssid`, 'invalid SSID', w.ssid, '1 to 32 bytes');
         needSecret(rpath, `Router.wifi[${j}].keySecret`, w.keySecret);
+        if (w.device !== undefined && !(typeof w.device === 'string' && /^[A-Za-z0-9_]{1,32}$/.test(w.device))) p.add(rpath, `Router.wifi[${j}].device`, 'not a wifi-device section name', w.device, 'letters, digits and "_", e.g. "radio0"');
+        if (w.encryption !== undefined && !WIFI_ENCRYPTIONS.includes(w.encryption)) p.add(rpath, `Router.wifi[${j}].encryption`, 'unknown encryption', w.encryption, `one of ${WIFI_ENCRYPTIONS.join(', ')}`);
+      }
+      if (r.timezone !== undefined && !(typeof r.timezone === 'string' && /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(r.timezone) && r.timezone.length <= 64)) {
+        p.add(rpath, 'Router.timezone', 'not a time zone name', r.timezone, 'an IANA time zone name like "Europe/Berlin" or "UTC"');
+      }
+      for (const [field, dev] of [['wanDevice', r.wanDevice], ...(r.lanPorts ?? []).map((d, j) => [`lanPorts[${j}]`, d])] as const) {
+        if (dev !== undefined && !(typeof dev === 'string' && NETDEV.test(dev))) p.add(rpath, `Router.${field}`, 'not a network device name', dev, 'letters, digits, ".", "_" and "-", 1-15 characters, e.g. "wan" or "lan1"');
       }
       validateRouterLan(r, rpath, nets, p);
       for (const port of r.forwardPorts ?? []) {
@@ -230,6 +246,24 @@ export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
     if (inits !== 1) p.add(root, 'Inventory.sites[].hosts[].k3sInit', `${inits} k3s servers initialise the cluster`, inits, 'exactly one k3s server with k3sInit: true (or a server container with init: true)');
   }
 
+  if (inv.cluster) {
+    const c = inv.cluster;
+    for (const field of ['certIssuer', 'ingressClass'] as const) {
+      const v = c[field];
+      if (v !== undefined && !(typeof v === 'string' && K8S_NAME.test(v))) p.add(`${root}.cluster`, `Cluster.${field}`, 'not a Kubernetes object name', v, K8S_NAME_RULE);
+    }
+    if (c.k3sVersion !== undefined && !(typeof c.k3sVersion === 'string' && /^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/.test(c.k3sVersion))) {
+      p.add(`${root}.cluster`, 'Cluster.k3sVersion', 'not a k3s release', c.k3sVersion, 'e.g. "v1.30.4+k3s1"');
+    }
+  }
+  for (const app of inv.apps ?? []) {
+    const apath = `${root}.apps[${app.name}]`;
+    for (const v of app.volumes ?? []) {
+      if (v.storageClass !== undefined && !(typeof v.storageClass === 'string' && K8S_NAME.test(v.storageClass))) p.add(apath, `App.volumes[${v.name}].storageClass`, 'not a StorageClass name', v.storageClass, K8S_NAME_RULE);
+    }
+    const dsc = app.database?.storageClass;
+    if (dsc !== undefined && !(typeof dsc === 'string' && K8S_NAME.test(dsc))) p.add(apath, 'App.database.storageClass', 'not a StorageClass name', dsc, K8S_NAME_RULE);
+  }
   validateApps(inv, servers > 0, p, needSecret);
   validatePlatform(inv, p, needSecret);
   validateStoragePools(inv, p);
@@ -634,7 +668,11 @@ function validateHost(site: SiteSpec, h: HostSpec, hpath: string, nets: Map<stri
     }
   }
   for (const t of h.taints ?? []) {
-    if (!/^[A-Za-z0-9./-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t)) p.add(hpath, 'Host.taints', 'not a taint', t, 'key[=value]:NoSchedule|PreferNoSchedule|NoExecute');
+    const value = typeof t === 'string' ? /=([^:]*):/.exec(t)?.[1] : undefined;
+    if (typeof t !== 'string' || !/^[A-Za-z0-9./-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t)) p.add(hpath, 'Host.taints', 'not a taint', t, 'key[=value]:NoSchedule|PreferNoSchedule|NoExecute');
+    else if (value !== undefined && (value.length > 63 || (value !== '' && !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(value)))) {
+      p.add(hpath, 'Host.taints', 'taint value not a Kubernetes label value', t, 'a value of at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+    }
   }
 }
 
@@ -681,7 +719,7 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
         ingressHosts.set(host, a.name);
         if (a.ingress.public) {
           if (!inv.dns) p.add(apath, 'App.ingress.public', 'public app but no DNS zone declared', true, 'declare inventory.dns or make the app internal');
-          else if (host !== inv.dns.zone && !host.endsWith(`.${inv.dns.zone}`)) p.add(apath, 'App.ingress.host', `not inside DNS zone ${inv.dns.zone}`, host, `a name ending in .${inv.dns.zone}`);
+          else if (isFqdn(inv.dns.zone) && host !== inv.dns.zone && !host.endsWith(`.${inv.dns.zone}`)) p.add(apath, 'App.ingress.host', `not inside DNS zone ${inv.dns.zone}`, host, `a name ending in .${inv.dns.zone}`);
           if (clusterSite && !clusterSite.publicIPv4) p.add(apath, 'App.ingress.public', `public app but site ${clusterSite.name} has no publicIPv4`, true, 'set the site publicIPv4 or make the app internal');
         }
       }

@@ -75,3 +75,29 @@ describe('messages', () => {
     expect(new HomelabProblem('a\tb', 'X.y\u0007', 'bad\u009b', 'v\u0085', 'ok\u001b').message).toBe('[a\\u0009b] X.y\\u0007: bad\\u009b (got "v\\u0085"); ok\\u001b');
   });
 });
+
+describe('smaller gaps (issue 20 item 9) and router fields', () => {
+  test.each([
+    ['cluster.certIssuer', (inv: Draft<Inventory>) => { inv.cluster!.certIssuer = 'Lets Encrypt'; }, '[inventory.cluster] Cluster.certIssuer: not a Kubernetes object name'],
+    ['cluster.ingressClass', (inv: Draft<Inventory>) => { inv.cluster!.ingressClass = 'traefik"\n'; }, '[inventory.cluster] Cluster.ingressClass: not a Kubernetes object name'],
+    ['cluster.k3sVersion', (inv: Draft<Inventory>) => { inv.cluster!.k3sVersion = 'latest; rm -rf /'; }, '[inventory.cluster] Cluster.k3sVersion: not a k3s release'],
+    ['a volume storageClass', (inv: Draft<Inventory>) => { inv.apps![0].volumes = [{ name: 'v', mountPath: '/v', sizeGiB: 1, storageClass: 'UPPER_case' }]; }, '[inventory.apps[whoami]] App.volumes[v].storageClass: not a StorageClass name'],
+    ['a taint value over 63 characters', (inv: Draft<Inventory>) => { inv.sites[0].hosts![0].taints = [`k=${'v'.repeat(64)}:NoSchedule`]; }, '[inventory.sites[home].hosts[olaf]] Host.taints: taint value not a Kubernetes label value'],
+    ['a router time zone', (inv: Draft<Inventory>) => { inv.sites[0].routers![0].timezone = 'Europe/Berlin\'; reboot'; }, '[inventory.sites[home].routers[gw]] Router.timezone: not a time zone name'],
+    ['a router LAN port', (inv: Draft<Inventory>) => { inv.sites[0].routers![0].lanPorts = ['lan 1']; }, '[inventory.sites[home].routers[gw]] Router.lanPorts[0]: not a network device name'],
+    ['a wifi device', (inv: Draft<Inventory>) => { inv.sites[0].routers![0].wifi![0].device = 'radio0/x'; }, '[inventory.sites[home].routers[gw]] Router.wifi[0].device: not a wifi-device section name'],
+  ])('fails on %s in the house format at the inventory path', (_, set, start) => {
+    const inv = draft();
+    set(inv);
+    const messages = problemsOf(inv).filter((m) => m.startsWith(start));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(MESSAGE_FORMAT);
+  });
+
+  test('a map key with ":" keeps the field part of a message parseable', () => {
+    const inv = draft();
+    inv.apps![0].env = { 'A:B': 'x' };
+    const m = problemsOf(inv).find((x) => x.includes('App.env[A\\u003aB]'));
+    expect(m).toMatch(MESSAGE_FORMAT);
+  });
+});
