@@ -41,6 +41,8 @@ const SAMPLE: Full<Inventory> = {
     routers: [{
       name: 'gw', networks: ['lan'], lanPorts: ['lan1'], wanDevice: 'wan', address: '10.0.0.1', timezone: 'UTC', forwardPorts: [443],
       wifi: [{ ssid: 'w', network: 'lan', keySecret: 's', encryption: 'sae', device: 'radio0' }],
+      radios: [{ name: 'radio0', band: '2g', channel: 'auto', country: 'DE' }],
+      ports: [{ name: 'lan1', untagged: 'lan', tagged: ['lan'] }],
       wireguard: { address: '10.255.0.1', publicKey: 'k', privateKeySecret: 's', endpoint: 'vpn.example.org' },
     }],
     proxmox: { endpoint: 'https://pve:8006/', apiTokenSecret: 's', insecure: false, nodes: [{ name: 'pve', datastore: 'local-lvm', imageDatastore: 'local', bridge: 'vmbr0' }] },

@@ -61,6 +61,8 @@ const NOT_DRIVEN: Readonly<Record<string, string>> = {
   'storagePools[].layout': 'the reference pool is cStor stripe by default',
   'cluster.platform.oauth.oidcIssuerUrl': 'the reference signs in with another provider',
   'sites[].hosts[].disks[]': 'metal pool disks need a storage lock',
+  'sites[].routers[].ports[].name': 'the reference router uses lanPorts', 'sites[].routers[].ports[].untagged': 'as above',
+  'sites[].routers[].ports[].tagged[]': 'as above',
   'sites[].hosts[].admins[]': 'names of admins, checked against them',
   'sites[].hosts[].vm.systemDisk.datastore': 'defaults from the node',
   'sites[].hosts[].vm.systemDisk.image.fileName': 'derived from the URL when unset',
