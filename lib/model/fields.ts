@@ -19,7 +19,6 @@ export const INVENTORY_CLASSES: Readonly<Record<string, string>> = {
   'sites[].hosts[].vm': 'Vm',
   'sites[].hosts[].k3sContainers[]': 'K3sContainer',
   'sites[].routers[]': 'Router',
-  'sites[].routers[].wifi[]': 'Wifi',
   'sites[].routers[].radios[]': 'Radio',
   'sites[].routers[].ports[]': 'RouterPort',
   'sites[].proxmox': 'Proxmox',

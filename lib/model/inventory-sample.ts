@@ -26,6 +26,7 @@ const SAMPLE: Full<Inventory> = {
     networks: [{
       name: 'lan', cidr: '10.0.0.0/24', vlan: 10, gateway: '10.0.0.1', domain: 'home.example.org', nameservers: ['10.0.0.1'],
       dhcp: { start: '10.0.0.100', end: '10.0.0.199', leaseTime: '12h' }, loadBalancerPool: { start: '10.0.0.240', end: '10.0.0.250' },
+      isolated: false, allowTo: ['lan'],
     }],
     hosts: [{
       name: 'h', network: 'lan', ip: '10.0.0.10', interface: 'eth0', mac: '02:00:00:00:00:01', kind: 'vm', k3s: 'server', k3sInit: true,

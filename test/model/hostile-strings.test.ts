@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { inventory as reference } from '../../apps/inventory';
 import { Homelab, Inventory, parseUci } from '../../lib';
+import { SOPS_FILE_AT_ROOT } from '../../lib/emitters/nix/sops';
 import { inventoryStrings } from '../../lib/model/fields';
 import { INVENTORY_SAMPLES } from '../../lib/model/inventory-sample';
 import { HomelabValidationError } from '../../lib/validate/errors';
@@ -61,6 +62,7 @@ const NOT_DRIVEN: Readonly<Record<string, string>> = {
   'storagePools[].layout': 'the reference pool is cStor stripe by default',
   'cluster.platform.oauth.oidcIssuerUrl': 'the reference signs in with another provider',
   'sites[].hosts[].disks[]': 'metal pool disks need a storage lock',
+  'sites[].networks[].allowTo[]': 'names of networks, checked against them; none in the reference',
   'sites[].routers[].ports[].name': 'the reference router uses lanPorts', 'sites[].routers[].ports[].untagged': 'as above',
   'sites[].routers[].ports[].tagged[]': 'as above',
   'sites[].hosts[].admins[]': 'names of admins, checked against them',
@@ -175,8 +177,8 @@ const realReaders = hasTool('go', ['version']) && hasNixInstantiate();
         field.set(`${field.value}${a.marker}${hostile}`);
       }
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-hostile-'));
-      fs.mkdirSync(path.join(out, 'nixos/secrets'), { recursive: true });
-      fs.writeFileSync(path.join(out, 'nixos/secrets/secrets.yaml'), 'k3s-token: ENC[x]\n');
+      fs.mkdirSync(path.join(out, path.dirname(SOPS_FILE_AT_ROOT)), { recursive: true });
+      fs.writeFileSync(path.join(out, SOPS_FILE_AT_ROOT), 'k3s-token: ENC[x]\n'); // the user's sops file, which the flake reads
       try {
         try {
           new Homelab({ inventory: inv, storageLockFile: LOCK }).synth({ outdir: out });

@@ -28,7 +28,7 @@ describe('a secret placeholder outside a secret option', () => {
   });
 
   test.each([
-    ['an app env value', (inv: Draft<Inventory>) => { inv.apps![0].env = { GREETING: `x${PLACEHOLDER}y` }; }, 'inventory.apps[whoami]', 'App.env.GREETING', `x${PLACEHOLDER}y`],
+    ['an app env value', (inv: Draft<Inventory>) => { inv.apps![0].env = { GREETING: `x${PLACEHOLDER}y` }; }, 'inventory.apps[whoami]', 'App.env[GREETING]', `x${PLACEHOLDER}y`],
     ['a secret description', (inv: Draft<Inventory>) => { inv.secrets![0].description = PLACEHOLDER; }, `inventory.secrets[${inventory.secrets![0].name}]`, 'Secret.description', PLACEHOLDER],
     ['an admin ssh key comment', (inv: Draft<Inventory>) => { inv.admins[0].sshKeys[0] = `${inventory.admins[0].sshKeys[0]} ${PLACEHOLDER}`; }, `inventory.admins[${inventory.admins[0].name}]`, 'Admin.sshKeys[0]', `${inventory.admins[0].sshKeys[0]} ${PLACEHOLDER}`],
     ['the domain of a network', (inv: Draft<Inventory>) => { home(inv).networks[0].domain = PLACEHOLDER; }, `inventory.sites[home].networks[${inventory.sites[0].networks[0].name}]`, 'Network.domain', PLACEHOLDER],
