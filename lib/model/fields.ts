@@ -112,6 +112,65 @@ export function inventoryStrings(inv: Inventory): InventoryString[] {
   return out;
 }
 
+/** Where the samples hold a list or an object: the containers every inventory must have there, when it has anything. */
+function containerShapes(samples: readonly Inventory[]): Map<string, 'list' | 'object'> {
+  const shapes = new Map<string, 'list' | 'object'>();
+  const visit = (v: unknown, pattern: string): void => {
+    if (Array.isArray(v)) { shapes.set(pattern, 'list'); v.forEach((e) => visit(e, `${pattern}[]`)); return; }
+    if (!isObject(v)) return;
+    if (pattern !== '') shapes.set(pattern, 'object');
+    if (INVENTORY_MAPS.includes(pattern)) return;
+    for (const [k, e] of Object.entries(v)) visit(e, pattern ? `${pattern}.${k}` : k);
+  };
+  samples.forEach((s) => visit(s, ''));
+  return shapes;
+}
+
+/** A value where the inventory's type has a list or an object, but that is not one; found by walking. */
+export interface ShapeProblem {
+  /** Data path of the object holding it. */
+  readonly path: string;
+  /** `Class.field`. */
+  readonly field: string;
+  readonly expected: 'list' | 'object';
+  readonly value: unknown;
+}
+
+/**
+ * Lists and objects where {@link INVENTORY_SAMPLES} has them: an untyped
+ * inventory (`hosts: 'x'`) gets a problem here instead of a TypeError in the
+ * rules that read it.
+ */
+export function shapeProblems(inv: unknown, samples: readonly Inventory[]): ShapeProblem[] {
+  const shapes = containerShapes(samples);
+  const out: ShapeProblem[] = [];
+  if (!isObject(inv)) return [{ path: 'inventory', field: 'Inventory', expected: 'object', value: inv }];
+  const visit = (v: unknown, pattern: string, path: string, cls: string, field: string): void => {
+    const want = shapes.get(pattern);
+    if (v === undefined || v === null) return;
+    if (want === 'list' && !Array.isArray(v)) { out.push({ path, field: `${cls}.${field}`, expected: 'list', value: v }); return; }
+    if (want === 'object' && !isObject(v)) { out.push({ path, field: `${cls}.${field}`, expected: 'object', value: v }); return; }
+    if (Array.isArray(v)) {
+      const known = INVENTORY_CLASSES[`${pattern}[]`];
+      v.forEach((e, i) => {
+        const name = isObject(e) && typeof e.name === 'string' ? e.name : String(i);
+        if (known) visit(e, `${pattern}[]`, `${path}.${field.split('.').pop()}[${name}]`, known, '');
+        else visit(e, `${pattern}[]`, path, cls, `${field}[${i}]`);
+      });
+      return;
+    }
+    if (!isObject(v) || INVENTORY_MAPS.includes(pattern)) return;
+    for (const [k, e] of Object.entries(v)) {
+      const p = pattern ? `${pattern}.${k}` : k;
+      const known = INVENTORY_CLASSES[p];
+      if (known && !Array.isArray(e)) visit(e, p, `${path}.${k}`, known, '');
+      else visit(e, p, path, cls, field ? `${field}.${k}` : k);
+    }
+  };
+  visit(inv, '', 'inventory', 'Inventory', '');
+  return out;
+}
+
 /** Characters no output can carry as written: C0 controls other than tab, LF and CR, and DEL. */
 export const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** Half of a UTF-16 surrogate pair on its own: no UTF-8 file can hold it. */

@@ -7,7 +7,8 @@ import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from '../model/inventory';
 import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
-import { CONTROL_CHARACTER, inventoryStrings, LONE_SURROGATE, MULTI_LINE_FIELDS } from '../model/fields';
+import { CONTROL_CHARACTER, inventoryStrings, LONE_SURROGATE, MULTI_LINE_FIELDS, shapeProblems } from '../model/fields';
+import { INVENTORY_SAMPLES } from '../model/inventory-sample';
 import { HomelabProblem, ProblemCollector } from './errors';
 import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
@@ -33,6 +34,16 @@ interface Claim { readonly owner: string; readonly what: string }
 
 /** Validates the inventory; returns every problem (empty when valid). */
 export function validateInventory(inv: Inventory): readonly HomelabProblem[] {
+  // an untyped inventory (`hosts: 'x'`) gets the house message, not a TypeError in a rule below
+  const shapes = shapeProblems(inv, INVENTORY_SAMPLES);
+  if (shapes.length > 0) {
+    return shapes.map((s) => new HomelabProblem(s.path, s.field, `not a${s.expected === 'list' ? ' list' : 'n object'}`, s.value,
+      s.expected === 'list' ? 'a list [...], as the Inventory type says' : 'an object {...}, as the Inventory type says'));
+  }
+  return validateShaped(inv);
+}
+
+function validateShaped(inv: Inventory): readonly HomelabProblem[] {
   const p = new ProblemCollector();
   const root = 'inventory';
   validateText(inv, p);

@@ -101,3 +101,16 @@ describe('smaller gaps (issue 20 item 9) and router fields', () => {
     expect(m).toMatch(MESSAGE_FORMAT);
   });
 });
+
+describe('untyped inventories (issue 20 item 9)', () => {
+  test.each([
+    ['hosts: "x"', (inv: any) => { inv.sites[0].hosts = 'x'; }, '[inventory.sites[home]] Site.hosts: not a list (got "x"); a list [...], as the Inventory type says'],
+    ['sshKeys: "x"', (inv: any) => { inv.admins[0].sshKeys = 'x'; }, '[inventory.admins[manfred]] Admin.sshKeys: not a list (got "x"); a list [...], as the Inventory type says'],
+    ['sites: 1', (inv: any) => { inv.sites = 1; }, '[inventory] Inventory.sites: not a list (got 1); a list [...], as the Inventory type says'],
+    ['env: []', (inv: any) => { inv.apps[0].env = ['A=b']; }, '[inventory.apps[whoami]] App.env: not an object (got ["A=b"]); an object {...}, as the Inventory type says'],
+  ])('fails on %s with the house message, not a TypeError', (_, set, message) => {
+    const inv = draft();
+    set(inv);
+    expect(problemsOf(inv)).toEqual([message]);
+  });
+});
