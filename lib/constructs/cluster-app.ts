@@ -12,6 +12,7 @@ import { addDatabaseServer, databaseClientEnv, DatabaseServer } from './database
 import { secretEnv } from './secrets';
 import { OAuthIngress, OAuthIngressCluster } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
+import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
 export interface ClusterAppProps {
   /** The app as resolved from the inventory. */
@@ -138,8 +139,19 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
   return { deployment, service, oauthIngress, ingress: oauthIngress.ingress, certificate: oauthIngress.certificate, container, volumes, database };
 }
 
+const CLUSTER_APP_BRAND = brandSymbol('ClusterApp');
+
 /** One app, in its own chart (one file in `dist/`, so git diffs stay per app). */
 export class ClusterApp extends Chart {
+  /** True when `x` is a ClusterApp, also from another copy of this library (`instanceof` uses it). */
+  static isClusterApp(x: unknown): x is ClusterApp {
+    return hasBrand(x, CLUSTER_APP_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is ClusterApp {
+    return ClusterApp.isClusterApp(x);
+  }
+
   /** The primary workload. */
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
@@ -153,6 +165,7 @@ export class ClusterApp extends Chart {
 
   constructor(scope: Construct, id: string, props: ClusterAppProps) {
     super(scope, id, { namespace: props.app.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
+    addBrand(this, CLUSTER_APP_BRAND);
     const objects = addAppObjects(this, props.app, props);
     this.objects = objects;
     this.deployment = objects.deployment;

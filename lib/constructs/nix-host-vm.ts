@@ -19,6 +19,7 @@ import {
   ProxmoxVirtualEnvironmentVm,
   ProxmoxVmDisk,
 } from '../emitters/terraform/providers/proxmox';
+import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
 /** Where a VM's system disk image comes from, shared by the VMs of one node. */
 export interface IVmImageSource {
@@ -38,7 +39,18 @@ export interface NixHostVMProps {
 /** SCSI controller with one IO thread per disk; the NixOS qemu-guest profile loads its driver. */
 const SCSI_HARDWARE = 'virtio-scsi-single';
 
+const NIX_HOSTVM_BRAND = brandSymbol('NixHostVM');
+
 export class NixHostVM extends Construct {
+  /** True when `x` is a NixHostVM, also from another copy of this library (`instanceof` uses it). */
+  static isNixHostVM(x: unknown): x is NixHostVM {
+    return hasBrand(x, NIX_HOSTVM_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is NixHostVM {
+    return NixHostVM.isNixHostVM(x);
+  }
+
   /** The `proxmox_virtual_environment_vm` resource (escape hatch: `addOverride`). */
   readonly resource: ProxmoxVirtualEnvironmentVm;
   readonly host: ResolvedHost;
@@ -46,6 +58,7 @@ export class NixHostVM extends Construct {
 
   constructor(scope: Construct, id: string, props: NixHostVMProps) {
     super(scope, id);
+    addBrand(this, NIX_HOSTVM_BRAND);
     const { model, host } = props;
     const vm = host.vm;
     if (!vm) throw new Error(`[${this.node.path}] NixHostVM.host: host has no vm (got ${JSON.stringify(host.name)}); a host with vm set`);

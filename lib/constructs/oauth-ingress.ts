@@ -45,6 +45,7 @@ import { ResolvedApp } from '../model/derive';
 import { ClusterSpec } from '../model/inventory';
 import { isDnsLabel, isFqdn } from '../model/net';
 import { ProblemCollector } from '../validate/errors';
+import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
 /** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). */
 export const OAUTH2_PROXY_NAMESPACE = 'oauth2-proxy';
@@ -110,12 +111,23 @@ export function oauth2ProxyAuthAddress(allowedEmails: readonly string[], allowed
   return `http://${OAUTH2_PROXY_SERVICE}.${OAUTH2_PROXY_NAMESPACE}.svc.cluster.local${OAUTH2_PROXY_PREFIX}/auth${query ? `?${query}` : ''}`;
 }
 
+const O_AUTH_INGRESS_BRAND = brandSymbol('OAuthIngress');
+
 /**
  * One app's HTTPS entry: route (Traefik IngressRoute, or an Ingress without a platform),
  * certificate and, for admin-only apps, the oauth2-proxy middlewares. Every object is a
  * plain cdk8s `ApiObject` (or cdk8s-plus Ingress), so `addJsonPatch` reaches any field.
  */
 export class OAuthIngress extends Construct {
+  /** True when `x` is a OAuthIngress, also from another copy of this library (`instanceof` uses it). */
+  static isOAuthIngress(x: unknown): x is OAuthIngress {
+    return hasBrand(x, O_AUTH_INGRESS_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is OAuthIngress {
+    return OAuthIngress.isOAuthIngress(x);
+  }
+
   /** The primary object: the IngressRoute, or the Ingress's ApiObject without a platform. */
   readonly resource: ApiObject;
   /** The Traefik IngressRoute (platform only). */
@@ -143,6 +155,7 @@ export class OAuthIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: OAuthIngressProps) {
     super(scope, id);
+    addBrand(this, O_AUTH_INGRESS_BRAND);
     const { app, cluster } = props;
     const ingressSpec = app.ingress;
     const platform = cluster?.platform;

@@ -16,6 +16,7 @@ import { ResolvedPool } from '../model/derive';
 import { PoolLayout } from '../model/inventory';
 import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../storage/lock';
 import { HomelabProblem } from '../validate/errors';
+import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
 /** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. */
 export const OPENEBS_NAMESPACE = 'openebs';
@@ -54,8 +55,19 @@ export interface OpenEBSPoolProps {
   readonly lockFile?: string;
 }
 
+const OPENEBS_POOL_BRAND = brandSymbol('OpenEBSPool');
+
 /** An OpenEBS pool: a CStorPoolCluster or DiskPools, and a StorageClass. */
 export class OpenEBSPool extends Construct implements IOpenEBSPool {
+  /** True when `x` is a OpenEBSPool, also from another copy of this library (`instanceof` uses it). */
+  static isOpenEBSPool(x: unknown): x is OpenEBSPool {
+    return hasBrand(x, OPENEBS_POOL_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is OpenEBSPool {
+    return OpenEBSPool.isOpenEBSPool(x);
+  }
+
   readonly poolName: string;
   readonly engine: ResolvedPool['engine'];
   /** The CStorPoolCluster (cStor). */
@@ -69,6 +81,7 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
 
   constructor(scope: Construct, id: string, props: OpenEBSPoolProps) {
     super(scope, id);
+    addBrand(this, OPENEBS_POOL_BRAND);
     const pool = props.pool;
     this.poolName = pool.name;
     this.engine = pool.engine;

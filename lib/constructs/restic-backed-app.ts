@@ -32,6 +32,7 @@ import { ResolvedApp } from '../model/derive';
 import { ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from './secrets';
 import { shellCommand } from '../private/shell';
+import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
@@ -68,7 +69,18 @@ export interface RestoreJobOptions {
   readonly namespace?: string;
 }
 
+const RESTIC_BACKED_APP_BRAND = brandSymbol('ResticBackedApp');
+
 export class ResticBackedApp extends ClusterApp {
+  /** True when `x` is a ResticBackedApp, also from another copy of this library (`instanceof` uses it). */
+  static isResticBackedApp(x: unknown): x is ResticBackedApp {
+    return hasBrand(x, RESTIC_BACKED_APP_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is ResticBackedApp {
+    return ResticBackedApp.isResticBackedApp(x);
+  }
+
   /** The app's backups as the model resolved them. */
   readonly backups: ResolvedBackup;
   /** `<app>-backup`. */
@@ -84,6 +96,7 @@ export class ResticBackedApp extends ClusterApp {
 
   constructor(scope: Construct, id: string, props: ClusterAppProps) {
     super(scope, id, props);
+    addBrand(this, RESTIC_BACKED_APP_BRAND);
     const app = props.app;
     if (!app.backups) throw new Error(`[${this.node.path}] ResticBackedApp.app.backup: the app has no backup (got ${JSON.stringify(app.name)}); an app with backup, and inventory.backup set`);
     this.backups = app.backups;

@@ -2,6 +2,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { addBrand, brandSymbol, hasBrand } from '../../private/brand';
 
 /** Pod Security Standards level a namespace enforces. */
 export enum PodSecurityLevel {
@@ -39,10 +40,22 @@ export function addNamespaces(scope: Construct, namespaces: readonly (string | N
   return [...byName.keys()].sort().map((name) => new kplus.Namespace(scope, name, { metadata: { name, labels: podSecurityLabels(byName.get(name)!) } }));
 }
 
+const NAMESPACES_CHART_BRAND = brandSymbol('NamespacesChart');
+
 /** A chart of namespaces: the apps' namespaces, applied before the apps. */
 export class NamespacesChart extends Chart {
+  /** True when `x` is a NamespacesChart, also from another copy of this library (`instanceof` uses it). */
+  static isNamespacesChart(x: unknown): x is NamespacesChart {
+    return hasBrand(x, NAMESPACES_CHART_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is NamespacesChart {
+    return NamespacesChart.isNamespacesChart(x);
+  }
+
   constructor(scope: Construct, id: string, namespaces: readonly (string | NamespaceSpec)[]) {
     super(scope, id, { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
+    addBrand(this, NAMESPACES_CHART_BRAND);
     addNamespaces(this, namespaces);
   }
 }

@@ -38,6 +38,7 @@ import { bundledCrds, PlainDataApiObject } from './crds';
 import { addNamespaces, PodSecurityLevel } from './namespaces';
 import { K8sStage, setK8sFileNote, setK8sStage } from './stages';
 import { toYaml } from './yaml';
+import { addBrand, brandSymbol, hasBrand } from '../../private/brand';
 
 /** A workload a platform chart runs that the next stage (or the cluster) needs ready. */
 export interface PlatformWorkload {
@@ -469,13 +470,25 @@ export function platformChartValues(model: Model, chart: PlatformChartSpec): Rec
 
 const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'homelab-cdk' };
 
+const PLATFORM_CRDS_BRAND = brandSymbol('PlatformCrds');
+
 /** Stage `00-crds`: every CRD the platform's charts need, without descriptions. */
 export class PlatformCrds extends Chart {
+  /** True when `x` is a PlatformCrds, also from another copy of this library (`instanceof` uses it). */
+  static isPlatformCrds(x: unknown): x is PlatformCrds {
+    return hasBrand(x, PLATFORM_CRDS_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is PlatformCrds {
+    return PlatformCrds.isPlatformCrds(x);
+  }
+
   /** One ApiObject per CRD, by CRD name. */
   readonly crds: ReadonlyMap<string, ApiObject>;
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id, { labels: MANAGED_BY });
+    addBrand(this, PLATFORM_CRDS_BRAND);
     setK8sStage(this, K8sStage.CRDS);
     const charts = platformCharts(model);
     const crds = new Map<string, ApiObject>();
@@ -509,14 +522,26 @@ export class PlatformCrds extends Chart {
 /** The CRD of the backup alerts (`ResticBackedApp`), applied in stage 00 when an app has backups. */
 export const PROMETHEUS_RULE_CRD = 'prometheusrules.monitoring.coreos.com';
 
+const PLATFORM_SERVICES_BRAND = brandSymbol('PlatformServices');
+
 /** Stage `10-platform`: the platform namespaces and one k3s HelmChart per chart. */
 export class PlatformServices extends Chart {
+  /** True when `x` is a PlatformServices, also from another copy of this library (`instanceof` uses it). */
+  static isPlatformServices(x: unknown): x is PlatformServices {
+    return hasBrand(x, PLATFORM_SERVICES_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is PlatformServices {
+    return PlatformServices.isPlatformServices(x);
+  }
+
   /** The HelmCharts, by chart name. */
   readonly helmCharts: ReadonlyMap<string, ApiObject>;
   readonly namespaces: readonly kplus.Namespace[];
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id, { labels: MANAGED_BY });
+    addBrand(this, PLATFORM_SERVICES_BRAND);
     setK8sStage(this, K8sStage.PLATFORM);
     const charts = platformCharts(model);
     // cStor and OpenEBS share `openebs`: one Namespace
@@ -554,14 +579,26 @@ function secretsNote(model: Model): string {
   ].join('\n');
 }
 
+const PLATFORM_CONFIG_BRAND = brandSymbol('PlatformConfig');
+
 /** Stage `20-platform-config`: the ClusterIssuer and MetalLB's address pools. */
 export class PlatformConfig extends Chart {
+  /** True when `x` is a PlatformConfig, also from another copy of this library (`instanceof` uses it). */
+  static isPlatformConfig(x: unknown): x is PlatformConfig {
+    return hasBrand(x, PLATFORM_CONFIG_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is PlatformConfig {
+    return PlatformConfig.isPlatformConfig(x);
+  }
+
   readonly clusterIssuer?: ApiObject;
   readonly addressPools: readonly ApiObject[];
   readonly l2Advertisement?: ApiObject;
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id, { labels: MANAGED_BY });
+    addBrand(this, PLATFORM_CONFIG_BRAND);
     setK8sStage(this, K8sStage.PLATFORM_CONFIG);
     const inv = model.inventory;
     const platform = inv.cluster!.platform!;

@@ -18,6 +18,7 @@ import { Model, ResolvedVm } from '../../model/derive';
 import { StateBackendSpec } from '../../model/inventory';
 import { B2ApplicationKey, B2Bucket, B2Provider } from './providers/b2';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from './providers/proxmox';
+import { addBrand, brandSymbol, hasBrand } from '../../private/brand';
 
 /** Backblaze B2's S3 endpoint for a region. */
 export function b2S3Endpoint(region: string): string {
@@ -65,7 +66,18 @@ export function secretVariableName(secret: string): string {
   return secret.replace(/-/g, '_');
 }
 
+const HOMELAB_STACK_BRAND = brandSymbol('HomelabStack');
+
 export class HomelabStack extends TerraformStack implements IVmImageSource {
+  /** True when `x` is a HomelabStack, also from another copy of this library (`instanceof` uses it). */
+  static isHomelabStack(x: unknown): x is HomelabStack {
+    return hasBrand(x, HOMELAB_STACK_BRAND);
+  }
+
+  static [Symbol.hasInstance](x: unknown): x is HomelabStack {
+    return HomelabStack.isHomelabStack(x);
+  }
+
   private readonly variables = new Map<string, TerraformVariable>();
   private readonly proxmox = new Map<string, ProxmoxProvider>();
   private readonly images = new Map<string, { readonly url: string; readonly resource: ProxmoxVirtualEnvironmentDownloadFile }>();
@@ -81,6 +93,7 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
 
   constructor(scope: Construct, id: string, model: Model) {
     super(scope, id);
+    addBrand(this, HOMELAB_STACK_BRAND);
     this.model = model;
     const inv = model.inventory;
     addBackend(this, id, inv.stateBackend);
