@@ -128,17 +128,18 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const { OpenEBSPool } = require('../lib/constructs/openebs-pool') as typeof import('../lib/constructs/openebs-pool');
       const { ResticBackedApp } = require('../lib/constructs/restic-backed-app') as typeof import('../lib/constructs/restic-backed-app');
       const { parseLock } = require('../lib/storage/lock') as typeof import('../lib/storage/lock');
+      const { clusterAppProps, openEBSPoolProps, resticBackedAppProps } = require('../lib/homelab-props') as typeof import('../lib/homelab-props');
       const pools: InstanceType<typeof OpenEBSPool>[] = [];
       if (inv.cluster?.platform && model.pools.length > 0) {
         const storage = new cdk8s.Chart(k8s, 'storage', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
         setK8sStage(storage, K8sStage.PLATFORM_CONFIG);
         const lockFile = path.join(__dirname, '..', 'storage.lock.json');
         const lock = parseLock(fs.readFileSync(lockFile, 'utf8'), lockFile);
-        for (const pool of model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, { pool, lock, lockFile }));
+        for (const pool of model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, openEBSPoolProps(pool, lock, lockFile)));
       }
       for (const app of model.apps) {
-        if (app.backups) new ResticBackedApp(k8s, `app-${app.name}`, { app, cluster, pools });
-        else new ClusterApp(k8s, `app-${app.name}`, { app, cluster, pools });
+        if (app.backups) new ResticBackedApp(k8s, `app-${app.name}`, resticBackedAppProps(app, cluster, pools));
+        else new ClusterApp(k8s, `app-${app.name}`, clusterAppProps(app, cluster, pools));
       }
       lap('build: k8s constructs');
       const tf = new cdktf.App({ outdir: path.join(require('os').tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
@@ -195,6 +196,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const { RestrictedPodSecurityResolver } = require('../lib/emitters/k8s/security') as typeof import('../lib/emitters/k8s/security');
       const { NamespacesChart, PSS_LABELS } = require('../lib/emitters/k8s/namespaces') as typeof import('../lib/emitters/k8s/namespaces');
       const { ClusterApp } = require('../lib/constructs/cluster-app') as typeof import('../lib/constructs/cluster-app');
+      const { clusterAppProps } = require('../lib/homelab-props') as typeof import('../lib/homelab-props');
       const { PlainApp } = require('./plain-app') as typeof import('./plain-app');
       const t1 = mark();
       const app = new cdk8s.App({ outdir, resolvers: [new RestrictedPodSecurityResolver()] });
@@ -203,7 +205,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       if (caseName === 'cdk8s-per-app') {
         // the usual layout: one Chart per app (ClusterApp is a Chart), plus the namespaces chart
         if (model.apps.length > 0) new NamespacesChart(app, '00-namespaces', namespaces);
-        for (const a of model.apps) new ClusterApp(app, `app-${a.name}`, { app: a, cluster });
+        for (const a of model.apps) new ClusterApp(app, `app-${a.name}`, clusterAppProps(a, cluster, []));
       } else {
         const chart = new cdk8s.Chart(app, 'homelab', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
         for (const ns of [...new Set(namespaces)].sort()) new kplus.Namespace(chart, `ns-${ns}`, { metadata: { name: ns, labels: PSS_LABELS } });

@@ -6,12 +6,13 @@
  */
 import { Construct } from 'constructs';
 import { addAppObjects } from '../lib/constructs/cluster-app';
+import { clusterAppProps } from '../lib/homelab-props';
 import type { ResolvedApp } from '../lib/model/derive';
 import type { ClusterSpec } from '../lib/model/inventory';
 
 export class PlainApp extends Construct {
   constructor(scope: Construct, id: string, app: ResolvedApp, cluster?: ClusterSpec) {
     super(scope, id);
-    addAppObjects(this, app, { cluster, namespace: app.namespace });
+    addAppObjects(this, clusterAppProps(app, cluster, []), app.namespace);
   }
 }

@@ -273,7 +273,7 @@ function restore(rest: string[], io: Io): number {
   if (!app) throw new UsageError(`no app ${JSON.stringify(name)}; the homelab has ${JSON.stringify(apps.map((a) => a.name))}`);
   if (!app.backups) throw new UsageError(`app ${JSON.stringify(name)} has no backup; apps with backup: ${JSON.stringify(apps.filter((a) => a.backups).map((a) => a.name))}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { restoreManifest } = require('./constructs/restic-backed-app') as typeof import('./constructs/restic-backed-app');
+  const { restoreManifest } = require('./restore') as typeof import('./restore');
   const m = restoreManifest(app, { snapshot: args.snapshot });
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, m.fileName);

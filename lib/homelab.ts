@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import { ClusterApp } from './constructs/cluster-app';
 import { OpenEBSPool } from './constructs/openebs-pool';
 import { ResticBackedApp } from './constructs/restic-backed-app';
+import { clusterAppProps, missingPoolReporter, openEBSPoolProps, resticBackedAppProps } from './homelab-props';
 import { ApplyPlan, buildApplyPlan, referencedSecrets, renderApplyScript } from './emitters/k8s/apply';
 import { NamespacesChart } from './emitters/k8s/namespaces';
 import { addPlatformCharts, PlatformCharts, platformSecrets } from './emitters/k8s/platform';
@@ -104,12 +105,17 @@ export class Homelab extends Construct {
       setK8sStage(storage, K8sStage.PLATFORM_CONFIG);
       const lockFile = props.storageLockFile ?? STORAGE_LOCK_FILE;
       const lock = readStorageLock(lockFile);
-      for (const pool of this.model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, { pool, lock, lockFile }));
+      for (const pool of this.model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, openEBSPoolProps(pool, lock, lockFile)));
     }
     this.pools = pools;
-    this.apps = this.model.apps.map((app) => (app.backups
-      ? new ResticBackedApp(this.k8s, `app-${app.name}`, { app, cluster, pools })
-      : new ClusterApp(this.k8s, `app-${app.name}`, { app, cluster, pools })));
+    this.apps = this.model.apps.map((app) => {
+      const missing = missingPoolReporter(pools);
+      const chart = app.backups
+        ? new ResticBackedApp(this.k8s, `app-${app.name}`, resticBackedAppProps(app, cluster, pools, missing.report))
+        : new ClusterApp(this.k8s, `app-${app.name}`, clusterAppProps(app, cluster, pools, missing.report));
+      missing.attach(chart);
+      return chart;
+    });
 
     // cdktf creates its outdir eagerly; point it at a scratch dir, synth writes elsewhere.
     this.terraform = new cdktf.App({ outdir: path.join(os.tmpdir(), 'homelab-cdk-cdktf-scratch'), stackTraces: false });
@@ -168,7 +174,10 @@ export class Homelab extends Construct {
 
   /** Validates the construct trees; throws every problem at once. */
   validate(): void {
-    const problems = [...constructProblems(this), ...this.pools.flatMap((p) => p.problems), ...validateK8sApp(this.k8s), ...validateTerraformApp(this.terraform)];
+    // the pools' own validations repeat their `problems`, which are reported with their fields
+    const poolPaths = new Set(this.pools.map((p) => p.node.path));
+    const k8s = validateK8sApp(this.k8s).filter((p) => !poolPaths.has(p.constructPath));
+    const problems = [...constructProblems(this), ...this.pools.flatMap((p) => p.problems), ...k8s, ...validateTerraformApp(this.terraform)];
     if (problems.length > 0) throw new HomelabValidationError(problems);
   }
 

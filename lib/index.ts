@@ -10,6 +10,8 @@ export * from './constructs/oauth-ingress';
 export * from './constructs/openebs-pool';
 export * from './constructs/restic-backed-app';
 export * from './constructs/database';
+export * from './homelab-props';
+export * from './restore';
 export { secretEnv } from './constructs/secrets';
 export * from './backup/model';
 export * from './backup/scripts';

@@ -1,61 +1,175 @@
 /**
  * An application on the k3s cluster: Deployment, Service, PVCs, and when it has
- * a hostname an {@link OAuthIngress} (route, cert-manager Certificate and, for
- * admin-only apps, the oauth2-proxy sign-in). Pod Security "restricted"
- * defaults are completed centrally by the homelab's resolver.
+ * an ingress an {@link OAuthIngress} (route, cert-manager Certificate and, with
+ * forward-auth, the oauth2-proxy sign-in), and its database server. Every container runs
+ * as non-root with a read-only root filesystem; add `RestrictedPodSecurityResolver` to the
+ * cdk8s App for the rest of Pod Security "restricted" (seccomp, capabilities).
  */
 import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ResolvedApp } from '../model/derive';
+import { resolveDatabase, ResolvedDatabase } from '../backup/model';
+import { DatabaseEngine } from '../model/inventory';
+import { isDnsLabel } from '../model/net';
+import { ProblemCollector } from '../validate/errors';
 import { addDatabaseServer, databaseClientEnv, DatabaseServer } from './database';
 import { secretEnv } from './secrets';
-import { OAuthIngress, OAuthIngressCluster } from './oauth-ingress';
+import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
 import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
+/** A persistent volume of a {@link ClusterApp}, mounted into its container. */
+export interface AppVolume {
+  /** Volume name (a DNS label); the claim is `<app>-<name>`. */
+  readonly name: string;
+  /** Where the container sees it. */
+  readonly mountPath: string;
+  /** Size in GiB. */
+  readonly sizeGiB: number;
+  /** The storage pool the claim's StorageClass comes from. @default - `storageClassName` */
+  readonly pool?: IOpenEBSPool;
+  /** StorageClass of the claim. @default - the pool's, else the cluster's default StorageClass */
+  readonly storageClassName?: string;
+}
+
+/** The database an app runs next to it (server engines) or in one of its volumes (SQLite). */
+export interface AppDatabase {
+  /** `postgresql`, `mysql` and `mariadb` run a server `<app>-db`; `sqlite` is a file in a volume. */
+  readonly engine: DatabaseEngine;
+  /** Server image (its client tools take the dumps). @default - postgres:16.4, mysql:8.4.2 or mariadb:11.4.3 (docker.io/library) */
+  readonly image?: string;
+  /** Image with `sqlite3` (SQLite). @default 'docker.io/keinos/sqlite3:3.46.1' */
+  readonly toolsImage?: string;
+  /** Database name (server engines). @default - the app name with "-" as "_" */
+  readonly name?: string;
+  /** Database user (server engines). @default - the app name with "-" as "_" */
+  readonly user?: string;
+  /** Kubernetes Secret (key `value`) with the user's password (server engines; also the superuser's). */
+  readonly passwordSecret?: string;
+  /** Size of the server's data volume in GiB. @default 10 */
+  readonly sizeGiB?: number;
+  /** Storage pool of the server's data volume. @default - `storageClassName` */
+  readonly pool?: IOpenEBSPool;
+  /** StorageClass of the server's data volume. @default - the pool's, else the cluster default */
+  readonly storageClassName?: string;
+  /** SQLite: the app volume holding the database file. @default - none (required for sqlite) */
+  readonly volume?: string;
+  /** SQLite: the file, relative to that volume, e.g. `app.db`. @default - none (required for sqlite) */
+  readonly file?: string;
+}
+
+/** How an app is reached over HTTPS: an {@link OAuthIngress} in front of its Service. */
+export type AppIngressOptions = Omit<OAuthIngressProps, 'service' | 'servicePort' | 'name' | 'namespace'>;
+
 export interface ClusterAppProps {
-  /** The app as resolved from the inventory. */
-  readonly app: ResolvedApp;
+  /** Base of every object name (a DNS label). @default - the construct id */
+  readonly name?: string;
+  /** Namespace written on every object. @default - the name */
+  readonly namespace?: string;
+  /** Container image with a tag or digest. */
+  readonly image: string;
+  /** Container port serving HTTP (the Service's port 80 targets it). */
+  readonly port: number;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Plain environment variables. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Variables read from Kubernetes Secrets (key `value`): `ENV_NAME: 'secret-name'`. @default {} */
+  readonly secretEnv?: Readonly<Record<string, string>>;
+  /** Persistent volumes. @default [] */
+  readonly volumes?: readonly AppVolume[];
+  /** UID and GID the container runs as (non-root). @default 1000 */
+  readonly runAsUser?: number;
+  /** CPU request in millicores (limit: ten times). @default 100 */
+  readonly cpuMillis?: number;
+  /** Memory request in MiB (limit: twice). @default 256 */
+  readonly memoryMiB?: number;
+  /** A writable emptyDir at /tmp (the root filesystem is read-only). @default true */
+  readonly tmpVolume?: boolean;
   /**
-   * The cluster settings (`inventory.cluster`): ClusterIssuer, ingress class, platform.
-   * With `platform` the app gets a Traefik IngressRoute (and oauth2-proxy when admin-only).
-   * @default - no platform: a networking.k8s.io Ingress; admin-only apps are then an error
+   * The app's database; the app gets `DB_HOST`, `DB_PORT`, `DB_NAME`, `DB_USER` and
+   * `DB_PASSWORD` first in its environment, so `env` can say `$(DB_HOST)`.
+   * @default - none
    */
-  readonly cluster?: OAuthIngressCluster;
-  /**
-   * ClusterIssuer that signs the app's certificate.
-   * @default - `cluster.certIssuer`, else 'letsencrypt'
-   * @deprecated pass `cluster`
-   */
-  readonly certIssuer?: string;
-  /**
-   * Ingress class.
-   * @default - `cluster.ingressClass`, else 'traefik'
-   * @deprecated pass `cluster`
-   */
-  readonly ingressClass?: string;
-  /**
-   * The storage pools; a volume with `pool` gets that pool's StorageClass.
-   * @default [] - a volume naming a pool is a problem
-   */
-  readonly pools?: readonly IOpenEBSPool[];
+  readonly database?: AppDatabase;
+  /** Its HTTPS entry (route, certificate, optional sign-in). @default - none: reachable in the cluster only */
+  readonly ingress?: AppIngressOptions;
 }
 
 export { SECRET_VALUE_KEY } from './secrets';
 
-/** Options of {@link addAppObjects}. */
-export interface AppObjectsOptions {
-  /** The cluster settings (see {@link ClusterAppProps.cluster}). @default - no platform */
-  readonly cluster?: OAuthIngressCluster;
-  /** ClusterIssuer that signs the app's certificate. @default - `cluster.certIssuer`, else 'letsencrypt' */
-  readonly certIssuer?: string;
-  /** Ingress class. @default - `cluster.ingressClass`, else 'traefik' */
-  readonly ingressClass?: string;
-  /** Namespace written on each object. @default - none: the enclosing chart's namespace applies */
-  readonly namespace?: string;
-  /** The storage pools volumes may name (`volumes[].pool`). @default [] */
-  readonly pools?: readonly IOpenEBSPool[];
+/**
+ * A {@link ClusterAppProps} with every default applied (what the objects are built from).
+ * @internal
+ */
+export interface AppConfig {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly port: number;
+  readonly replicas: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly secretEnv: Readonly<Record<string, string>>;
+  readonly volumes: readonly { readonly name: string; readonly mountPath: string; readonly sizeGiB: number; readonly storageClassName?: string }[];
+  readonly runAsUser: number;
+  readonly cpuMillis: number;
+  readonly memoryMiB: number;
+  readonly tmpVolume: boolean;
+  readonly db?: ResolvedDatabase;
+  readonly ingress?: AppIngressOptions;
+}
+
+/** @internal */
+export function appConfig(name: string, props: ClusterAppProps): AppConfig {
+  const d = props.database;
+  return {
+    name,
+    namespace: props.namespace ?? name,
+    image: props.image,
+    port: props.port,
+    replicas: props.replicas ?? 1,
+    env: props.env ?? {},
+    secretEnv: props.secretEnv ?? {},
+    volumes: (props.volumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath, sizeGiB: v.sizeGiB, storageClassName: v.pool?.storageClassName ?? v.storageClassName })),
+    runAsUser: props.runAsUser ?? 1000,
+    cpuMillis: props.cpuMillis ?? 100,
+    memoryMiB: props.memoryMiB ?? 256,
+    tmpVolume: props.tmpVolume ?? true,
+    db: d && resolveDatabase({ name, image: props.image, port: props.port, database: {
+      engine: d.engine, image: d.image, toolsImage: d.toolsImage, name: d.name, user: d.user, passwordSecret: d.passwordSecret,
+      sizeGiB: d.sizeGiB, storageClass: d.pool?.storageClassName ?? d.storageClassName, volume: d.volume, file: d.file,
+    } }),
+    ingress: props.ingress,
+  };
+}
+
+/** Checks the props' single fields; every problem at once, in the house format. */
+function checkAppConfig(at: string, cls: string, app: AppConfig): void {
+  const p = new ProblemCollector();
+  if (!isDnsLabel(app.name)) p.add(at, `${cls}.name`, 'not a DNS label', app.name, 'lowercase letters, digits and "-", 1-63 characters');
+  if (!isDnsLabel(app.namespace)) p.add(at, `${cls}.namespace`, 'not a DNS label', app.namespace, 'lowercase letters, digits and "-", 1-63 characters');
+  if (typeof app.image !== 'string' || app.image === '' || /\s/.test(app.image)) p.add(at, `${cls}.image`, 'not a container image', app.image, 'e.g. "docker.io/traefik/whoami:v1.10.3"');
+  const int = (field: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) p.add(at, `${cls}.${field}`, 'out of range', v, `an integer ${min}-${max}`);
+  };
+  int('port', app.port, 1, 65535);
+  int('replicas', app.replicas, 0, 1000);
+  int('runAsUser', app.runAsUser, 1, 2147483647);
+  int('cpuMillis', app.cpuMillis, 1, 1000000);
+  int('memoryMiB', app.memoryMiB, 1, 16777216);
+  const names = new Set<string>();
+  app.volumes.forEach((v, i) => {
+    if (!isDnsLabel(v.name) || names.has(v.name)) p.add(at, `${cls}.volumes[${i}].name`, names.has(v.name) ? 'used twice' : 'not a DNS label', v.name, 'a distinct DNS label per volume');
+    names.add(v.name);
+    if (!(v.sizeGiB > 0) || !Number.isFinite(v.sizeGiB)) p.add(at, `${cls}.volumes[${i}].sizeGiB`, 'not a positive size', v.sizeGiB, 'GiB above 0');
+    if (typeof v.mountPath !== 'string' || !v.mountPath.startsWith('/')) p.add(at, `${cls}.volumes[${i}].mountPath`, 'not an absolute path', v.mountPath, 'e.g. "/data"');
+  });
+  const db = app.db;
+  if (db && db.engine !== 'sqlite' && !db.passwordSecret) p.add(at, `${cls}.database.passwordSecret`, `a ${db.engine} server needs a password`, db.passwordSecret, 'the name of a Kubernetes Secret with key "value"');
+  if (db?.engine === 'sqlite' && (!db.volume || !names.has(db.volume) || !db.file)) {
+    p.add(at, `${cls}.database.volume`, 'sqlite needs one of the app volumes and a file in it', { volume: db.volume, file: db.file }, `volume one of ${JSON.stringify([...names])}, and file, e.g. "app.db"`);
+  }
+  p.throwIfAny();
 }
 
 /** The Kubernetes objects of one app, as children of `scope`. */
@@ -64,7 +178,7 @@ export interface AppObjects {
   readonly service: kplus.Service;
   /** The app's HTTPS entry, when it has an ingress. */
   readonly oauthIngress?: OAuthIngress;
-  /** The networking.k8s.io Ingress (without a platform only). */
+  /** The networking.k8s.io Ingress (plain Ingress routing only). */
   readonly ingress?: kplus.Ingress;
   readonly certificate?: ApiObject;
   /** The app's container. */
@@ -76,12 +190,20 @@ export interface AppObjects {
 }
 
 /**
- * Adds an app's Deployment, Service, PVCs and, when it has a hostname, its
- * {@link OAuthIngress} (id `Ingress`) to `scope`. {@link ClusterApp} uses it with its chart as scope.
+ * Adds an app's Deployment, Service, PVCs and, when it has an ingress, its
+ * {@link OAuthIngress} (id `Ingress`) to `scope`. {@link ClusterApp} uses it with its chart as scope;
+ * pass `namespace` to write it on every object (for a scope whose chart has another namespace).
+ * @param name the app's name @default - the name in props, else the scope's id
  */
-export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppObjectsOptions = {}): AppObjects {
+export function addAppObjects(scope: Construct, props: ClusterAppProps, namespace?: string): AppObjects {
+  const app = appConfig(props.name ?? scope.node.id, props);
+  checkAppConfig(scope.node.path, 'ClusterApp', app);
+  return addObjects(scope, app, namespace);
+}
+
+function addObjects(scope: Construct, app: AppConfig, namespace?: string): AppObjects {
   const labels = { 'app.kubernetes.io/name': app.name };
-  const metadata = (name: string) => ({ name, labels, ...(options.namespace ? { namespace: options.namespace } : {}) });
+  const metadata = (name: string) => ({ name, labels, ...(namespace ? { namespace } : {}) });
 
   const deployment = new kplus.Deployment(scope, 'Resource', {
     metadata: metadata(app.name),
@@ -102,26 +224,22 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
   });
   // DB_* first, so that the app's own env can refer to them as $(DB_HOST)
   if (app.db) for (const [name, value] of databaseClientEnv(scope, app.db)) container.env.addVariable(name, value);
-  for (const [name, value] of Object.entries(app.env ?? {})) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
-  for (const [name, secretName] of Object.entries(app.secretEnv ?? {})) container.env.addVariable(name, secretEnv(scope, secretName));
+  for (const [name, value] of Object.entries(app.env)) container.env.addVariable(name, kplus.EnvValue.fromValue(value));
+  for (const [name, secretName] of Object.entries(app.secretEnv)) container.env.addVariable(name, secretEnv(scope, secretName));
   if (app.tmpVolume) container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp'));
   const volumes = new Map<string, kplus.Volume>();
-  for (const v of app.volumes ?? []) {
-    const pool = v.pool === undefined ? undefined : (options.pools ?? []).find((p) => p.poolName === v.pool);
-    if (v.pool !== undefined && !pool) {
-      scope.node.addValidation({ validate: () => [`volume ${JSON.stringify(v.name)} names pool ${JSON.stringify(v.pool)}, which the homelab has no OpenEBSPool for; one of ${JSON.stringify((options.pools ?? []).map((p) => p.poolName))}`] });
-    }
+  for (const v of app.volumes) {
     const pvc = new kplus.PersistentVolumeClaim(scope, `Pvc-${v.name}`, {
       metadata: metadata(`${app.name}-${v.name}`),
       storage: Size.gibibytes(v.sizeGiB),
       accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-      storageClassName: pool?.storageClassName ?? v.storageClass,
+      storageClassName: v.storageClassName,
     });
     const volume = kplus.Volume.fromPersistentVolumeClaim(scope, `Volume-${v.name}`, pvc, { name: v.name });
     volumes.set(v.name, volume);
     container.mount(v.mountPath, volume);
   }
-  const database = addDatabaseServer(scope, app, options.pools ?? [], options.namespace);
+  const database = app.db ? addDatabaseServer(scope, app.name, app.db, namespace) : undefined;
 
   const service = new kplus.Service(scope, 'Service', {
     metadata: metadata(app.name),
@@ -130,12 +248,7 @@ export function addAppObjects(scope: Construct, app: ResolvedApp, options: AppOb
   });
   if (!app.ingress) return { deployment, service, container, volumes, database };
 
-  const cluster: OAuthIngressCluster = {
-    certIssuer: options.certIssuer ?? options.cluster?.certIssuer,
-    ingressClass: options.ingressClass ?? options.cluster?.ingressClass,
-    platform: options.cluster?.platform,
-  };
-  const oauthIngress = new OAuthIngress(scope, 'Ingress', { app, cluster, service, namespace: options.namespace });
+  const oauthIngress = new OAuthIngress(scope, 'Ingress', { ...app.ingress, name: app.name, service, namespace: namespace ?? app.namespace });
   return { deployment, service, oauthIngress, ingress: oauthIngress.ingress, certificate: oauthIngress.certificate, container, volumes, database };
 }
 
@@ -163,10 +276,16 @@ export class ClusterApp extends Chart {
   /** The app's container, its pod volumes by name and its database server. */
   protected readonly objects: AppObjects;
 
+  /** The props with every default applied. @internal */
+  protected readonly config: AppConfig;
+
   constructor(scope: Construct, id: string, props: ClusterAppProps) {
-    super(scope, id, { namespace: props.app.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
+    const config = appConfig(props.name ?? id, props);
+    super(scope, id, { namespace: config.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
     addBrand(this, CLUSTER_APP_BRAND);
-    const objects = addAppObjects(this, props.app, props);
+    checkAppConfig(this.node.path, new.target.name, config);
+    this.config = config;
+    const objects = addObjects(this, config);
     this.objects = objects;
     this.deployment = objects.deployment;
     this.service = objects.service;

@@ -11,8 +11,6 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedDatabase } from '../backup/model';
-import { ResolvedApp } from '../model/derive';
-import { IOpenEBSPool } from './openebs-pool';
 import { secretEnv } from './secrets';
 
 /** UID and GID the official postgres, mysql and mariadb images run their server as. */
@@ -41,17 +39,15 @@ export function databaseClientEnv(scope: Construct, db: ResolvedDatabase): [stri
 }
 
 /** Adds the app's database server to `scope`; undefined for SQLite or no database. */
-export function addDatabaseServer(scope: Construct, app: ResolvedApp, pools: readonly IOpenEBSPool[], namespace?: string): DatabaseServer | undefined {
-  const db = app.db;
-  if (!db?.service) return undefined;
-  const labels = { 'app.kubernetes.io/name': db.service, 'app.kubernetes.io/part-of': app.name, 'app.kubernetes.io/component': 'database' };
+export function addDatabaseServer(scope: Construct, appName: string, db: ResolvedDatabase, namespace?: string): DatabaseServer | undefined {
+  if (!db.service) return undefined;
+  const labels = { 'app.kubernetes.io/name': db.service, 'app.kubernetes.io/part-of': appName, 'app.kubernetes.io/component': 'database' };
   const metadata = (name: string) => ({ name, labels, ...(namespace ? { namespace } : {}) });
-  const pool = db.pool === undefined ? undefined : pools.find((p) => p.poolName === db.pool);
   const pvc = new kplus.PersistentVolumeClaim(scope, 'DbData', {
     metadata: metadata(`${db.service}-data`),
     storage: Size.gibibytes(db.sizeGiB),
     accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE],
-    storageClassName: pool?.storageClassName ?? db.storageClass,
+    storageClassName: db.storageClass,
   });
   const service = new kplus.Service(scope, 'DbService', {
     metadata: metadata(db.service),

@@ -38,12 +38,10 @@
  * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/forwardauth/
  * @see https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/errorpages/
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ResolvedApp } from '../model/derive';
-import { ClusterSpec } from '../model/inventory';
-import { isDnsLabel, isFqdn } from '../model/net';
+import { isDnsLabel, isEmail, isFqdn } from '../model/net';
 import { ProblemCollector } from '../validate/errors';
 import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
@@ -80,23 +78,118 @@ export const OAUTH2_PROXY_FLAGS: Readonly<Record<string, string>> = {
   'email-domain': '*',
 };
 
-/** The cluster settings {@link OAuthIngress} reads (a `ClusterSpec` fits). */
-export type OAuthIngressCluster = Pick<ClusterSpec, 'certIssuer' | 'ingressClass' | 'platform'>;
+/** A cert-manager issuer that signs certificates (a handle: nothing is created). */
+export interface ICertIssuer {
+  /** Name of the issuer. */
+  readonly issuerName: string;
+  /** `ClusterIssuer` (cluster-wide) or `Issuer` (in the certificate's namespace). */
+  readonly issuerKind: 'ClusterIssuer' | 'Issuer';
+}
+
+/** References to cert-manager issuers that exist in the cluster. */
+export class CertIssuer {
+  /**
+   * A `ClusterIssuer` by name.
+   * @see https://cert-manager.io/docs/concepts/issuer/
+   */
+  static clusterIssuer(name: string): ICertIssuer {
+    return { issuerName: name, issuerKind: 'ClusterIssuer' };
+  }
+
+  /** A namespaced `Issuer` by name, in the namespace of the certificate. */
+  static issuer(name: string): ICertIssuer {
+    return { issuerName: name, issuerKind: 'Issuer' };
+  }
+
+  private constructor() {}
+}
+
+/** An oauth2-proxy the forward-auth middleware sends requests to (a handle: nothing is created). */
+export interface IOAuth2Proxy {
+  /** Name of its Service. */
+  readonly serviceName: string;
+  /** Namespace of its Service. */
+  readonly namespace: string;
+  /** Port of its Service. */
+  readonly port: number;
+}
+
+/** References to oauth2-proxy releases. */
+export class OAuth2Proxy {
+  /** The platform's release: Service {@link OAUTH2_PROXY_SERVICE}, namespace {@link OAUTH2_PROXY_NAMESPACE}, port {@link OAUTH2_PROXY_PORT}. */
+  static platform(): IOAuth2Proxy {
+    return OAuth2Proxy.fromService(OAUTH2_PROXY_SERVICE, OAUTH2_PROXY_NAMESPACE, OAUTH2_PROXY_PORT);
+  }
+
+  /** Any oauth2-proxy Service; it must run with {@link OAUTH2_PROXY_FLAGS}. */
+  static fromService(serviceName: string, namespace: string, port = OAUTH2_PROXY_PORT): IOAuth2Proxy {
+    return { serviceName, namespace, port };
+  }
+
+  private constructor() {}
+}
+
+/** How the route reaches Traefik. */
+export enum IngressRouting {
+  /** A Traefik `IngressRoute` (traefik.io/v1alpha1) on the `websecure` entry point; supports forward-auth. */
+  TRAEFIK_INGRESS_ROUTE = 'traefik-ingress-route',
+  /** A standard `networking.k8s.io/v1` Ingress (e.g. k3s's bundled Traefik); no forward-auth. */
+  INGRESS = 'ingress',
+}
+
+/** Sign-in through oauth2-proxy before any request reaches the Service. */
+export interface OAuthForwardAuth {
+  /**
+   * The oauth2-proxy that signs users in.
+   * @default OAuth2Proxy.platform() - Service `oauth2-proxy`, port 80, namespace `oauth2-proxy`
+   */
+  readonly proxy?: IOAuth2Proxy;
+  /**
+   * Email addresses let through (oauth2-proxy `allowed_emails`).
+   * @default [] - any email; then `allowedGroups` must name someone
+   */
+  readonly allowedEmails?: readonly string[];
+  /**
+   * Provider groups let through (oauth2-proxy `allowed_groups`); with both lists a user must match both.
+   * @default [] - any group
+   */
+  readonly allowedGroups?: readonly string[];
+}
 
 export interface OAuthIngressProps {
-  /** The app as resolved from the inventory; it must have an `ingress`. Its name is the base of every object name. */
-  readonly app: ResolvedApp;
-  /**
-   * The cluster settings: ClusterIssuer, ingress class and platform.
-   * @default - no platform: a networking.k8s.io Ingress of class 'traefik', ClusterIssuer 'letsencrypt', and admin-only apps are an error
-   */
-  readonly cluster?: OAuthIngressCluster;
-  /** The app's Service the route sends requests to (in {@link namespace}). */
+  /** Fully qualified hostname served, e.g. `photos.example.org` (never a wildcard). */
+  readonly host: string;
+  /** The Service requests go to (in {@link namespace}). */
   readonly service: kplus.Service;
   /** Port of the Service to use. @default - the Service's only port */
   readonly servicePort?: number;
-  /** Namespace of every object and of the app's Service. @default - the app's namespace */
+  /**
+   * Base of every object name (`<name>`, `<name>-tls`, `<name>-signin`, `<name>-auth`) and the
+   * `app.kubernetes.io/name` label.
+   * @default - the Service's name
+   */
+  readonly name?: string;
+  /** Namespace of every object and of the Service. @default - the enclosing chart's namespace, else 'default' */
   readonly namespace?: string;
+  /**
+   * The issuer that signs the host's certificate (DNS-01 or HTTP-01, as it is set up).
+   * @default CertIssuer.clusterIssuer('letsencrypt')
+   */
+  readonly issuer?: ICertIssuer;
+  /** Traefik IngressRoute or a standard Ingress. @default IngressRouting.TRAEFIK_INGRESS_ROUTE */
+  readonly routing?: IngressRouting;
+  /**
+   * Ingress class (`ingressClassName`).
+   * @default 'traefik'
+   * @see https://doc.traefik.io/traefik/providers/kubernetes-crd/#ingressclass
+   */
+  readonly ingressClass?: string;
+  /**
+   * Sign users in through oauth2-proxy and let only these people through (needs
+   * {@link IngressRouting.TRAEFIK_INGRESS_ROUTE}).
+   * @default - none: open to anyone who can reach the host
+   */
+  readonly forwardAuth?: OAuthForwardAuth;
 }
 
 /** Query string of oauth2-proxy's auth endpoint: each value URL-encoded, values joined by "," (oauth2-proxy splits on it after decoding). */
@@ -106,9 +199,10 @@ export function oauth2ProxyAuthQuery(allowedEmails: readonly string[], allowedGr
 }
 
 /** In-cluster URL of oauth2-proxy's auth endpoint with the allowed emails and groups. */
-export function oauth2ProxyAuthAddress(allowedEmails: readonly string[], allowedGroups: readonly string[]): string {
+export function oauth2ProxyAuthAddress(allowedEmails: readonly string[], allowedGroups: readonly string[], proxy: IOAuth2Proxy = OAuth2Proxy.platform()): string {
   const query = oauth2ProxyAuthQuery(allowedEmails, allowedGroups);
-  return `http://${OAUTH2_PROXY_SERVICE}.${OAUTH2_PROXY_NAMESPACE}.svc.cluster.local${OAUTH2_PROXY_PREFIX}/auth${query ? `?${query}` : ''}`;
+  const port = proxy.port === 80 ? '' : `:${proxy.port}`;
+  return `http://${proxy.serviceName}.${proxy.namespace}.svc.cluster.local${port}${OAUTH2_PROXY_PREFIX}/auth${query ? `?${query}` : ''}`;
 }
 
 const O_AUTH_INGRESS_BRAND = brandSymbol('OAuthIngress');
@@ -146,69 +240,68 @@ export class OAuthIngress extends Construct {
   readonly namespace: string;
   /** Secret the Certificate writes and the route serves. */
   readonly tlsSecretName: string;
-  /** True when the app is admin-only. */
+  /** True when users sign in through oauth2-proxy first ({@link OAuthIngressProps.forwardAuth}). */
   readonly adminOnly: boolean;
-  /** Emails let through (admin-only apps; empty otherwise). */
+  /** Emails let through (with forward-auth; empty otherwise). */
   readonly allowedEmails: readonly string[];
-  /** Provider groups let through (admin-only apps; empty otherwise). A user must match every non-empty list. */
+  /** Provider groups let through (with forward-auth; empty otherwise). A user must match every non-empty list. */
   readonly allowedGroups: readonly string[];
 
   constructor(scope: Construct, id: string, props: OAuthIngressProps) {
     super(scope, id);
     addBrand(this, O_AUTH_INGRESS_BRAND);
-    const { app, cluster } = props;
-    const ingressSpec = app.ingress;
-    const platform = cluster?.platform;
-    const oauth = platform?.oauth;
-    const admin = ingressSpec?.admin;
-
-    this.host = ingressSpec?.host ?? '';
-    this.namespace = props.namespace ?? app.namespace;
-    this.tlsSecretName = `${app.name}-tls`;
-    this.adminOnly = admin !== undefined;
-    this.allowedEmails = admin ? [...(admin.allowedEmails ?? oauth?.allowedEmails ?? [])] : [];
-    this.allowedGroups = admin ? [...(admin.allowedGroups ?? [])] : [];
+    const auth = props.forwardAuth;
+    const routing = props.routing ?? IngressRouting.TRAEFIK_INGRESS_ROUTE;
+    const issuer = props.issuer ?? CertIssuer.clusterIssuer('letsencrypt');
+    const proxy = auth?.proxy ?? OAuth2Proxy.platform();
     const serviceName = props.service.name;
+    const name = props.name ?? serviceName;
+
+    this.host = props.host;
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.tlsSecretName = `${name}-tls`;
+    this.adminOnly = auth !== undefined;
+    this.allowedEmails = [...(auth?.allowedEmails ?? [])];
+    this.allowedGroups = [...(auth?.allowedGroups ?? [])];
     const servicePorts = props.service.ports.map((sp) => sp.port);
     const servicePort = props.servicePort ?? (servicePorts.length === 1 ? servicePorts[0] : undefined);
 
     // Single fields, eagerly; every problem at once.
     const p = new ProblemCollector();
     const at = this.node.path;
-    if (!ingressSpec) p.add(at, 'OAuthIngress.app.ingress', 'app has no ingress', app.name, 'give the app an ingress or do not create an OAuthIngress');
-    else if (!isFqdn(this.host)) p.add(at, 'OAuthIngress.app.ingress.host', 'not a fully qualified hostname', this.host, 'a name such as photos.example.org (lowercase DNS labels, no wildcard)');
-    if (!isDnsLabel(app.name) || app.name.length > 52) p.add(at, 'OAuthIngress.app.name', 'not a DNS label of at most 52 characters', app.name, 'lowercase letters, digits and "-"; object names add "-signin"');
+    if (!isFqdn(this.host)) p.add(at, 'OAuthIngress.host', 'not a fully qualified hostname', this.host, 'a name such as photos.example.org (lowercase DNS labels, no wildcard)');
+    if (!isDnsLabel(name) || name.length > 52) p.add(at, 'OAuthIngress.name', 'not a DNS label of at most 52 characters', name, 'lowercase letters, digits and "-"; object names add "-signin"');
     if (!isDnsLabel(this.namespace)) p.add(at, 'OAuthIngress.namespace', 'not a DNS label', this.namespace, 'lowercase letters, digits and "-", 1-63 characters');
     if (servicePort === undefined || !servicePorts.includes(servicePort)) {
       p.add(at, 'OAuthIngress.servicePort', `not a port of Service ${serviceName}`, servicePort ?? null, `one of ${JSON.stringify(servicePorts)}`);
     }
-    if (admin) {
-      if (!platform) {
-        p.add(at, 'OAuthIngress.app.ingress.admin', 'admin-only app but the cluster settings have no platform (Traefik with oauth2-proxy)', admin,
-          'declare cluster.platform.oauth and pass the cluster settings (inventory.cluster), or drop admin to make the app open');
-      } else if (!oauth) {
-        p.add(at, 'OAuthIngress.app.ingress.admin', 'admin-only app but no oauth2-proxy is declared', admin, 'declare cluster.platform.oauth, or drop admin to make the app open');
+    if (!isDnsLabel(issuer.issuerName) && !isFqdn(issuer.issuerName)) p.add(at, 'OAuthIngress.issuer', 'not an issuer name', issuer.issuerName, 'the name of a cert-manager (Cluster)Issuer: lowercase letters, digits, "-" and "."');
+    if (auth) {
+      if (routing !== IngressRouting.TRAEFIK_INGRESS_ROUTE) {
+        p.add(at, 'OAuthIngress.forwardAuth', 'forward-auth needs a Traefik IngressRoute, but routing is a plain Ingress', routing,
+          'routing: IngressRouting.TRAEFIK_INGRESS_ROUTE (Traefik with its CRDs), or no forwardAuth to make the host open');
       } else if (this.allowedEmails.length + this.allowedGroups.length === 0) {
-        p.add(at, 'OAuthIngress.app.ingress.admin', 'nobody is allowed in', admin, 'name allowedEmails or allowedGroups here, or allowedEmails in cluster.platform.oauth');
+        p.add(at, 'OAuthIngress.forwardAuth', 'nobody is allowed in', auth, 'name allowedEmails or allowedGroups');
       }
       // oauth2-proxy splits each parameter on ","; an empty value or a comma would widen or break the list.
       this.allowedEmails.forEach((e, i) => {
-        if (typeof e !== 'string' || !/^[^\s@,]+@[^\s@,]+$/.test(e)) p.add(at, `OAuthIngress.allowedEmails[${i}]`, 'not an email address', e, 'e.g. "manfred@example.org" (no spaces or commas)');
+        if (!isEmail(e)) p.add(at, `OAuthIngress.forwardAuth.allowedEmails[${i}]`, 'not an email address', e, 'e.g. "manfred@example.org" (no spaces or commas)');
       });
       this.allowedGroups.forEach((g, i) => {
-        if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(at, `OAuthIngress.allowedGroups[${i}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
+        if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(at, `OAuthIngress.forwardAuth.allowedGroups[${i}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
       });
+      if (!isDnsLabel(proxy.serviceName) || !isDnsLabel(proxy.namespace)) p.add(at, 'OAuthIngress.forwardAuth.proxy', 'not a Service name and namespace', proxy, 'DNS labels');
     }
     p.throwIfAny();
     const port = servicePort!;
 
-    const metadata = (name: string) => ({ name, namespace: this.namespace, labels: { 'app.kubernetes.io/name': app.name } });
+    const metadata = (objName: string) => ({ name: objName, namespace: this.namespace, labels: { 'app.kubernetes.io/name': name } });
 
-    if (!platform) {
+    if (routing === IngressRouting.INGRESS) {
       // k3s's bundled Traefik reads standard Ingresses (and redirects nothing by itself).
       this.ingress = new kplus.Ingress(this, 'Resource', {
-        metadata: metadata(app.name),
-        className: cluster?.ingressClass ?? 'traefik',
+        metadata: metadata(name),
+        className: props.ingressClass ?? 'traefik',
         rules: [{
           host: this.host,
           path: '/',
@@ -226,19 +319,19 @@ export class OAuthIngress extends Construct {
         services: [{ kind: 'Service', name: serviceName, port }],
       };
       const routes: Record<string, unknown>[] = [appRoute];
-      if (admin) {
-        const oauth2Service = { kind: 'Service', name: OAUTH2_PROXY_SERVICE, namespace: OAUTH2_PROXY_NAMESPACE, port: OAUTH2_PROXY_PORT };
+      if (auth) {
+        const oauth2Service = { kind: 'Service', name: proxy.serviceName, namespace: proxy.namespace, port: proxy.port };
         this.signInMiddleware = new ApiObject(this, 'SignInMiddleware', {
           apiVersion: 'traefik.io/v1alpha1',
           kind: 'Middleware',
-          metadata: metadata(`${app.name}-signin`),
+          metadata: metadata(`${name}-signin`),
           spec: {
             errors: {
               // Only 401 (no session): a signed-in user outside the lists gets oauth2-proxy's 403, not a sign-in loop.
               status: ['401'],
               // With --skip-provider-button the sign-in answers 302 to the provider; keep it a redirect.
               statusRewrites: { '401': 302 },
-              service: { name: OAUTH2_PROXY_SERVICE, namespace: OAUTH2_PROXY_NAMESPACE, port: OAUTH2_PROXY_PORT },
+              service: { name: proxy.serviceName, namespace: proxy.namespace, port: proxy.port },
               // Traefik replaces {url} with the escaped original https://<host>/<path>?<query>.
               query: `${OAUTH2_PROXY_PREFIX}/sign_in?rd={url}`,
             },
@@ -247,10 +340,10 @@ export class OAuthIngress extends Construct {
         this.authMiddleware = new ApiObject(this, 'AuthMiddleware', {
           apiVersion: 'traefik.io/v1alpha1',
           kind: 'Middleware',
-          metadata: metadata(`${app.name}-auth`),
+          metadata: metadata(`${name}-auth`),
           spec: {
             forwardAuth: {
-              address: oauth2ProxyAuthAddress(this.allowedEmails, this.allowedGroups),
+              address: oauth2ProxyAuthAddress(this.allowedEmails, this.allowedGroups, proxy),
               trustForwardHeader: true,
               authResponseHeaders: [...OAUTH2_PROXY_AUTH_RESPONSE_HEADERS],
             },
@@ -258,8 +351,8 @@ export class OAuthIngress extends Construct {
         });
         // Order matters: the errors middleware wraps forwardAuth, so it sees forwardAuth's 401.
         appRoute.middlewares = [
-          { name: `${app.name}-signin`, namespace: this.namespace },
-          { name: `${app.name}-auth`, namespace: this.namespace },
+          { name: `${name}-signin`, namespace: this.namespace },
+          { name: `${name}-auth`, namespace: this.namespace },
         ];
         // Sign-in, start and callback on the app's own host; no auth middleware here (it would loop).
         // Traefik ranks routes by rule length, so this longer rule wins over the bare Host rule.
@@ -269,9 +362,9 @@ export class OAuthIngress extends Construct {
       this.ingressRoute = new ApiObject(this, 'Resource', {
         apiVersion: 'traefik.io/v1alpha1',
         kind: 'IngressRoute',
-        metadata: metadata(app.name),
+        metadata: metadata(name),
         spec: {
-          ingressClassName: cluster?.ingressClass ?? 'traefik',
+          ingressClassName: props.ingressClass ?? 'traefik',
           entryPoints: [TRAEFIK_HTTPS_ENTRYPOINT],
           routes,
           tls: { secretName: this.tlsSecretName },
@@ -287,7 +380,7 @@ export class OAuthIngress extends Construct {
       spec: {
         secretName: this.tlsSecretName,
         dnsNames: [this.host],
-        issuerRef: { kind: 'ClusterIssuer', name: cluster?.certIssuer ?? 'letsencrypt', group: 'cert-manager.io' },
+        issuerRef: { kind: issuer.issuerKind, name: issuer.issuerName, group: 'cert-manager.io' },
       },
     });
   }

@@ -1,5 +1,6 @@
 /**
- * One OpenEBS storage pool of the model (`inventory.storagePools[]`) and its StorageClass.
+ * One OpenEBS storage pool and its StorageClass, in any cdk8s Chart (the OpenEBS operator of
+ * its engine must run in namespace `openebs`).
  *
  * - cStor: one `CStorPoolCluster` (cstor.openebs.io/v1) with one pool per node, its raid
  *   groups built from the layout, and block devices named as NDM named them, read from
@@ -12,8 +13,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ResolvedPool } from '../model/derive';
-import { PoolLayout } from '../model/inventory';
+import { PoolLayout, StorageEngine } from '../model/inventory';
+import { isDnsLabel } from '../model/net';
 import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../storage/lock';
 import { HomelabProblem } from '../validate/errors';
 import { addBrand, brandSymbol, hasBrand } from '../private/brand';
@@ -40,9 +41,29 @@ export interface IOpenEBSPool {
   readonly storageClassName: string;
 }
 
+/** One node of a pool and the disks it gives to it. */
+export interface OpenEBSPoolNode {
+  /** The Kubernetes node name (`kubernetes.io/hostname`). */
+  readonly host: string;
+  /** The disks as `/dev/disk/by-id/...` links inside the node. */
+  readonly disks: readonly string[];
+}
+
 export interface OpenEBSPoolProps {
-  /** The pool as resolved from the inventory. */
-  readonly pool: ResolvedPool;
+  /** Name of the pool and of its StorageClass. @default - the construct id */
+  readonly name?: string;
+  /** `cstor` (a CStorPoolCluster; needs the storage lock) or `mayastor` (DiskPools). */
+  readonly engine: StorageEngine;
+  /** The nodes and their disks. */
+  readonly nodes: readonly OpenEBSPoolNode[];
+  /**
+   * How a node's disks form cStor raid groups (`dataRaidGroupType`).
+   * @default 'stripe'
+   * @see https://github.com/openebs/cstor-operators/blob/develop/docs/tutorial/cspc/tuning.md
+   */
+  readonly layout?: PoolLayout;
+  /** Copies of each volume (`replicaCount` / `repl`). @default - the number of nodes, at most 3 */
+  readonly replicas?: number;
   /**
    * Which BlockDevice is which disk (cStor only).
    * @default - an empty lock: every cStor disk is a problem
@@ -69,7 +90,7 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
   }
 
   readonly poolName: string;
-  readonly engine: ResolvedPool['engine'];
+  readonly engine: StorageEngine;
   /** The CStorPoolCluster (cStor). */
   readonly cstorPoolCluster?: ApiObject;
   /** The DiskPools, one per disk (Mayastor). */
@@ -82,11 +103,21 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
   constructor(scope: Construct, id: string, props: OpenEBSPoolProps) {
     super(scope, id);
     addBrand(this, OPENEBS_POOL_BRAND);
-    const pool = props.pool;
+    const pool = {
+      name: props.name ?? id,
+      engine: props.engine,
+      layout: props.layout ?? 'stripe',
+      replicas: props.replicas ?? Math.min(3, props.nodes.length),
+      nodes: props.nodes,
+    };
     this.poolName = pool.name;
     this.engine = pool.engine;
     const problems: HomelabProblem[] = [];
     const where = this.node.path;
+    if (!isDnsLabel(pool.name)) problems.push(new HomelabProblem(where, 'OpenEBSPool.name', 'not a DNS label', pool.name, 'lowercase letters, digits and "-", 1-63 characters'));
+    if (pool.engine !== 'cstor' && pool.engine !== 'mayastor') problems.push(new HomelabProblem(where, 'OpenEBSPool.engine', 'unknown engine', pool.engine, '"cstor" or "mayastor"'));
+    if (!(pool.layout in RAID_GROUP_SIZE)) problems.push(new HomelabProblem(where, 'OpenEBSPool.layout', 'unknown layout', pool.layout, `one of ${JSON.stringify(Object.keys(RAID_GROUP_SIZE))}`));
+    if (!Number.isInteger(pool.replicas) || pool.replicas < 1) problems.push(new HomelabProblem(where, 'OpenEBSPool.replicas', 'not a positive integer', pool.replicas, 'at least 1'));
     if (pool.replicas > pool.nodes.length) {
       problems.push(new HomelabProblem(where, 'OpenEBSPool.replicas', `above the number of ${pool.engine === 'cstor' ? 'cStor pools' : 'nodes'} of pool ${JSON.stringify(pool.name)}, each copy needs its own node`, pool.replicas,
         `at most ${pool.nodes.length} (${pool.nodes.map((n) => n.host).join(', ')}); lower replicas or add hosts`));
@@ -157,6 +188,8 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
       });
     }
     this.problems = problems;
+    // standalone, `cdk8s synth` reports them; Homelab collects `problems` itself
+    this.node.addValidation({ validate: () => problems.map((p) => p.message) });
   }
 
   get storageClassName(): string {

@@ -19,19 +19,16 @@
  * repository password (declared), the app's B2 key (`<app>-b2-key-id`,
  * `<app>-b2-key`, from Terraform's outputs), the database password, the ping URL.
  */
-import { ApiObject, App, Chart, Cron, Duration, Size } from 'cdk8s';
+import { ApiObject, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { CronError, maxCronGapSeconds, parseCron } from '../backup/cron';
-import { ResolvedBackup } from '../backup/model';
+import { DEFAULT_BACKUP_SCHEDULE, DEFAULT_CHECK_SCHEDULE, DEFAULT_READ_DATA_SUBSET, DEFAULT_RESTIC_IMAGE, ResolvedBackup } from '../backup/model';
 import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from '../backup/scripts';
-import { RestrictedPodSecurityResolver } from '../emitters/k8s/security';
-import { chartObjects } from '../emitters/k8s/synth';
-import { toYamlDocuments } from '../emitters/k8s/yaml';
-import { ResolvedApp } from '../model/derive';
-import { ClusterApp, ClusterAppProps } from './cluster-app';
+import { isDnsLabel, isFqdn } from '../model/net';
+import { ProblemCollector } from '../validate/errors';
+import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from './secrets';
-import { shellCommand } from '../private/shell';
 import { addBrand, brandSymbol, hasBrand } from '../private/brand';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
@@ -57,7 +54,7 @@ function cron(expression: string): Cron {
 }
 
 /** The part names as the programs take them. */
-function partsEnv(backup: ResolvedBackup): string {
+function partsEnv(backup: BackupConfig): string {
   return backup.parts.join(' ');
 }
 
@@ -67,6 +64,134 @@ export interface RestoreJobOptions {
   readonly snapshot?: string;
   /** Namespace written on the objects. @default - the enclosing chart's */
   readonly namespace?: string;
+}
+
+/**
+ * A restic repository the backup jobs write to (a handle: nothing is created here). Make one
+ * with {@link ResticRepository.fromUrl}, or get it from `ResticB2Bucket.addRepository` in your
+ * cdktf stack, which creates the B2 side.
+ */
+export interface IResticRepository {
+  /** restic's repository (`-r`), e.g. `s3:https://s3.us-west-004.backblazeb2.com/<bucket>/<app>`. */
+  readonly repositoryUrl: string;
+  /** Kubernetes Secret (key `value`) with the repository password. */
+  readonly passwordSecretName: string;
+  /** Kubernetes Secret (key `value`) with the S3 access key id (`AWS_ACCESS_KEY_ID`). */
+  readonly accessKeyIdSecretName: string;
+  /** Kubernetes Secret (key `value`) with the S3 secret key (`AWS_SECRET_ACCESS_KEY`). */
+  readonly secretAccessKeySecretName: string;
+}
+
+/** Options of {@link ResticRepository.fromUrl}. */
+export interface ResticRepositoryAttributes {
+  /** restic's repository URL (one repository per app: the guard refuses data of another app). */
+  readonly repositoryUrl: string;
+  /** Kubernetes Secret (key `value`) with the repository password. */
+  readonly passwordSecretName: string;
+  /** Kubernetes Secret with the access key id. */
+  readonly accessKeyIdSecretName: string;
+  /** Kubernetes Secret with the secret key. */
+  readonly secretAccessKeySecretName: string;
+}
+
+/** References to restic repositories. */
+export class ResticRepository {
+  /** Any restic repository restic reaches with S3-style credentials. */
+  static fromUrl(attrs: ResticRepositoryAttributes): IResticRepository {
+    return { ...attrs };
+  }
+
+  private constructor() {}
+}
+
+/** How many snapshots `restic forget --prune` keeps per part (flags left unset are not passed). */
+export interface ResticRetention {
+  /** `--keep-last`. @default - unset */
+  readonly keepLast?: number;
+  /** `--keep-daily`. @default 7 when no field is set, else unset */
+  readonly keepDaily?: number;
+  /** `--keep-weekly`. @default 4 when no field is set, else unset */
+  readonly keepWeekly?: number;
+  /** `--keep-monthly`. @default 6 when no field is set, else unset */
+  readonly keepMonthly?: number;
+  /** `--keep-yearly`. @default - unset */
+  readonly keepYearly?: number;
+}
+
+/** Stops writes to plain volumes while they are backed up. */
+export type BackupQuiesce =
+  /** Scale the Deployment to zero for the backup, then back (a short outage each run). */
+  | { readonly mode: 'scale-to-zero' }
+  /** Shell commands run in the backup container before and after (`post` also after a failure). */
+  | { readonly mode: 'hook'; readonly pre: string; readonly post?: string };
+
+export interface ResticBackedAppProps extends ClusterAppProps {
+  /** The app's own restic repository. */
+  readonly repository: IResticRepository;
+  /** Cron schedule of the backup (5 fields, UTC). @default '0 3 * * *' */
+  readonly backupSchedule?: string;
+  /** Snapshots kept. @default - keepDaily 7, keepWeekly 4, keepMonthly 6 */
+  readonly backupRetention?: ResticRetention;
+  /** Volumes backed up, by name. @default - every volume */
+  readonly backupVolumes?: readonly string[];
+  /** @default - none: files are read while the app runs (crash-consistent at best) */
+  readonly backupQuiesce?: BackupQuiesce;
+  /** Cron schedule of `restic check` (UTC). @default '30 4 * * 0' */
+  readonly checkSchedule?: string;
+  /** `restic check --read-data-subset`. @default '5%' */
+  readonly checkReadDataSubset?: string;
+  /** Kubernetes Secret (key `value`) with a dead-man URL pinged after each successful backup. @default - none */
+  readonly pingUrlSecret?: string;
+  /** Restic image (pinned). @default 'docker.io/restic/restic:0.17.3' */
+  readonly resticImage?: string;
+  /** A prometheus-operator `PrometheusRule` with the stale/never/check-failed alerts (needs its CRD). @default false */
+  readonly backupAlerts?: boolean;
+}
+
+/** The backup settings with every default applied. */
+type BackupConfig = Omit<ResolvedBackup, 'bucket' | 'ownBucket' | 'region' | 'prefix' | 'retention'> & { readonly retention: ResticRetention };
+
+/** An app with its backup settings. */
+interface BackedUpApp extends AppConfig {
+  readonly backups: BackupConfig;
+}
+
+function backupConfig(at: string, app: AppConfig, props: ResticBackedAppProps): BackedUpApp {
+  const r = props.backupRetention ?? {};
+  const unset = r.keepLast === undefined && r.keepDaily === undefined && r.keepWeekly === undefined && r.keepMonthly === undefined && r.keepYearly === undefined;
+  const volumes = props.backupVolumes ?? app.volumes.map((v) => v.name);
+  const repo = props.repository;
+  const backups: BackupConfig = {
+    repository: repo.repositoryUrl,
+    passwordSecret: repo.passwordSecretName,
+    keyIdSecret: repo.accessKeyIdSecretName,
+    keySecret: repo.secretAccessKeySecretName,
+    schedule: props.backupSchedule ?? DEFAULT_BACKUP_SCHEDULE,
+    retention: { keepLast: r.keepLast, keepDaily: unset ? 7 : r.keepDaily, keepWeekly: unset ? 4 : r.keepWeekly, keepMonthly: unset ? 6 : r.keepMonthly, keepYearly: r.keepYearly },
+    volumes,
+    parts: [...(app.db ? ['db' as const] : []), ...volumes.map((v) => `volume-${v}` as const)],
+    quiesce: props.backupQuiesce,
+    checkSchedule: props.checkSchedule ?? DEFAULT_CHECK_SCHEDULE,
+    readDataSubset: props.checkReadDataSubset ?? DEFAULT_READ_DATA_SUBSET,
+    pingUrlSecret: props.pingUrlSecret,
+    resticImage: props.resticImage ?? DEFAULT_RESTIC_IMAGE,
+  };
+  const p = new ProblemCollector();
+  for (const [field, expr] of [['backupSchedule', backups.schedule], ['checkSchedule', backups.checkSchedule]] as const) {
+    const parsed = parseCron(expr);
+    if (parsed instanceof CronError) p.add(at, `ResticBackedApp.${field}`, parsed.message, expr, 'a cron schedule of 5 fields, e.g. "0 3 * * *"');
+  }
+  const names = app.volumes.map((v) => v.name);
+  volumes.forEach((v, i) => {
+    if (!names.includes(v)) p.add(at, `ResticBackedApp.backupVolumes[${i}]`, 'not a volume of the app', v, `one of ${JSON.stringify(names)}`);
+  });
+  if (backups.parts.length === 0) p.add(at, 'ResticBackedApp.backupVolumes', 'nothing to back up', volumes, 'a database or at least one volume');
+  if (typeof repo.repositoryUrl !== 'string' || repo.repositoryUrl === '') p.add(at, 'ResticBackedApp.repository.repositoryUrl', 'empty', repo.repositoryUrl, 'a restic repository, e.g. "s3:https://s3.us-west-004.backblazeb2.com/bucket/app"');
+  for (const k of ['passwordSecretName', 'accessKeyIdSecretName', 'secretAccessKeySecretName'] as const) {
+    if (!isDnsLabel(repo[k]) && !isFqdn(repo[k])) p.add(at, `ResticBackedApp.repository.${k}`, 'not a Secret name', repo[k], 'a Kubernetes Secret name (lowercase letters, digits, "-" and ".")');
+  }
+  p.throwIfAny();
+  return { ...app, backups };
 }
 
 const RESTIC_BACKED_APP_BRAND = brandSymbol('ResticBackedApp');
@@ -81,8 +206,8 @@ export class ResticBackedApp extends ClusterApp {
     return ResticBackedApp.isResticBackedApp(x);
   }
 
-  /** The app's backups as the model resolved them. */
-  readonly backups: ResolvedBackup;
+  /** The repository the jobs write to. */
+  readonly repository: IResticRepository;
   /** `<app>-backup`. */
   readonly backupJob: kplus.CronJob;
   /** `<app>-backup-check`. */
@@ -94,12 +219,14 @@ export class ResticBackedApp extends ClusterApp {
   /** The backup's service account (scale-to-zero only). */
   readonly serviceAccount?: kplus.ServiceAccount;
 
-  constructor(scope: Construct, id: string, props: ClusterAppProps) {
+  private readonly backedUp: BackedUpApp;
+
+  constructor(scope: Construct, id: string, props: ResticBackedAppProps) {
     super(scope, id, props);
     addBrand(this, RESTIC_BACKED_APP_BRAND);
-    const app = props.app;
-    if (!app.backups) throw new Error(`[${this.node.path}] ResticBackedApp.app.backup: the app has no backup (got ${JSON.stringify(app.name)}); an app with backup, and inventory.backup set`);
-    this.backups = app.backups;
+    const app = backupConfig(this.node.path, this.config, props);
+    this.backedUp = app;
+    this.repository = props.repository;
     const labels = { 'app.kubernetes.io/name': `${app.name}-backup`, 'app.kubernetes.io/part-of': app.name };
 
     // the restore-before-first-start step, on the app's own pod and volumes
@@ -166,7 +293,7 @@ export class ResticBackedApp extends ClusterApp {
     });
     addResticContainers(this, this.checkJob, app, 'check', new Map());
 
-    if (props.cluster?.platform) this.alerts = backupAlerts(this, app, labels);
+    if (props.backupAlerts) this.alerts = backupAlerts(this, app, labels);
   }
 
   /**
@@ -175,11 +302,13 @@ export class ResticBackedApp extends ClusterApp {
    * app first (`kubectl scale deployment <app> --replicas=0`): volumes are emptied
    * before their snapshot is restored. `homelab restore` writes it to a file.
    */
-  static restoreJob(scope: Construct, id: string, app: ResolvedApp, options: RestoreJobOptions = {}): kplus.Job {
-    if (!app.backups) throw new Error(`[${scope.node.path}] ResticBackedApp.restoreJob: app ${app.name} has no backup; one with backup`);
+  restoreJob(scope: Construct, id: string, options: RestoreJobOptions = {}): kplus.Job {
+    const app = this.backedUp;
     const snapshot = options.snapshot;
     if (snapshot !== undefined && !/^[0-9a-f]{8,64}$/.test(snapshot)) {
-      throw new Error(`[${scope.node.path}] ResticBackedApp.restoreJob.snapshot: not a restic snapshot id (got ${JSON.stringify(snapshot)}); 8 to 64 lowercase hex digits, as \`restic snapshots\` prints them`);
+      const p = new ProblemCollector();
+      p.add(scope.node.path, 'ResticBackedApp.restoreJob.snapshot', 'not a restic snapshot id', snapshot, '8 to 64 lowercase hex digits, as `restic snapshots` prints them');
+      p.throwIfAny();
     }
     const labels = { 'app.kubernetes.io/name': `${app.name}-restore`, 'app.kubernetes.io/part-of': app.name };
     const ns = options.namespace ? { namespace: options.namespace } : {};
@@ -194,7 +323,7 @@ export class ResticBackedApp extends ClusterApp {
       securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
     });
     const volumes = new Map<string, kplus.Volume>();
-    for (const v of app.volumes ?? []) {
+    for (const v of app.volumes) {
       if (!app.backups.volumes.includes(v.name) && !(app.db?.engine === 'sqlite' && app.db.volume === v.name)) continue;
       const claim = kplus.PersistentVolumeClaim.fromClaimName(scope, `${id}-Claim-${v.name}`, `${app.name}-${v.name}`);
       volumes.set(v.name, kplus.Volume.fromPersistentVolumeClaim(scope, `${id}-Volume-${v.name}`, claim, { name: v.name }));
@@ -210,8 +339,8 @@ export class ResticBackedApp extends ClusterApp {
  * tools folder, and the container that runs the role's program; returns the latter.
  * For `restore-init` both are init containers of the app's pod.
  */
-function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app: ResolvedApp, role: ResticRole, volumes: ReadonlyMap<string, kplus.Volume>, idPrefix = ''): kplus.Container {
-  const b = app.backups!;
+function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app: BackedUpApp, role: ResticRole, volumes: ReadonlyMap<string, kplus.Volume>, idPrefix = ''): kplus.Container {
+  const b = app.backups;
   const db = app.db;
   const id = (s: string) => `${idPrefix}${role}-${s}`;
   const tools = kplus.Volume.fromEmptyDir(scope, id('Tools'), 'homelab-tools');
@@ -316,8 +445,8 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
 }
 
 /** The PrometheusRule: stale, never succeeded, check failed (kube-state-metrics series). */
-function backupAlerts(scope: Construct, app: ResolvedApp, labels: Record<string, string>): ApiObject {
-  const b = app.backups!;
+function backupAlerts(scope: Construct, app: BackedUpApp, labels: Record<string, string>): ApiObject {
+  const b = app.backups;
   const limit = maxCronGapSeconds(b.schedule) + BACKUP_ALERT_GRACE_SECONDS;
   const checkLimit = maxCronGapSeconds(b.checkSchedule) + BACKUP_ALERT_GRACE_SECONDS;
   const sel = `namespace="${app.namespace}",cronjob="${app.name}-backup"`;
@@ -356,48 +485,4 @@ function backupAlerts(scope: Construct, app: ResolvedApp, labels: Record<string,
       }],
     },
   });
-}
-
-/** The file `homelab restore` writes: its name, its YAML, and the commands around it. */
-export interface RestoreManifest {
-  /** `restore-<app>-<snapshot or latest>.k8s.yaml`. */
-  readonly fileName: string;
-  readonly yaml: string;
-  /** The Job's objects, as applied. */
-  readonly objects: readonly any[];
-  /** Shell commands, in order: stop the app, apply, wait, start the app (each {@link argv} entry, shell-quoted). */
-  readonly commands: readonly string[];
-  /** The same commands as argument lists; the apply's file argument is {@link fileName}. */
-  readonly argv: readonly (readonly string[])[];
-}
-
-/**
- * The one-off restore Job of an app as a standalone manifest (Pod Security
- * "restricted" completed as in `dist/`), with the commands that run it.
- */
-export function restoreManifest(app: ResolvedApp, options: Omit<RestoreJobOptions, 'namespace'> = {}, header = 'generated by homelab restore'): RestoreManifest {
-  const k8s = new App({ resolvers: [new RestrictedPodSecurityResolver()] });
-  const chart = new Chart(k8s, `restore-${app.name}`, { namespace: app.namespace });
-  const job = ResticBackedApp.restoreJob(chart, 'Restore', app, options);
-  const objects = chartObjects(chart);
-  const fileName = `restore-${app.name}-${options.snapshot?.slice(0, 8) ?? 'latest'}.k8s.yaml`;
-  const ns = app.namespace;
-  const replicas = app.replicas;
-  const argv = [
-    ['kubectl', '-n', ns, 'scale', 'deployment', app.name, '--replicas=0'],
-    ['kubectl', '-n', ns, 'wait', '--for=delete', 'pod', '-l', `app.kubernetes.io/name=${app.name}`, '--timeout=300s'],
-    // a finished Job of the same name (kept 7 days) would make the apply a no-op
-    ['kubectl', '-n', ns, 'delete', `job/${job.name}`, '--ignore-not-found', '--wait'],
-    ['kubectl', 'apply', '-f', fileName],
-    ['kubectl', '-n', ns, 'wait', '--for=condition=complete', `job/${job.name}`, '--timeout=12h'],
-    ['kubectl', '-n', ns, 'logs', `job/${job.name}`],
-    ['kubectl', '-n', ns, 'scale', 'deployment', app.name, `--replicas=${replicas}`],
-  ];
-  return {
-    fileName,
-    yaml: toYamlDocuments(objects, header),
-    objects,
-    commands: argv.map(shellCommand),
-    argv,
-  };
 }

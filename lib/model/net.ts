@@ -85,3 +85,8 @@ export function isDnsLabel(s: unknown): s is string {
 export function isFqdn(s: unknown): s is string {
   return typeof s === 'string' && s.length <= 253 && s.split('.').length >= 2 && s.split('.').every(isDnsLabel);
 }
+
+/** An email address as oauth2-proxy and ACME take it: one "@", a dot in the domain, no spaces or commas. */
+export function isEmail(s: unknown): s is string {
+  return typeof s === 'string' && /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(s);
+}

@@ -6,7 +6,7 @@ import { CronError, parseCron } from '../backup/cron';
 import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from '../model/inventory';
-import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
+import { Cidr, isDnsLabel, isEmail, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
 import { CONTROL_CHARACTER, inventoryStrings, LONE_SURROGATE, MULTI_LINE_FIELDS, shapeProblems } from '../model/fields';
 import { INVENTORY_SAMPLES } from '../model/inventory-sample';
 import { HomelabProblem, ProblemCollector } from './errors';
@@ -739,7 +739,7 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
         const oauth = inv.cluster?.platform?.oauth;
         if (!oauth) p.add(apath, 'App.ingress.admin', 'admin-only app but no oauth2-proxy is declared', admin, 'declare cluster.platform.oauth, or drop admin to make the app open');
         for (const [j, e] of (admin.allowedEmails ?? []).entries()) {
-          if (typeof e !== 'string' || !EMAIL.test(e)) p.add(apath, `App.ingress.admin.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
+          if (!isEmail(e)) p.add(apath, `App.ingress.admin.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
         }
         for (const [j, g] of (admin.allowedGroups ?? []).entries()) {
           if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(apath, `App.ingress.admin.allowedGroups[${j}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
@@ -961,14 +961,13 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
   }
 }
 
-const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 /** The cluster platform: ACME account, DNS-01 through Cloudflare, oauth2-proxy. */
 function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
   const platform = inv.cluster?.platform;
   if (!platform) return;
   const ppath = 'inventory.cluster.platform';
-  if (typeof platform.acmeEmail !== 'string' || !EMAIL.test(platform.acmeEmail)) p.add(ppath, 'Platform.acmeEmail', 'not an email address', platform.acmeEmail, 'the address Let\'s Encrypt writes to about expiring certificates');
+  if (!isEmail(platform.acmeEmail)) p.add(ppath, 'Platform.acmeEmail', 'not an email address', platform.acmeEmail, 'the address Let\'s Encrypt writes to about expiring certificates');
   if (!inv.dns) p.add(ppath, 'Platform.acmeEmail', 'certificates are issued by DNS-01 through Cloudflare, but no DNS zone is declared', null, 'declare inventory.dns (zone, zoneId, apiTokenSecret)');
   const oauth = platform.oauth;
   if (!oauth) return;
@@ -985,7 +984,7 @@ function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path
   needSecret(opath, 'OAuth.clientSecretSecret', oauth.clientSecretSecret);
   needSecret(opath, 'OAuth.cookieSecretSecret', oauth.cookieSecretSecret);
   for (const [j, e] of (oauth.allowedEmails ?? []).entries()) {
-    if (typeof e !== 'string' || !EMAIL.test(e)) p.add(opath, `OAuth.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
+    if (!isEmail(e)) p.add(opath, `OAuth.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
   }
   // oauth2-proxy needs someone to let in (an email list or, for group-only apps, any account); it will not start otherwise
   const anyone = (oauth.allowedEmails ?? []).length > 0 || (inv.apps ?? []).some((a) => (a.ingress?.admin?.allowedEmails ?? []).length + (a.ingress?.admin?.allowedGroups ?? []).length > 0);

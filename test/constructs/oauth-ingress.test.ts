@@ -3,15 +3,19 @@ import * as kplus from 'cdk8s-plus-27';
 import { inventory as reference } from '../../apps/inventory';
 import { ClusterApp } from '../../lib/constructs/cluster-app';
 import {
-  OAUTH2_PROXY_AUTH_RESPONSE_HEADERS, OAUTH2_PROXY_NAMESPACE, OAUTH2_PROXY_PORT, OAUTH2_PROXY_SERVICE,
-  OAuthIngress, OAuthIngressCluster, oauth2ProxyAuthAddress, TRAEFIK_HTTPS_ENTRYPOINT,
+  CertIssuer, OAUTH2_PROXY_AUTH_RESPONSE_HEADERS, OAUTH2_PROXY_NAMESPACE, OAuth2Proxy, OAUTH2_PROXY_PORT, OAUTH2_PROXY_SERVICE,
+  OAuthIngress, oauth2ProxyAuthAddress, TRAEFIK_HTTPS_ENTRYPOINT,
 } from '../../lib/constructs/oauth-ingress';
+import { clusterAppProps, ingressOptions } from '../../lib/homelab-props';
 import { RestrictedPodSecurityResolver } from '../../lib/emitters/k8s/security';
 import { chartObjects } from '../../lib/emitters/k8s/synth';
 import { deriveModel, ResolvedApp } from '../../lib/model/derive';
-import { IngressSpec, OAuthSpec } from '../../lib/model/inventory';
-import { HomelabValidationError } from '../../lib/validate/errors';
+import { ClusterSpec, IngressSpec, OAuthSpec } from '../../lib/model/inventory';
+
+/** The cluster settings Homelab maps to an OAuthIngress's props. */
+type OAuthIngressCluster = Pick<ClusterSpec, 'certIssuer' | 'ingressClass' | 'platform'>;
 import { checkPodSecurityRestricted, validateManifest } from '../helpers/k8s-validate';
+import { problemMessages } from '../helpers/problems';
 
 const OAUTH: OAuthSpec = {
   provider: 'github',
@@ -37,12 +41,17 @@ interface Synth {
   readonly find: (kind: string, name: string) => any;
 }
 
+/** The props Homelab gives an app's OAuthIngress. */
+function ingressProps(app: ResolvedApp, cluster: OAuthIngressCluster | undefined, service: kplus.Service) {
+  return { ...ingressOptions(app, cluster as ClusterSpec)!, host: app.ingress?.host as string, name: app.name, namespace: app.namespace, service };
+}
+
 /** One OAuthIngress in a chart of the app's namespace, next to the app's Service. */
 function synth(ingress: IngressSpec | undefined, cluster?: OAuthIngressCluster, name = 'web', ports = [80]): Synth {
   const app = new App();
   const chart = new Chart(app, 'test', { namespace: name });
   const service = new kplus.Service(chart, 'Service', { metadata: { name }, ports: ports.map((port) => ({ port, targetPort: 8080 })) });
-  const construct = new OAuthIngress(chart, 'Ingress', { app: resolvedApp(name, ingress), cluster, service });
+  const construct = new OAuthIngress(chart, 'Ingress', ingressProps(resolvedApp(name, ingress), cluster, service));
   const objects = chartObjects(chart).filter((o) => o.kind !== 'Service');
   const find = (kind: string, objName: string) => {
     const found = objects.filter((o) => o.kind === kind && o.metadata.name === objName);
@@ -52,15 +61,7 @@ function synth(ingress: IngressSpec | undefined, cluster?: OAuthIngressCluster, 
   return { construct, objects, find };
 }
 
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof HomelabValidationError) return e.problems.map((p) => p.message);
-    throw e;
-  }
-  return [];
-}
+const problemsOf = problemMessages;
 
 const kinds = (objects: any[]) => objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
 
@@ -192,7 +193,7 @@ describe('OAuthIngress with the platform (Traefik IngressRoute)', () => {
     const app = new App();
     const chart = new Chart(app, 'test', { namespace: 'homepage' });
     const service = new kplus.Service(chart, 'Service', { metadata: { name: 'homepage' }, ports: [{ port: 80 }] });
-    const ing = new OAuthIngress(chart, 'Ingress', { app: resolvedApp('homepage', ADMIN), cluster: PLATFORM, service });
+    const ing = new OAuthIngress(chart, 'Ingress', ingressProps(resolvedApp('homepage', ADMIN), PLATFORM, service));
     // WHEN a user patches the auth middleware and the route
     ing.authMiddleware!.addJsonPatch(JsonPatch.add('/spec/forwardAuth/authResponseHeaders/-', 'X-Auth-Request-Groups'));
     ing.resource.metadata.addAnnotation('example.org/owner', 'manfred');
@@ -236,36 +237,50 @@ describe('OAuthIngress without a platform (networking.k8s.io Ingress)', () => {
 describe('OAuthIngress validation', () => {
   test('fails for an admin-only app without a platform, naming the construct path and field', () => {
     expect(problemsOf(() => synth(ADMIN, NO_PLATFORM, 'homepage'))).toEqual([
-      '[test/Ingress] OAuthIngress.app.ingress.admin: admin-only app but the cluster settings have no platform (Traefik with oauth2-proxy) (got {"allowedEmails":["manfred@example.org"],"allowedGroups":["example-org:admins"]}); declare cluster.platform.oauth and pass the cluster settings (inventory.cluster), or drop admin to make the app open',
+      '[test/Ingress] OAuthIngress.forwardAuth: forward-auth needs a Traefik IngressRoute, but routing is a plain Ingress (got "ingress"); routing: IngressRouting.TRAEFIK_INGRESS_ROUTE (Traefik with its CRDs), or no forwardAuth to make the host open',
     ]);
   });
 
-  test('fails for an admin-only app on a platform without oauth2-proxy', () => {
-    const problems = problemsOf(() => synth(ADMIN, { platform: { acmeEmail: 'manfred@example.org' } }, 'homepage'));
-    expect(problems).toHaveLength(1);
-    expect(problems).toEqual(['[test/Ingress] OAuthIngress.app.ingress.admin: admin-only app but no oauth2-proxy is declared (got {"allowedEmails":["manfred@example.org"],"allowedGroups":["example-org:admins"]}); declare cluster.platform.oauth, or drop admin to make the app open']);
+  test('forward-auth goes to the oauth2-proxy the user names', () => {
+    // GIVEN a standalone OAuthIngress with its own oauth2-proxy and issuer
+    const chart = new Chart(new App(), 'test', { namespace: 'tools' });
+    const service = new kplus.Service(chart, 'Service', { metadata: { name: 'dash' }, ports: [{ port: 8080 }] });
+    new OAuthIngress(chart, 'Ingress', {
+      host: 'dash.example.org', service, issuer: CertIssuer.issuer('local-ca'),
+      forwardAuth: { proxy: OAuth2Proxy.fromService('sso', 'auth', 4180), allowedGroups: ['ops'] },
+    });
+    // WHEN synthesized
+    const objects = chartObjects(chart);
+    const of = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+    // THEN the middlewares, the sign-in route and the certificate use what was named; the chart's namespace applies
+    expect(of('Middleware', 'dash-auth').spec.forwardAuth.address).toBe('http://sso.auth.svc.cluster.local:4180/oauth2/auth?allowed_groups=ops');
+    expect(of('Middleware', 'dash-signin').spec.errors.service).toEqual({ name: 'sso', namespace: 'auth', port: 4180 });
+    expect(of('IngressRoute', 'dash').spec.routes[1].services).toEqual([{ kind: 'Service', name: 'sso', namespace: 'auth', port: 4180 }]);
+    expect(of('IngressRoute', 'dash').spec.routes[0].services).toEqual([{ kind: 'Service', name: 'dash', port: 8080 }]);
+    expect(of('Certificate', 'dash-tls').spec.issuerRef).toEqual({ kind: 'Issuer', name: 'local-ca', group: 'cert-manager.io' });
+    expect(objects.every((o) => o.metadata.namespace === 'tools')).toBe(true);
   });
 
   test('fails when nobody would be allowed in (oauth2-proxy lets every signed-in user through empty lists)', () => {
     const cluster = { platform: { acmeEmail: 'manfred@example.org', oauth: { ...OAUTH, allowedEmails: [] } } };
     expect(problemsOf(() => synth({ host: 'dash.example.org', admin: {} }, cluster, 'homepage'))).toEqual([
-      '[test/Ingress] OAuthIngress.app.ingress.admin: nobody is allowed in (got {}); name allowedEmails or allowedGroups here, or allowedEmails in cluster.platform.oauth',
+      '[test/Ingress] OAuthIngress.forwardAuth: nobody is allowed in (got {"allowedEmails":[],"allowedGroups":[]}); name allowedEmails or allowedGroups',
     ]);
   });
 
   test('fails for a wildcard or otherwise not fully qualified host', () => {
     for (const host of ['*.example.org', 'dash', 'Dash.example.org', 'dash.example.org`) || Host(`evil.org']) {
       const problems = problemsOf(() => synth({ host }, PLATFORM, 'web'));
-      expect(problems).toEqual([`[test/Ingress] OAuthIngress.app.ingress.host: not a fully qualified hostname (got ${JSON.stringify(host)}); a name such as photos.example.org (lowercase DNS labels, no wildcard)`]);
+      expect(problems).toEqual([`[test/Ingress] OAuthIngress.host: not a fully qualified hostname (got ${JSON.stringify(host)}); a name such as photos.example.org (lowercase DNS labels, no wildcard)`]);
     }
   });
 
   test('fails for emails and groups that would break the comma-separated query, all problems at once', () => {
     const problems = problemsOf(() => synth({ host: 'dash.example.org', admin: { allowedEmails: ['a@example.org,b@example.org', ''], allowedGroups: ['admins, ops'] } }, PLATFORM, 'homepage'));
     expect(problems).toEqual([
-      '[test/Ingress] OAuthIngress.allowedEmails[0]: not an email address (got "a@example.org,b@example.org"); e.g. "manfred@example.org" (no spaces or commas)',
-      '[test/Ingress] OAuthIngress.allowedEmails[1]: not an email address (got ""); e.g. "manfred@example.org" (no spaces or commas)',
-      '[test/Ingress] OAuthIngress.allowedGroups[0]: not a group name (got "admins, ops"); a provider group without spaces or commas, e.g. "example-org:admins"',
+      '[test/Ingress] OAuthIngress.forwardAuth.allowedEmails[0]: not an email address (got "a@example.org,b@example.org"); e.g. "manfred@example.org" (no spaces or commas)',
+      '[test/Ingress] OAuthIngress.forwardAuth.allowedEmails[1]: not an email address (got ""); e.g. "manfred@example.org" (no spaces or commas)',
+      '[test/Ingress] OAuthIngress.forwardAuth.allowedGroups[0]: not a group name (got "admins, ops"); a provider group without spaces or commas, e.g. "example-org:admins"',
     ]);
   });
 
@@ -326,7 +341,7 @@ describe('every emitted object', () => {
     const model = deriveModel(reference);
     const app = new App({ resolvers: [new RestrictedPodSecurityResolver()] });
     const homepage = model.apps.find((a) => a.name === 'homepage')!;
-    const chart = new ClusterApp(app, 'app-homepage', { app: homepage, cluster: reference.cluster });
+    const chart = new ClusterApp(app, 'app-homepage', clusterAppProps(homepage, reference.cluster, []));
     const objects = chartObjects(chart);
     // THEN
     expect(objects.map((o) => o.kind)).toEqual(['Deployment', 'Service', 'Middleware', 'Middleware', 'IngressRoute', 'Certificate']);
@@ -337,9 +352,9 @@ describe('every emitted object', () => {
 
 describe('ClusterApp', () => {
   const model = deriveModel(reference);
-  const build = (name: string, props: { cluster?: OAuthIngressCluster; certIssuer?: string; ingressClass?: string } = { cluster: reference.cluster }) => {
+  const build = (name: string, cluster: OAuthIngressCluster | undefined = reference.cluster) => {
     const app = new App();
-    return new ClusterApp(app, `app-${name}`, { app: model.apps.find((a) => a.name === name)!, ...props });
+    return new ClusterApp(app, `app-${name}`, clusterAppProps(model.apps.find((a) => a.name === name)!, cluster as ClusterSpec, []));
   };
 
   test('puts each reference app behind its OAuthIngress, admin-only ones behind oauth2-proxy', () => {
@@ -358,7 +373,7 @@ describe('ClusterApp', () => {
     expect(chartObjects(homepage).find((o) => o.kind === 'IngressRoute').spec.routes[0].services).toEqual([{ kind: 'Service', name: 'homepage', port: 80 }]);
   });
 
-  test('without the cluster settings keeps the Ingress (deprecated certIssuer/ingressClass still apply)', () => {
+  test('without the platform keeps the Ingress, with the cluster\'s issuer and class', () => {
     const whoami = build('whoami', { certIssuer: 'ca', ingressClass: 'nginx' });
     expect(whoami.ingress).toBeInstanceOf(kplus.Ingress);
     const objects = chartObjects(whoami);
@@ -369,7 +384,7 @@ describe('ClusterApp', () => {
 
   test('fails for an admin-only app when the cluster settings are not passed', () => {
     expect(problemsOf(() => build('homepage', {}))).toEqual([
-      expect.stringMatching(/^\[app-homepage\/Ingress\] OAuthIngress\.app\.ingress\.admin: admin-only app but the cluster settings have no platform/),
+      expect.stringMatching(/^\[app-homepage\/Ingress\] OAuthIngress\.forwardAuth: forward-auth needs a Traefik IngressRoute, but routing is a plain Ingress/),
     ]);
   });
 });

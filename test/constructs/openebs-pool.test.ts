@@ -26,7 +26,7 @@ const LOCK: StorageLock = {
 
 function synth(pool: ResolvedPool, lock?: StorageLock) {
   const chart = new Chart(new App(), 'storage');
-  const construct = new OpenEBSPool(chart, 'Pool', { pool, lock });
+  const construct = new OpenEBSPool(chart, 'Pool', { ...pool, lock });
   return { construct, objects: chartObjects(chart) };
 }
 
