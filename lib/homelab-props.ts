@@ -5,9 +5,12 @@
 import { IConstruct } from 'constructs';
 import { AppVolume, ClusterAppProps } from './constructs/cluster-app';
 import { CertIssuer, IngressRouting, OAuthIngressProps } from './constructs/oauth-ingress';
+import { NixHostVMProps } from './constructs/nix-host-vm';
 import { IOpenEBSPool, OpenEBSPoolProps } from './constructs/openebs-pool';
 import { ResticBackedAppProps, ResticRepository } from './constructs/restic-backed-app';
-import { ResolvedApp, ResolvedPool } from './model/derive';
+import { Model, ResolvedApp, ResolvedHost, ResolvedPool, ResolvedVm } from './model/derive';
+import { sopsSecretPath } from './emitters/nix/sops';
+import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from './emitters/terraform/providers/proxmox';
 import { ClusterSpec } from './model/inventory';
 import { StorageLock } from './storage/lock';
 
@@ -106,4 +109,50 @@ export function missingPoolReporter(pools: readonly IOpenEBSPool[]): { report: (
 /** The props of a storage pool's {@link OpenEBSPool}. */
 export function openEBSPoolProps(pool: ResolvedPool, lock: StorageLock, lockFile: string): OpenEBSPoolProps {
   return { name: pool.name, engine: pool.engine, layout: pool.layout, replicas: pool.replicas, nodes: pool.nodes, lock, lockFile };
+}
+
+/** Where the homelab's VMs get their system disk images and Proxmox providers (its Terraform stack). */
+export interface IVmImageSource {
+  /** Downloads (once per node and URL) the image and returns the resource. */
+  imageFor(vm: ResolvedVm): ProxmoxVirtualEnvironmentDownloadFile;
+  /** The provider for the Proxmox cluster of a site. */
+  proxmoxProvider(site: string): ProxmoxProvider;
+}
+
+/** The props of the {@link NixHostVM} of a host with `vm`. */
+export function nixHostVMProps(model: Model, host: ResolvedHost, images: IVmImageSource): NixHostVMProps {
+  const vm = host.vm!;
+  return {
+    hostName: host.name,
+    domain: host.net.domain,
+    node: vm.node,
+    vmId: vm.vmId,
+    provider: images.proxmoxProvider(host.site),
+    address: `${host.ip}/${host.net.prefix}`,
+    gateway: host.net.gateway,
+    nameservers: host.net.nameservers,
+    admins: host.adminUsers.map((a) => ({ name: a.name, sshKeys: a.sshKeys, ...(a.hashedPasswordSecret ? { hashedPasswordFile: sopsSecretPath(a.hashedPasswordSecret, true) } : {}) })),
+    cores: vm.cores,
+    sockets: vm.sockets,
+    memoryMiB: vm.memoryMiB,
+    cpuType: vm.cpuType,
+    cpuAffinity: vm.cpuAffinity,
+    numa: vm.numa,
+    datastore: vm.nodeSpec.datastore,
+    systemDiskGiB: vm.systemDiskGiB,
+    systemDiskDatastore: vm.systemDisk.datastore ?? vm.nodeSpec.datastore,
+    image: vm.systemDisk.image ? images.imageFor(vm) : undefined,
+    clone: vm.systemDisk.clone,
+    dataDisksGiB: vm.dataDisksGiB,
+    passthroughDisks: vm.passthroughDisks,
+    bridge: vm.nodeSpec.bridge,
+    vlan: host.net.vlan,
+    macAddress: host.mac,
+    interfaceName: host.interface,
+    onBoot: vm.onBoot,
+    tags: ['homelab-cdk', host.site, ...(host.k3s ? [`k3s-${host.k3s}`] : [])],
+    description: `homelab-cdk: host ${host.fqdn} of homelab ${model.name}; NixOS from nixos/hosts/${host.name}.nix`,
+    stateVersion: model.stateVersion,
+    timeZone: model.timezone,
+  };
 }

@@ -1,4 +1,11 @@
 import * as cdktf from 'cdktf';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { renderNixFile } from '../../lib/emitters/nix/serialize';
+import { ProxmoxProvider } from '../../lib/emitters/terraform/providers/proxmox';
+import { nixEvalModule } from '../helpers/nix';
+import { itWith } from '../helpers/tools';
 import { inventory as reference } from '../../apps/inventory';
 import { Homelab, Inventory } from '../../lib';
 import { NixHostVM, passthroughSerial } from '../../lib/constructs/nix-host-vm';
@@ -37,7 +44,7 @@ describe('NixHostVM', () => {
   const { lab, json } = stackJson(reference);
 
   it('makes one VM per host with a vm, as constructs the user can reach', () => {
-    expect(lab.stack.vms.map((v) => v.host.name)).toEqual(['ulf', 'rolf', 'karl']);
+    expect(lab.stack.vms.map((v) => v.hostName)).toEqual(['ulf', 'rolf', 'karl']);
     expect(lab.stack.vms[0]).toBeInstanceOf(NixHostVM);
     expect(Object.keys(json.resource.proxmox_virtual_environment_vm)).toHaveLength(3);
   });
@@ -136,7 +143,7 @@ describe('NixHostVM', () => {
       const lease = dhcp.sections.find((s) => s.type === 'host' && opt(s, 'name')[0] === host);
       expect(opt(lease, 'mac')).toEqual([mac]);
       expect(opt(lease, 'ip')).toEqual([lab.model.hosts.find((h) => h.name === host)!.ip]);
-      const nix = lab.stack.vms.find((v) => v.host.name === host)!.toNixModule() as any;
+      const nix = lab.stack.vms.find((v) => v.hostName === host)!.nixModule() as any;
       const links = nix.body.systemd.network.links;
       const link = Object.values<any>(links)[0];
       expect(link.matchConfig.PermanentMACAddress).toBe(mac);
@@ -279,5 +286,73 @@ describe('Terraform state backend', () => {
     expect(problemsOf(inv)).toEqual([]);
     inv.stateBackend = { type: 's3', bucket: 'tfstate', endpoint: 'http://nas.home.example.org:9000' };
     expect(problemsOf(inv)).toEqual(['[inventory.stateBackend] StateBackend.endpoint: not an https URL (got "http://nas.home.example.org:9000"); e.g. "https://s3.us-west-004.backblazeb2.com"']);
+  });
+});
+
+describe('NixHostVM standalone, in a plain cdktf stack', () => {
+  const itNix = itWith('nix-instantiate');
+  const build = () => {
+    const app = cdktf.Testing.app();
+    const stack = new cdktf.TerraformStack(app, 'lab');
+    const provider = new ProxmoxProvider(stack, 'proxmox', { endpoint: 'https://pve.example.org:8006/' });
+    const admins = [{ name: 'ada', sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtestkeyada ada@laptop'] }];
+    const common = { domain: 'lab.example.org', node: 'pve1', provider, gateway: '10.1.0.1', admins };
+    const web = new NixHostVM(stack, 'web', { ...common, vmId: 301, address: '10.1.0.21/24', memoryMiB: 2048, clone: { vmId: 9000 } });
+    const db = new NixHostVM(stack, 'db', { ...common, vmId: 302, address: '10.1.0.22/24', vlan: 30, macAddress: '02:00:00:00:00:22', dataDisksGiB: [50] });
+    return { stack, web, db };
+  };
+
+  it('makes the VMs from props, with a stable derived MAC and the given one', () => {
+    // GIVEN two VMs in a user's stack WHEN synthesized
+    const { stack, web, db } = build();
+    const json = JSON.parse(cdktf.Testing.synth(stack));
+    const again = build();
+    // THEN
+    expect(vmBody(json, 'web')).toMatchObject({ vm_id: 301, memory: [{ dedicated: 2048 }], clone: [{ vm_id: 9000, node_name: 'pve1', full: true }], description: 'homelab-cdk: host web.lab.example.org' });
+    expect(vmBody(json, 'db').network_device[0]).toMatchObject({ mac_address: '02:00:00:00:00:22', vlan_id: 30, bridge: 'vmbr0' });
+    expect(vmBody(json, 'db').initialization[0].user_account).toEqual([{ username: 'ada', keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtestkeyada ada@laptop'] }]);
+    expect(web.macAddress).toMatch(/^02(:[0-9a-f]{2}){5}$/);
+    expect(again.web.macAddress).toBe(web.macAddress);
+    expect(db.macAddress).not.toBe(web.macAddress);
+  });
+
+  itNix('writes NixOS modules that nix-instantiate evaluates, naming the NIC by the VM\'s MAC', () => {
+    // GIVEN the VMs' modules written with our renderer
+    const { db } = build();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nixhostvm-'));
+    try {
+      const file = path.join(dir, 'db.nix');
+      fs.writeFileSync(file, renderNixFile(db.nixModule(), 'test'));
+      // WHEN evaluated
+      const r = nixEvalModule(file);
+      expect(r.stderr).toBe('');
+      const m = JSON.parse(r.stdout);
+      // THEN
+      expect(m.networking.interfaces.ens18.ipv4.addresses).toEqual([{ address: '10.1.0.22', prefixLength: 24 }]);
+      expect(m.systemd.network.links['10-ens18'].matchConfig.PermanentMACAddress).toBe('02:00:00:00:00:22');
+      expect(m.users.users.ada.openssh.authorizedKeys.keys).toEqual(['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGtestkeyada ada@laptop']);
+      expect(m.services.openssh.settings.PasswordAuthentication).toBe(false);
+      expect(m.security.sudo.wheelNeedsPassword).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with every problem of its props, naming path and field', () => {
+    const stack = new cdktf.TerraformStack(cdktf.Testing.app(), 'lab');
+    let messages: string[] = [];
+    try {
+      new NixHostVM(stack, 'Web', { domain: 'x.org', node: 'pve1', vmId: 5, address: '10.0.0.1', gateway: 'gw', admins: [], memoryMiB: 128 });
+    } catch (e) {
+      messages = (e as HomelabValidationError).problems.map((p) => p.message);
+    }
+    expect(messages).toEqual([
+      expect.stringMatching(/^\[lab\/Web\] NixHostVM\.hostName: not a DNS label/),
+      '[lab/Web] NixHostVM.vmId: below minimum (got 5); integer 100-999999999',
+      '[lab/Web] NixHostVM.memoryMiB: below minimum (got 128); integer 512-262144',
+      expect.stringMatching(/^\[lab\/Web\] NixHostVM\.address: not an IPv4 address with prefix length \(got "10\.0\.0\.1"\)/),
+      expect.stringMatching(/^\[lab\/Web\] NixHostVM\.gateway: /),
+      expect.stringMatching(/^\[lab\/Web\] NixHostVM\.admins: /),
+    ]);
   });
 });

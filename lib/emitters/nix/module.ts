@@ -28,11 +28,7 @@ export const HOST_MACVLAN = 'mv-host';
 /** Where host metadata (extra plan columns) is written, relative to `/etc`. */
 export const HOST_METADATA_ETC = 'homelab/metadata.json';
 
-/**
- * Root device of a Terraform-managed VM: the system disk is `scsi0` on a
- * virtio-scsi controller (see `NixHostVM`), which SeaBIOS boots and Linux names `/dev/sda`.
- */
-export const VM_BOOT_DISK = '/dev/sda';
+import { VM_BOOT_DISK } from '../../constructs/nix-host-vm';
 
 const mkDefault = (v: NixValue) => new NixApply(new NixSelect('lib', ['mkDefault']), [v]);
 

@@ -13,7 +13,8 @@ import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DEFAULT_KEEP_DELETED_DAYS } from '../../backup/model';
-import { IVmImageSource, NixHostVM } from '../../constructs/nix-host-vm';
+import { NixHostVM } from '../../constructs/nix-host-vm';
+import { IVmImageSource, nixHostVMProps } from '../../homelab-props';
 import { Model, ResolvedVm } from '../../model/derive';
 import { StateBackendSpec } from '../../model/inventory';
 import { B2ApplicationKey, B2Bucket, B2Provider } from './providers/b2';
@@ -188,7 +189,7 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
         ...(sites.size > 1 ? { alias: site } : {}),
       }));
     }
-    this.vms = model.hosts.filter((h) => h.vm).map((h) => new NixHostVM(this, h.name, { model, host: h, images: this }));
+    this.vms = model.hosts.filter((h) => h.vm).map((h) => new NixHostVM(this, h.name, nixHostVMProps(model, h, this)));
   }
 
   /** The bpg/proxmox provider of a site's Proxmox cluster. */
