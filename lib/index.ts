@@ -9,6 +9,7 @@ export * from './constructs/nix-host-vm';
 export * from './constructs/oauth-ingress';
 export * from './constructs/openebs-pool';
 export * from './constructs/restic-backed-app';
+export * from './constructs/restic-b2-bucket';
 export * from './constructs/database';
 export * from './homelab-props';
 export * from './restore';

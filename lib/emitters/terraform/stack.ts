@@ -10,57 +10,19 @@
  */
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DEFAULT_KEEP_DELETED_DAYS } from '../../backup/model';
 import { NixHostVM } from '../../constructs/nix-host-vm';
 import { IVmImageSource, nixHostVMProps } from '../../homelab-props';
 import { Model, ResolvedVm } from '../../model/derive';
 import { StateBackendSpec } from '../../model/inventory';
+import { addResticKey, B2_MAX_KEY_NAME_LENGTH, B2_MAX_LIFECYCLE_RULES, b2S3Endpoint, resticBucketConfig, resticKeyOutputs } from '../../constructs/restic-b2-bucket';
 import { B2ApplicationKey, B2Bucket, B2Provider } from './providers/b2';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from './providers/proxmox';
 import { addBrand, brandSymbol, hasBrand } from '../../private/brand';
 
-/** Backblaze B2's S3 endpoint for a region. */
-export function b2S3Endpoint(region: string): string {
-  return `https://s3.${region}.backblazeb2.com`;
-}
-
-/**
- * Capabilities an app's restic needs on its prefix of the bucket, through
- * B2's S3 API, and nothing more (B2 "S3-Compatible App Keys"):
- * - `listBuckets`: HeadBucket, with which `restic init` checks that the
- *   bucket exists before it would try to create it; on a key limited to one
- *   bucket it shows only that bucket's settings;
- * - `listFiles`: ListObjects (restic lists keys, locks, snapshots, index, data);
- * - `readFiles`: GetObject and HeadObject;
- * - `writeFiles`: PutObject and multipart uploads, and DeleteObject *by name*,
- *   which on B2 only hides the file.
- * Not `deleteFiles`: B2 needs it only to delete one *version* of a file, and
- * restic's S3 backend never names a version (it removes by name). Without it a
- * stolen app key can hide backups but never destroy them: hidden versions stay
- * for the app's `keepDeletedDays` (the lifecycle rule), the undelete window.
- * Not `listAllBucketNames`: only the S3 ListBuckets call needs it, and restic
- * never makes it.
- */
-export const RESTIC_B2_CAPABILITIES = ['listBuckets', 'listFiles', 'readFiles', 'writeFiles'];
-
-/** B2 accepts at most this many lifecycle rules per bucket. */
-export const B2_MAX_LIFECYCLE_RULES = 100;
-
-/** B2 key names are at most this long (letters, digits and `-`). */
-export const B2_MAX_KEY_NAME_LENGTH = 100;
-
-/**
- * Names of the Terraform outputs holding an app's restic B2 key id and key
- * (both sensitive): `terraform output -raw <name>` gives the value for
- * `HOMELAB_SECRET_<APP>_B2_KEY_ID` and `HOMELAB_SECRET_<APP>_B2_KEY`, which
- * `dist/apply.sh` turns into the Secrets `<app>-b2-key-id` and `<app>-b2-key`.
- */
-export function resticKeyOutputs(app: string): { keyId: string; key: string } {
-  const name = app.replace(/-/g, '_');
-  return { keyId: `restic_${name}_b2_key_id`, key: `restic_${name}_b2_key` };
-}
+export { B2_MAX_KEY_NAME_LENGTH, B2_MAX_LIFECYCLE_RULES, b2S3Endpoint, RESTIC_B2_CAPABILITIES, resticKeyOutputs } from '../../constructs/restic-b2-bucket';
 
 /** Terraform variable name for a declared secret. */
 export function secretVariableName(secret: string): string {
@@ -139,44 +101,30 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
       // restic manages its files itself, so no rule ever hides by age
       // (days_from_uploading_to_hiding would destroy the repositories).
       const rule = (a: typeof backedUp[number]) => ({ fileNamePrefix: a.backups.prefix, daysFromHidingToDeleting: a.backups.retention.keepDeletedDays });
-      const privateBucket = (bucketId: string, bucketName: string, lifecycleRules: ReturnType<typeof rule>[]) => new B2Bucket(this, bucketId, {
-        bucketName,
-        bucketType: 'allPrivate',
-        defaultServerSideEncryption: { mode: 'SSE-B2', algorithm: 'AES256' },
-        lifecycleRules,
-      });
-      const bucket = privateBucket('BackupBucket', inv.backup.bucket, shared.length > 0
+      const bucket = new B2Bucket(this, 'BackupBucket', resticBucketConfig(inv.backup.bucket, shared.length > 0
         ? shared.map(rule)
-        : [{ fileNamePrefix: '', daysFromHidingToDeleting: inv.backup.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS }]);
+        : [{ fileNamePrefix: '', daysFromHidingToDeleting: inv.backup.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS }]));
       this.bucket = bucket;
       const appBuckets = new Map<string, B2Bucket>();
       this.appBuckets = appBuckets;
       for (const app of backedUp) {
-        if (app.backups.ownBucket) appBuckets.set(app.name, privateBucket(`BackupBucket-${app.name}`, app.backups.bucket, [rule(app)]));
+        if (app.backups.ownBucket) appBuckets.set(app.name, new B2Bucket(this, `BackupBucket-${app.name}`, resticBucketConfig(app.backups.bucket, [rule(app)])));
       }
       for (const app of backedUp) {
         const keyName = `${model.name}-${app.name}-restic`;
         if (keyName.length > B2_MAX_KEY_NAME_LENGTH) {
           throw new Error(`[${this.node.path}/BackupKey-${app.name}] B2ApplicationKey.keyName: too long for B2 (got ${JSON.stringify(keyName)}); at most ${B2_MAX_KEY_NAME_LENGTH} characters, so homelab and app names of at most ${B2_MAX_KEY_NAME_LENGTH - '--restic'.length} together`);
         }
-        const key = new B2ApplicationKey(this, `BackupKey-${app.name}`, {
+        const { key } = addResticKey(this, `BackupKey-${app.name}`, {
           keyName,
-          capabilities: [...RESTIC_B2_CAPABILITIES],
-          bucketIds: [(appBuckets.get(app.name) ?? bucket).bucketId],
-          namePrefix: app.backups.prefix,
+          bucket: appBuckets.get(app.name) ?? bucket,
+          prefix: app.backups.prefix,
+          outputs: resticKeyOutputs(app.name),
+          app: app.name,
+          keyIdSecretName: app.backups.keyIdSecret,
+          keySecretName: app.backups.keySecret,
         });
         appKeys.set(app.name, key);
-        const outputs = resticKeyOutputs(app.name);
-        new TerraformOutput(this, outputs.keyId, {
-          value: key.applicationKeyId,
-          sensitive: true,
-          description: `B2 key id for restic of app ${app.name} (Secret ${app.backups.keyIdSecret})`,
-        });
-        new TerraformOutput(this, outputs.key, {
-          value: key.applicationKey,
-          sensitive: true,
-          description: `B2 application key for restic of app ${app.name} (Secret ${app.backups.keySecret})`,
-        });
       }
     }
     const sites = new Set(model.hosts.filter((h) => h.vm).map((h) => h.site));
