@@ -29,6 +29,8 @@ export * from './emitters/k8s/crds';
 export * from './emitters/k8s/platform';
 export * from './emitters/k8s/apply';
 export * from './emitters/terraform/stack';
+export { B2ApplicationKey, B2Bucket, B2Provider } from './emitters/terraform/providers/b2';
+export { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile, ProxmoxVirtualEnvironmentVm } from './emitters/terraform/providers/proxmox';
 export * from './emitters/nix';
 export * from './emitters/nix/module';
 export * from './emitters/uci';

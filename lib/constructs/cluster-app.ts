@@ -8,11 +8,11 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { resolveDatabase, ResolvedDatabase } from '../backup/model';
+import { resolveDatabase } from '../backup/model';
 import { DatabaseEngine } from '../model/inventory';
 import { isDnsLabel } from '../model/net';
 import { ProblemCollector } from '../validate/errors';
-import { addDatabaseServer, databaseClientEnv, DatabaseServer } from './database';
+import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } from './database';
 import { secretEnv } from './secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
@@ -115,7 +115,7 @@ export interface AppConfig {
   readonly cpuMillis: number;
   readonly memoryMiB: number;
   readonly tmpVolume: boolean;
-  readonly db?: ResolvedDatabase;
+  readonly db?: DatabaseConfig;
   readonly ingress?: AppIngressOptions;
 }
 

@@ -10,11 +10,28 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ResolvedDatabase } from '../backup/model';
+import { DatabaseEngine } from '../model/inventory';
 import { secretEnv } from './secrets';
 
 /** UID and GID the official postgres, mysql and mariadb images run their server as. */
 export const DATABASE_UID = 999;
+
+/** An app's database with every default applied (see `AppDatabase` for the fields). */
+export interface DatabaseConfig {
+  readonly engine: DatabaseEngine;
+  /** Server image, or the sqlite tools image. */
+  readonly image: string;
+  /** Server engines: the StatefulSet and Service name, `<app>-db`. */
+  readonly service?: string;
+  readonly port?: number;
+  readonly name?: string;
+  readonly user?: string;
+  readonly passwordSecret?: string;
+  readonly sizeGiB: number;
+  readonly storageClass?: string;
+  readonly volume?: string;
+  readonly file?: string;
+}
 
 /** The database server of an app. */
 export interface DatabaseServer {
@@ -27,7 +44,7 @@ export interface DatabaseServer {
  * The variables a client of the server needs, in order: `DB_HOST`, `DB_PORT`, `DB_NAME`,
  * `DB_USER`, `DB_PASSWORD` (the app gets these first, so its `env` can say `$(DB_HOST)`).
  */
-export function databaseClientEnv(scope: Construct, db: ResolvedDatabase): [string, kplus.EnvValue][] {
+export function databaseClientEnv(scope: Construct, db: DatabaseConfig): [string, kplus.EnvValue][] {
   if (!db.service) return [];
   return [
     ['DB_HOST', kplus.EnvValue.fromValue(db.service)],
@@ -39,7 +56,7 @@ export function databaseClientEnv(scope: Construct, db: ResolvedDatabase): [stri
 }
 
 /** Adds the app's database server to `scope`; undefined for SQLite or no database. */
-export function addDatabaseServer(scope: Construct, appName: string, db: ResolvedDatabase, namespace?: string): DatabaseServer | undefined {
+export function addDatabaseServer(scope: Construct, appName: string, db: DatabaseConfig, namespace?: string): DatabaseServer | undefined {
   if (!db.service) return undefined;
   const labels = { 'app.kubernetes.io/name': db.service, 'app.kubernetes.io/part-of': appName, 'app.kubernetes.io/component': 'database' };
   const metadata = (name: string) => ({ name, labels, ...(namespace ? { namespace } : {}) });
