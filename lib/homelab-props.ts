@@ -13,6 +13,7 @@ import { sopsSecretPath } from './emitters/nix/sops';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from './emitters/terraform/providers/proxmox';
 import { ClusterSpec } from './model/inventory';
 import { StorageLock } from './storage/lock';
+import { HomelabProblem } from './validate/errors';
 
 /** The OAuthIngress settings of an app (without its Service) from the cluster settings. */
 export function ingressOptions(app: ResolvedApp, cluster: ClusterSpec | undefined): Omit<OAuthIngressProps, 'service'> | undefined {
@@ -92,15 +93,15 @@ export function resticBackedAppProps(app: ResolvedApp, cluster: ClusterSpec | un
   };
 }
 
-/** A validation on `scope` for each pool an app names that has no OpenEBSPool. */
-export function missingPoolReporter(pools: readonly IOpenEBSPool[]): { report: (what: string, pool: string) => void; attach: (scope: IConstruct) => void } {
-  const missing: string[] = [];
+/** Collects a problem (construct path of the app, `ClusterApp.volumes` or `.database`) for each pool an app names that has no OpenEBSPool. */
+export function missingPoolReporter(pools: readonly IOpenEBSPool[], problems: HomelabProblem[]): { report: (what: string, pool: string) => void; attach: (scope: IConstruct) => void } {
+  const missing: [string, string][] = [];
   return {
-    report: (what, pool) => missing.push(`${what} names pool ${JSON.stringify(pool)}, which the homelab has no OpenEBSPool for; one of ${JSON.stringify(pools.map((p) => p.poolName))}`),
+    report: (what, pool) => missing.push([what, pool]),
     attach: (scope) => {
-      if (missing.length > 0) {
-        const messages = [...missing];
-        scope.node.addValidation({ validate: () => messages });
+      for (const [what, pool] of missing) {
+        problems.push(new HomelabProblem(scope.node.path, what === 'database' ? 'ClusterApp.database.pool' : 'ClusterApp.volumes.pool',
+          `${what} names a pool the homelab has no OpenEBSPool for`, pool, `one of ${JSON.stringify(pools.map((p) => p.poolName))} (pools need cluster.platform)`));
       }
     },
   };

@@ -85,6 +85,8 @@ export class Homelab extends Construct {
   /** One per storage pool (chart `storage`, stage `20-platform-config`, file `20-storage.k8s.yaml`), with `cluster.platform`. */
   readonly pools: readonly OpenEBSPool[];
   private synthesized = false;
+  /** Apps naming a pool without an OpenEBSPool (reported by {@link validate}). */
+  private readonly poolProblems: HomelabProblem[] = [];
 
   constructor(props: HomelabProps) {
     super(undefined as any, '');
@@ -109,7 +111,7 @@ export class Homelab extends Construct {
     }
     this.pools = pools;
     this.apps = this.model.apps.map((app) => {
-      const missing = missingPoolReporter(pools);
+      const missing = missingPoolReporter(pools, this.poolProblems);
       const chart = app.backups
         ? new ResticBackedApp(this.k8s, `app-${app.name}`, resticBackedAppProps(app, cluster, pools, missing.report))
         : new ClusterApp(this.k8s, `app-${app.name}`, clusterAppProps(app, cluster, pools, missing.report));
@@ -177,7 +179,7 @@ export class Homelab extends Construct {
     // the pools' own validations repeat their `problems`, which are reported with their fields
     const poolPaths = new Set(this.pools.map((p) => p.node.path));
     const k8s = validateK8sApp(this.k8s).filter((p) => !poolPaths.has(p.constructPath));
-    const problems = [...constructProblems(this), ...this.pools.flatMap((p) => p.problems), ...k8s, ...validateTerraformApp(this.terraform)];
+    const problems = [...constructProblems(this), ...this.pools.flatMap((p) => p.problems), ...this.poolProblems, ...k8s, ...validateTerraformApp(this.terraform)];
     if (problems.length > 0) throw new HomelabValidationError(problems);
   }
 
