@@ -76,7 +76,7 @@ export function generateInventory(n: number): Inventory {
         ingressIP: '10.64.0.2',
         networks,
         hosts,
-        routers: [{ name: 'gw', networks: networks.map((x) => x.name), wifi: [{ ssid: 'homelab', network: 'lan', keySecret: 'wifi-psk' }] }],
+        routers: [{ name: 'gw', networks: networks.map((x) => x.name), wifi: [{ ssid: 'homelab', network: 'lan', keySecret: 'wifi-psk' }], radios: [{ name: 'radio0', band: '2g', channel: 'auto', country: 'DE' }] }],
       },
     ],
     apps,
