@@ -27,9 +27,9 @@ import { routerPackages } from './emitters/uci/router';
 import { renderUciPackage } from './emitters/uci/serialize';
 import { deriveModel, Model } from './model/derive';
 import { Inventory } from './model/inventory';
-import { readPlans, ReadPlansOptions } from './plans/plans';
+import { readPlansWithSources, ReadPlansOptions } from './plans/plans';
 import { display, OutputFile, writeOutputs } from './private/output';
-import { constructProblems, HomelabProblem, HomelabValidationError } from './validate/errors';
+import { constructProblems, HomelabProblem, HomelabValidationError, withSources } from './validate/errors';
 import { validateInventory } from './validate/model-rules';
 import { parseLock, STORAGE_LOCK_FILE, StorageLock } from './storage/lock';
 import { addBrand, brandSymbol, hasBrand } from './private/brand';
@@ -133,7 +133,14 @@ export class Homelab extends Construct {
    * naming `file:line` and the column of every problem.
    */
   static fromPlans(dir: string, options: ReadPlansOptions = {}): Homelab {
-    return new Homelab({ inventory: readPlans(dir, options) });
+    const { inventory, sources } = readPlansWithSources(dir, options);
+    try {
+      return new Homelab({ inventory });
+    } catch (e) {
+      // the model rules name data paths; show the plan file:line each came from instead
+      if (e instanceof HomelabValidationError) throw new HomelabValidationError(withSources(e.problems, sources));
+      throw e;
+    }
   }
 
   /** True once {@link synth} has run. */

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from 'yaml';
 import { AdminSpec, HostSpec, Inventory, K3sContainerSpec, NetworkSpec, SecretSpec } from '../model/inventory';
 import { Cidr, formatIPv4, isDnsLabel, isFqdn, isHostIn, parseCidr, parseIPv4 } from '../model/net';
-import { HomelabProblem, ProblemCollector } from '../validate/errors';
+import { HomelabProblem, ProblemCollector, SourceMap } from '../validate/errors';
 import { LABEL_RULE, SSH_KEY } from '../validate/model-rules';
 import { INPUT_LIMITS, readInputText } from '../private/input';
 import { CsvRecord, CsvTable, parseCsvTable } from './csv';
@@ -109,6 +109,15 @@ export function inventoryFromPlans(files: PlanFiles, options: PlanOptions = {}):
  * @throws HomelabValidationError with every problem, including missing files
  */
 export function readPlans(dir: string, options: ReadPlansOptions = {}): Inventory {
+  return readPlansWithSources(dir, options).inventory;
+}
+
+/**
+ * {@link readPlans}, and where each host, k3s container and the network came from: data path
+ * (`inventory.sites[home].hosts[olaf]`) -> `file:line` (`plans/hosts.csv:2`), so problems the
+ * model rules find later can name the plan line (`withSources` in `validate/errors.ts`).
+ */
+export function readPlansWithSources(dir: string, options: ReadPlansOptions = {}): { inventory: Inventory; sources: SourceMap } {
   const p = new ProblemCollector();
   const read = (name: string, create: string): PlanFile | undefined => {
     const file = path.join(dir, name);
@@ -141,7 +150,19 @@ export function readPlans(dir: string, options: ReadPlansOptions = {}): Inventor
   }
   const inventory = assemble(plans, sshKeys, secretsDir, p, new Set(Object.keys(sshKeys).filter((a) => sshKeys[a].length === 0)));
   p.throwIfAny();
-  return inventory;
+  return { inventory, sources: sourcesOf(plans) };
+}
+
+/** Data path of each host, k3s container and the network -> the plan `file:line` it came from. */
+function sourcesOf(plans: ParsedPlans): SourceMap {
+  const site = `inventory.sites[${plans.network.site}]`;
+  const sources = new Map<string, string>([[`${site}.networks[${NETWORK_NAME}]`, plans.files.network.path]]);
+  for (const h of plans.hosts) {
+    const hpath = `${site}.hosts[${h.name}]`;
+    sources.set(hpath, `${plans.files.hosts.path}:${h.line}`);
+    h.containers.forEach((c, i) => sources.set(`${hpath}.k3sContainers[${c.name}]`, `${plans.files.k3s.path}:${h.containerLines[i]}`));
+  }
+  return sources;
 }
 
 /**
@@ -186,6 +207,8 @@ interface HostEntry {
   readonly admin: string;
   readonly metadata: Map<string, string>;
   readonly containers: K3sContainerSpec[];
+  /** The k3s.csv line of each of `containers`. */
+  readonly containerLines: number[];
   server?: Place;
   agent?: Place;
 }
@@ -316,7 +339,7 @@ function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
     else if (!admins.has(admin)) admins.set(admin, row.line);
     checkExtra(files.hosts, HOSTS, row);
     if (name === undefined) continue;
-    const entry: HostEntry = { line: row.line, name, interface: iface, ip, admin, metadata: new Map(row.extra), containers: [] };
+    const entry: HostEntry = { line: row.line, name, interface: iface, ip, admin, metadata: new Map(row.extra), containers: [], containerLines: [] };
     hosts.push(entry);
     byName.set(name, entry);
   }
@@ -364,6 +387,7 @@ function parsePlans(files: PlanFiles, out: ProblemCollector): ParsedPlans {
     }
     if (!entry || name === undefined || !ipOk) continue;
     entry.containers.push({ name, role, ...(type === 'init-server' ? { init: true } : {}), ip: row.values.get('ip')! });
+    entry.containerLines.push(row.line);
     for (const [column, value] of row.extra) {
       const key = `${name}.${column}`;
       if (entry.metadata.has(key)) {

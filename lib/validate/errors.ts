@@ -71,6 +71,30 @@ export class ProblemCollector {
   }
 }
 
+/**
+ * Where inventory data came from: data path (`inventory.sites[home].hosts[olaf]`) -> the
+ * user's `file:line` (`plans/hosts.csv:2`). Built by whatever made the inventory from files.
+ */
+export type SourceMap = ReadonlyMap<string, string>;
+
+/**
+ * The problems with every data path that has a source (the path itself, or its longest
+ * prefix ending before a `.` or `[`) shown as that `file:line`; field and message unchanged.
+ */
+export function withSources(problems: readonly HomelabProblem[], sources: SourceMap): HomelabProblem[] {
+  const sourceOf = (path: string): string | undefined => {
+    for (let end = path.length; end > 0; end = Math.max(path.lastIndexOf('.', end - 1), path.lastIndexOf('[', end - 1))) {
+      const hit = sources.get(path.slice(0, end));
+      if (hit !== undefined) return hit;
+    }
+    return undefined;
+  };
+  return problems.map((q) => {
+    const at = sourceOf(q.constructPath);
+    return at === undefined ? q : new HomelabProblem(at, q.field, q.problem, q.value, q.allowed);
+  });
+}
+
 /** Longest rendered value in a message; a longer one is cut and says how long it was. */
 export const MAX_VALUE_CHARS = 200;
 

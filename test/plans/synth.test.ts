@@ -131,6 +131,29 @@ describe('bad plans', () => {
     fs.rmSync(work, { recursive: true });
   });
 
+  test('problems the model rules find after the CSV is read name the plan file and line, not the inventory path', () => {
+    // GIVEN a hosts.csv row that passes the CSV checks (an interface name of 13 characters is valid)
+    // but fails a model rule: its k3s server container's macvlan "mv-<interface>" is over 15 characters
+    const work = tmp('model-rule');
+    const plans = path.join(work, 'plans');
+    fs.mkdirSync(plans);
+    fs.mkdirSync(path.join(work, 'secrets'));
+    for (const f of ['k3s.csv', 'network.yaml']) fs.copyFileSync(path.join(ROOT, 'examples/plans', f), path.join(plans, f));
+    fs.copyFileSync(path.join(ROOT, 'examples/secrets/manfred.pub'), path.join(work, 'secrets/manfred.pub'));
+    const hosts = fs.readFileSync(path.join(ROOT, 'examples/plans/hosts.csv'), 'utf8').replace('ulf,enp1s0,', 'ulf,enp0s20f0u1u2,');
+    fs.writeFileSync(path.join(plans, 'hosts.csv'), hosts);
+    const dest = path.join(work, 'out');
+    // WHEN
+    const r = cli(['synth', '--plans', plans, '--out', dest]);
+    // THEN: hosts.csv line 3 (ulf), with the model's Class.field and message kept
+    expect(r.status).toBe(1);
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    expect(r.stderr).toMatch(new RegExp(`\\[${esc(plans)}/hosts\\.csv:3\\] Host\\.interface: too long for k3s server containers`));
+    expect(r.stderr).not.toContain('inventory.sites[');
+    expect(fs.existsSync(dest)).toBe(false);
+    fs.rmSync(work, { recursive: true });
+  });
+
   test('a missing plans folder is a usage error (exit 2)', () => {
     expect(cli(['synth', '--plans', 'no/such/plans']).status).toBe(2);
     expect(cli(['synth', '--plans', 'examples/plans', '--app', 'apps/main.ts']).status).toBe(2);
