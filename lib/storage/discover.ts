@@ -183,18 +183,24 @@ export function discoverDisks(blockDevices: unknown, model: Model, options: Disc
     const before = previous.get(k);
     if (before && before.blockDevice !== bd.name) changed.push({ node: w.node, link: w.link, from: before.blockDevice, to: bd.name });
     const reasons = staleReasons(bd);
-    if (reasons.length > 0) stale.push({ node: w.node, link: w.link, blockDevice: bd.name, reasons, wipe: clearCommands(bd, w.link, reasons) });
+    // the disk's own BlockDevice goes into the lock: its wipe never deletes it
+    if (reasons.length > 0) stale.push({ node: w.node, link: w.link, blockDevice: bd.name, reasons: [...reasons, ...lockedNote(bd, reasons)], wipe: clearCommands(bd, w.link, reasons) });
     for (const o of others) {
       const why = `a second BlockDevice for this disk, NDM also lists ${JSON.stringify(bd.name)}${bd.name === held ? ', which the lock holds' : ''}`;
       stale.push({ node: w.node, link: w.link, blockDevice: o.name, reasons: [why, ...staleReasons(o)], wipe: o.claimState === 'Claimed' ? [] : [deleteBd(o), restartNdm(o)] });
     }
   }
   for (const d of found.values()) lockedNames.add(d.blockDevice);
-  // a BlockDevice another disk's lock entry holds is never to be deleted as a second one
+  // no printed command deletes a BlockDevice a lock names
+  const deletesLocked = new Set(bds.filter((b) => lockedNames.has(b.name)).map(deleteBd));
   for (let i = 0; i < stale.length; i++) {
     const st = stale[i];
-    if (found.get(key(st.node, st.link))?.blockDevice !== st.blockDevice && lockedNames.has(st.blockDevice)) {
+    if (!lockedNames.has(st.blockDevice)) continue;
+    if (found.get(key(st.node, st.link))?.blockDevice !== st.blockDevice) {
+      // a BlockDevice another disk's lock entry holds is never to be deleted as a second one
       stale[i] = { ...st, reasons: [...st.reasons, 'it is in the lock: nothing is deleted; check which disk it is before changing the lock'], wipe: [] };
+    } else if (st.wipe.some((c) => deletesLocked.has(c))) {
+      stale[i] = { ...st, wipe: st.wipe.filter((c) => !deletesLocked.has(c)) };
     }
   }
 
@@ -233,8 +239,19 @@ function staleReasons(bd: Bd): string[] {
 }
 
 /**
+ * What becomes of the locked BlockDevice of a disk whose labels are wiped: NDM's rescan updates it
+ * in place (its gpt-scheme name comes from the disk's WWN/serial), but a legacy name came from the
+ * old labels, so NDM may list the wiped disk under a new name.
+ */
+function lockedNote(bd: Bd, reasons: readonly string[]): string[] {
+  if (!bd.legacyUuid || clearCommands(bd, '', reasons).length === 0) return [];
+  return ['it is in the lock, so it is not deleted: after the wipe NDM may list the disk under a new name (its legacy name came from the old labels); check the next discover before a pool uses it'];
+}
+
+/**
  * The commands that clear a stale BlockDevice's disk, by its by-id link (never `/dev/sdX`,
- * which can change between boots): wipe, forget the BlockDevice, let NDM rescan the node.
+ * which can change between boots): wipe, then let NDM rescan the node, which updates the
+ * BlockDevice's labels in place. The BlockDevice itself is never deleted: it goes into the lock.
  */
 function clearCommands(bd: Bd, link: string, reasons: readonly string[]): string[] {
   if (bd.claimState === 'Claimed' || bd.mountPoint || bd.deviceType === 'partition') return [];
@@ -245,7 +262,6 @@ function clearCommands(bd: Bd, link: string, reasons: readonly string[]): string
     ...(bd.partitioned ? [`sudo wipefs --all ${q}-part*`] : []),
     `sudo wipefs --all ${q}`,
     `sudo sgdisk --zap-all ${q}`,
-    deleteBd(bd),
     restartNdm(bd),
   ];
 }

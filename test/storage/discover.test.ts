@@ -123,11 +123,11 @@ describe('discoverDisks', () => {
         reasons: [
           'filesystem signature zfs_member on the whole disk: an old ZFS pool left on it',
           'legacy uuid from an old filesystem (internal.openebs.io/uuid-scheme: legacy): cStor will not claim it',
+          'it is in the lock, so it is not deleted: after the wipe NDM may list the disk under a new name (its legacy name came from the old labels); check the next discover before a pool uses it',
         ],
         wipe: [
           `sudo wipefs --all ${OLAF_870}`,
           `sudo sgdisk --zap-all ${OLAF_870}`,
-          `kubectl -n openebs delete blockdevice ${BD.olaf870}`,
           RESTART('olaf'),
         ],
       },
@@ -144,12 +144,12 @@ describe('discoverDisks', () => {
         reasons: [
           'partitioned: an old partition table left on it',
           'legacy uuid from an old partition table (internal.openebs.io/uuid-scheme: legacy): cStor will not claim it',
+          'it is in the lock, so it is not deleted: after the wipe NDM may list the disk under a new name (its legacy name came from the old labels); check the next discover before a pool uses it',
         ],
         wipe: [
           `sudo wipefs --all ${ULF_ST}-part*`,
           `sudo wipefs --all ${ULF_ST}`,
           `sudo sgdisk --zap-all ${ULF_ST}`,
-          `kubectl -n openebs delete blockdevice ${BD.ulfSt}`,
           RESTART('ulf'),
         ],
       },
@@ -253,7 +253,7 @@ describe('discoverDisks', () => {
       // THEN
       expect(staleOf(list, BD.olaf860)).toEqual({
         node: 'olaf', link: OLAF_860, blockDevice: BD.olaf860, reasons: [reason],
-        wipe: [`sudo wipefs --all ${OLAF_860}`, `sudo sgdisk --zap-all ${OLAF_860}`, `kubectl -n openebs delete blockdevice ${BD.olaf860}`, RESTART('olaf')],
+        wipe: [`sudo wipefs --all ${OLAF_860}`, `sudo sgdisk --zap-all ${OLAF_860}`, RESTART('olaf')],
       });
     });
 
@@ -272,7 +272,7 @@ describe('discoverDisks', () => {
 
       // THEN
       expect(staleOf(list, BD.olaf860)?.reasons).toEqual(['claimState Released: its old claim is gone but NDM never cleaned it, so nothing can claim it']);
-      expect(staleOf(list, BD.olaf860)?.wipe).toHaveLength(4);
+      expect(staleOf(list, BD.olaf860)?.wipe).toEqual([`sudo wipefs --all ${OLAF_860}`, `sudo sgdisk --zap-all ${OLAF_860}`, RESTART('olaf')]);
     });
 
     test('fails on state Inactive: NDM rescans, nothing is wiped', () => {
@@ -431,10 +431,10 @@ describe('formatDiscoverReport', () => {
       `  node olaf: ${OLAF_870} (${BD.olaf870})`,
       '    - filesystem signature zfs_member on the whole disk: an old ZFS pool left on it',
       '    - legacy uuid from an old filesystem (internal.openebs.io/uuid-scheme: legacy): cStor will not claim it',
+      `    - ${'it is in the lock, so it is not deleted: after the wipe NDM may list the disk under a new name (its legacy name came from the old labels); check the next discover before a pool uses it'}`,
       '    run by hand, in order (sudo lines on olaf; this destroys what is on the disk), then discover again:',
       `      sudo wipefs --all ${OLAF_870}`,
       `      sudo sgdisk --zap-all ${OLAF_870}`,
-      `      kubectl -n openebs delete blockdevice ${BD.olaf870}`,
       `      ${RESTART('olaf')}`,
       `  node rolf: ${ROLF_WD} (${BD.rolfOld})`,
       `    - a second BlockDevice for this disk, NDM also lists "${BD.rolfWd}"`,
@@ -445,11 +445,11 @@ describe('formatDiscoverReport', () => {
       `  node ulf: ${ULF_ST} (${BD.ulfSt})`,
       '    - partitioned: an old partition table left on it',
       '    - legacy uuid from an old partition table (internal.openebs.io/uuid-scheme: legacy): cStor will not claim it',
+      `    - ${'it is in the lock, so it is not deleted: after the wipe NDM may list the disk under a new name (its legacy name came from the old labels); check the next discover before a pool uses it'}`,
       '    run by hand, in order (sudo lines on ulf; this destroys what is on the disk), then discover again:',
       `      sudo wipefs --all ${ULF_ST}-part*`,
       `      sudo wipefs --all ${ULF_ST}`,
       `      sudo sgdisk --zap-all ${ULF_ST}`,
-      `      kubectl -n openebs delete blockdevice ${BD.ulfSt}`,
       `      ${RESTART('ulf')}`,
       '',
       'not in the model: 3 block devices on pool nodes:',
@@ -473,5 +473,74 @@ describe('formatDiscoverReport', () => {
 
     // THEN
     expect(formatDiscoverReport(discoverDisks(list, only))).toBe(`locked 1 disk\n  olaf  ${OLAF_860}  ${BD.olaf860}\n`);
+  });
+});
+
+describe('never suggests deleting a locked BlockDevice', () => {
+  /** Every printed line that deletes a BlockDevice the written lock holds. */
+  const deletesOfLocked = (result: ReturnType<typeof discoverDisks>): string[] => {
+    const locked = new Set(result.lock.disks.map((d) => d.blockDevice));
+    return formatDiscoverReport(result).split('\n').filter((l) => {
+      const m = /\bdelete blockdevice (\S+)/.exec(l);
+      return m !== null && locked.has(m[1].replace(/^'|'$/g, ''));
+    });
+  };
+  const model = poolModel();
+
+  test('over the fixtures: the reference homelab and the pool-fast fixture, with and without a previous lock', () => {
+    // GIVEN the reference homelab's NDM output and model, and the test fixture with stale labels on locked disks
+    const reference = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'storage', 'blockdevices.json'), 'utf8'));
+    const refResult = discoverDisks(reference, deriveModel(inventory));
+    const previous: StorageLock = { version: 1, disks: [{ node: 'ulf', link: ULF_MISS, blockDevice: 'blockdevice-0000000000000000000000000000aaaa' }] };
+    // THEN
+    expect(renderLock(refResult.lock)).toBe(readFileSync(join(__dirname, '..', '..', 'storage.lock.json'), 'utf8'));
+    expect(deletesOfLocked(refResult)).toEqual([]);
+    const fast = discoverDisks(fixture(), model);
+    expect(fast.stale.filter((s) => fast.lock.disks.some((d) => d.blockDevice === s.blockDevice)).length).toBeGreaterThan(0);
+    expect(deletesOfLocked(fast)).toEqual([]);
+    expect(deletesOfLocked(discoverDisks(fixture(), model, { previous }))).toEqual([]);
+    expect(deletesOfLocked(discoverDisks(fixture(), model, { previous: fast.lock }))).toEqual([]);
+  });
+
+  test('over generated NDM lists: old labels, claims, states, legacy names, duplicates and second devices for a disk', () => {
+    // a small seeded generator (mulberry32), so a failure names its seed
+    const rng = (seed: number) => () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    let staleLocked = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+      const r = rng(seed);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+      const list = fixture();
+      const extra: any[] = [];
+      for (const bd of list.items) {
+        if (r() < 0.4) bd.spec.filesystem = { fsType: pick(['zfs_member', 'ext4', 'LVM2_member']) };
+        if (r() < 0.3) bd.spec.partitioned = pick(['Yes', 'No']);
+        if (r() < 0.2) bd.status.claimState = pick(['Released', 'Unclaimed', 'Claimed']);
+        if (r() < 0.2) bd.status.state = pick(['Active', 'Inactive', 'Unknown']);
+        if (r() < 0.3) bd.metadata.annotations = { 'internal.openebs.io/uuid-scheme': 'legacy', 'internal.openebs.io/fsuuid': 'x' };
+        if (r() < 0.15) extra.push(JSON.parse(JSON.stringify(bd)));
+        if (r() < 0.25) {
+          const twin = JSON.parse(JSON.stringify(bd));
+          twin.metadata.name = `blockdevice-${seed}-${extra.length}`;
+          twin.status.state = pick(['Active', 'Inactive']);
+          if (r() < 0.5) twin.spec.filesystem = { fsType: 'zfs_member' };
+          extra.push(twin);
+        }
+      }
+      list.items.push(...extra);
+      if (r() < 0.5) list.items.reverse();
+      const first = discoverDisks(list, model);
+      const withPrevious = discoverDisks(list, model, { previous: r() < 0.5 ? first.lock : { version: 1, disks: [{ node: 'olaf', link: OLAF_870, blockDevice: pick(list.items.map((i: any) => i.metadata.name)) }] } });
+      for (const result of [first, withPrevious]) {
+        staleLocked += result.stale.filter((s) => result.lock.disks.some((d) => d.blockDevice === s.blockDevice)).length;
+        expect({ seed, lines: deletesOfLocked(result) }).toEqual({ seed, lines: [] });
+      }
+    }
+    // the generator does reach locked devices with old labels
+    expect(staleLocked).toBeGreaterThan(50);
   });
 });
