@@ -88,5 +88,13 @@ export function isFqdn(s: unknown): s is string {
 
 /** An email address as oauth2-proxy and ACME take it: one "@", a dot in the domain, no spaces or commas. */
 export function isEmail(s: unknown): s is string {
-  return typeof s === 'string' && /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(s);
+  // a local part of at most 64 characters (RFC 5321) at a domain a resolver can look up
+  return typeof s === 'string' && s.length <= 254 && /^[^\s@,]{1,64}@[^\s@,]+\.[^\s@,]+$/.test(s) && isResolvableHost(s.slice(s.indexOf('@') + 1));
+}
+
+/** A host name a resolver can look up (RFC 1035: labels of 1-63 characters, at most 253 in all), or an IP literal. */
+export function isResolvableHost(host: string): boolean {
+  if (host.startsWith('[')) return true;
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  return name.length >= 1 && name.length <= 253 && name.split('.').every((l) => l.length >= 1 && l.length <= 63);
 }

@@ -6,7 +6,7 @@ import { CronError, parseCron } from '../backup/cron';
 import { bootstrapCycles, describeCycle } from '../model/bootstrap';
 import { deriveMac } from '../model/derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from '../model/inventory';
-import { Cidr, isDnsLabel, isEmail, isFqdn, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
+import { Cidr, isDnsLabel, isEmail, isFqdn, isResolvableHost, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../model/net';
 import { CONTROL_CHARACTER, inventoryStrings, LONE_SURROGATE, MULTI_LINE_FIELDS, shapeProblems } from '../model/fields';
 import { INVENTORY_SAMPLES } from '../model/inventory-sample';
 import { HomelabProblem, ProblemCollector } from './errors';
@@ -97,6 +97,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
       const ppath = `${spath}.proxmox`;
       const px = site.proxmox;
       if (!isHttpsUrl(px.endpoint)) p.add(ppath, 'Proxmox.endpoint', 'not an https URL', px.endpoint, 'e.g. "https://pve.home.example.org:8006/"');
+      else checkUrlHost(p, ppath, 'Proxmox.endpoint', px.endpoint);
       needSecret(ppath, 'Proxmox.apiTokenSecret', px.apiTokenSecret);
       if (!px.nodes || px.nodes.length === 0) p.add(ppath, 'Proxmox.nodes', 'no node', px.nodes, 'name at least one Proxmox node');
       const seen = new Set<string>();
@@ -314,6 +315,17 @@ function isHttpsUrl(u: unknown): boolean {
   try { return new URL(u).protocol === 'https:'; } catch { return false; }
 }
 
+const HOST_NAME_RULE = 'a host name of DNS labels of at most 63 characters each, at most 253 characters in all';
+
+
+/** Reports a URL (or scp-like git remote) whose host no resolver can look up; unparsable URLs are the caller's problem. */
+function checkUrlHost(p: ProblemCollector, path: string, field: string, u: unknown): void {
+  if (typeof u !== 'string') return;
+  let host: string | undefined;
+  try { host = new URL(u).hostname; } catch { host = /^[^@\s/]+@([^:\s/]+):/.exec(u)?.[1]; }
+  if (host !== undefined && host !== '' && !isResolvableHost(host)) p.add(path, field, 'host name too long', u, HOST_NAME_RULE);
+}
+
 function validateVm(
   site: SiteSpec, h: HostSpec, vm: VmSpec, hpath: string, p: ProblemCollector,
   vmIds: Map<number, string>, passthrough: Map<string, string>, _needSecret: (path: string, field: string, name: unknown) => void,
@@ -357,6 +369,7 @@ function validateVm(
       let ok = false;
       try { ok = /^https?:$/.test(new URL(url).protocol); } catch { ok = false; }
       if (!ok) p.add(vpath, 'Vm.systemDisk.image.url', 'not an http(s) URL', url, 'e.g. "https://example.org/nixos.qcow2"');
+      else checkUrlHost(p, vpath, 'Vm.systemDisk.image.url', url);
       if (sd.image.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(sd.image.sha256)) p.add(vpath, 'Vm.systemDisk.image.sha256', 'not a sha256 digest', sd.image.sha256, '64 lowercase hex characters');
       const name = sd.image.fileName ?? (ok ? new URL(url).pathname.split('/').pop() : undefined);
       if (name !== undefined && !/^[A-Za-z0-9_.-]+\.(img|qcow2|raw)$/.test(name)) p.add(vpath, 'Vm.systemDisk.image.fileName', 'not an importable image file name', name, 'letters, digits, "-", "_", "." ending in .img, .qcow2 or .raw (set fileName when the URL does not end so)');
@@ -577,6 +590,7 @@ function validateStateBackend(inv: Inventory, p: ProblemCollector): void {
   let ok = false;
   try { ok = new URL(b.endpoint).protocol === 'https:'; } catch { ok = false; }
   if (!ok) p.add(bpath, 'StateBackend.endpoint', 'not an https URL', b.endpoint, 'e.g. "https://s3.us-west-004.backblazeb2.com"');
+  else checkUrlHost(p, bpath, 'StateBackend.endpoint', b.endpoint);
   // An endpoint served by the cluster itself is a bootstrap cycle (see validateBootstrap).
 }
 
@@ -585,11 +599,12 @@ function validateBootstrap(inv: Inventory, p: ProblemCollector): void {
   const b = inv.bootstrap;
   if (b?.gitRemote !== undefined && (typeof b.gitRemote !== 'string' || !(/^[a-z+]+:\/\/[^\s]+$/.test(b.gitRemote) || /^[^@\s/]+@[^:\s/]+:[^\s]+$/.test(b.gitRemote)))) {
     p.add('inventory.bootstrap', 'Bootstrap.gitRemote', 'not a git remote', b.gitRemote, 'a URL such as "https://github.com/me/homelab.git" or "git@github.com:me/homelab.git"');
-  }
+  } else checkUrlHost(p, 'inventory.bootstrap', 'Bootstrap.gitRemote', b?.gitRemote);
   if (b?.secretStore !== undefined) {
     let ok = false;
     try { ok = new URL(b.secretStore).protocol === 'https:'; } catch { ok = false; }
     if (!ok) p.add('inventory.bootstrap', 'Bootstrap.secretStore', 'not an https URL', b.secretStore, 'e.g. "https://vault.example.net:8200"');
+    else checkUrlHost(p, 'inventory.bootstrap', 'Bootstrap.secretStore', b.secretStore);
   }
   for (const c of bootstrapCycles(inv)) {
     p.add(c.path, c.field, `bootstrap cycle: ${describeCycle(inv, c)}`, c.value,
@@ -674,8 +689,9 @@ function validateHost(site: SiteSpec, h: HostSpec, hpath: string, nets: Map<stri
   if (h.k3s !== undefined && h.k3s !== 'server' && h.k3s !== 'agent') p.add(hpath, 'Host.k3s', 'unknown k3s role', h.k3s, '"server" or "agent"');
   if (h.k3sInit && h.k3s !== 'server') p.add(hpath, 'Host.k3sInit', 'only a k3s server can initialise the cluster', h.k3s ?? null, 'set k3s: "server" or drop k3sInit');
   for (const [k, v] of Object.entries(h.labels ?? {})) {
-    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(k) || !/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/.test(v)) {
-      p.add(hpath, `Host.labels[${k}]`, 'not a Kubernetes label', `${k}=${v}`, 'prefix/name=value with alphanumerics, "-", "_", "."');
+    const prefix = k.includes('/') ? k.slice(0, k.indexOf('/')) : undefined;
+    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(k) || (prefix !== undefined && !K8S_NAME.test(prefix)) || !/^([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?$/.test(v)) {
+      p.add(hpath, `Host.labels[${k}]`, 'not a Kubernetes label', `${k}=${v}`, 'prefix/name=value with alphanumerics, "-", "_", "."; name and value at most 63 characters, the optional prefix a DNS subdomain of at most 253');
     }
   }
   for (const t of h.taints ?? []) {
@@ -751,12 +767,41 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
   }
 }
 
-const PINNED_IMAGE = /^[a-z0-9][a-z0-9._\/-]*(:[0-9]+)?[a-z0-9._\/-]*(:[A-Za-z0-9_.-]{1,128})?(@sha256:[0-9a-f]{64})?$/;
-const PINNED_IMAGE_RULE = 'registry/name:tag or name@sha256:digest (a tag or digest is required)';
+/**
+ * The image reference grammar of distribution/reference (what docker and
+ * containerd parse): `[registry[:port]/]path[:tag][@digest]`, the registry
+ * told apart by a "." or ":" or being `localhost`, each path component
+ * `[a-z0-9]+(([._]|__|-*)[a-z0-9]+)*`, the name at most 255 characters.
+ * @see https://github.com/distribution/reference/blob/main/regexp.go
+ */
+const IMAGE_REGISTRY = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(?::[0-9]+)?$/;
+const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const IMAGE_TAG = /^\w[\w.-]{0,127}$/;
+const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** Longest image name (registry and path) distribution/reference accepts. */
+const IMAGE_NAME_MAX = 255;
+const PINNED_IMAGE_RULE = '[registry[:port]/]path[:tag][@sha256:digest], path components lowercase letters and digits joined by ".", "_", "__" or "-", the name at most 255 characters, the tag at most 128 letters, digits, "_", "." and "-" (a tag or digest is required)';
 
-/** An image reference with a tag or a digest. */
+/** An image reference by the OCI/docker grammar, with a tag or a digest. */
 function isPinnedImage(image: unknown): boolean {
-  return typeof image === 'string' && PINNED_IMAGE.test(image) && /[:@]/.test(image.split('/').pop()!);
+  if (typeof image !== 'string') return false;
+  const at = image.indexOf('@');
+  const digest = at < 0 ? undefined : image.slice(at + 1);
+  const named = at < 0 ? image : image.slice(0, at);
+  const colon = named.lastIndexOf(':');
+  const tag = colon > named.lastIndexOf('/') ? named.slice(colon + 1) : undefined;
+  const name = tag === undefined ? named : named.slice(0, colon);
+  if (digest !== undefined && !IMAGE_DIGEST.test(digest)) return false;
+  if (tag !== undefined && !IMAGE_TAG.test(tag)) return false;
+  if (digest === undefined && tag === undefined) return false;
+  if (name.length === 0 || name.length > IMAGE_NAME_MAX) return false;
+  const parts = name.split('/');
+  const first = parts[0];
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+    if (!IMAGE_REGISTRY.test(first)) return false;
+    parts.shift();
+  }
+  return parts.every((c) => IMAGE_PATH_COMPONENT.test(c));
 }
 
 const DATABASE_ENGINES: readonly string[] = ['postgresql', 'mysql', 'mariadb', 'sqlite'];
@@ -979,6 +1024,7 @@ function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path
     let ok = false;
     try { ok = new URL(oauth.oidcIssuerUrl ?? '').protocol === 'https:'; } catch { ok = false; }
     if (!ok) p.add(opath, 'OAuth.oidcIssuerUrl', `${oauth.provider} needs the issuer's https URL`, oauth.oidcIssuerUrl ?? null, 'e.g. "https://sso.example.org/realms/home"');
+    else checkUrlHost(p, opath, 'OAuth.oidcIssuerUrl', oauth.oidcIssuerUrl);
   }
   needSecret(opath, 'OAuth.clientIdSecret', oauth.clientIdSecret);
   needSecret(opath, 'OAuth.clientSecretSecret', oauth.clientSecretSecret);

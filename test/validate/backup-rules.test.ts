@@ -129,7 +129,7 @@ interface Case extends Expected {
 }
 
 const NOT_SECRET = 'refers to a secret that is not declared';
-const PINNED = 'registry/name:tag or name@sha256:digest (a tag or digest is required)';
+const PINNED = 'a tag or digest is required';
 const SUBSET_RULE = 'a percentage such as "5%" or "2.5%" (above 0, at most 100), a part "n/m" such as "1/7" (1 <= n <= m), or a size such as "500M" (K, M, G or T)';
 
 const cases: Record<string, Case> = {
@@ -145,6 +145,10 @@ const cases: Record<string, Case> = {
   'the server image has no tag': {
     mutate: (inv) => { wiki(inv).database!.image = 'docker.io/library/postgres'; },
     path: WIKI, field: 'App.database.image', value: 'docker.io/library/postgres', wrong: 'not a pinned image reference', allowed: PINNED,
+  },
+  'the server image has an empty repository component': {
+    mutate: (inv) => { wiki(inv).database!.image = 'docker.io/library/:16.4'; },
+    path: WIKI, field: 'App.database.image', value: 'docker.io/library/:16.4', wrong: 'not a pinned image reference', allowed: PINNED,
   },
   'the sqlite tools image has no tag': {
     mutate: (inv) => { notes(inv).database!.toolsImage = 'keinos/sqlite3'; },

@@ -92,6 +92,11 @@ describe('validateInventory accepts', () => {
     }],
     ['an image pinned by digest', (inv) => { app(inv, 'whoami').image = `ghcr.io/traefik/whoami@sha256:${'a'.repeat(64)}`; }],
     ['an image from a registry with a port', (inv) => { app(inv, 'whoami').image = 'registry.local:5000/traefik/whoami:v1.10.3'; }],
+    ['images by the full reference grammar', (inv) => {
+      app(inv, 'whoami').image = 'localhost:5000/a__b/c--d.e_f:1.0_rc-X';
+      app(inv, 'gitea').image = `docker.io/library/gitea:1.22@sha256:${'b'.repeat(64)}`;
+      inv.backup!.resticImage = `REGISTRY.Example-1.org/${'r'.repeat(231)}:${'t'.repeat(128)}`;
+    }],
     ['app ports 1 and 65535', (inv) => { app(inv, 'whoami').port = 1; app(inv, 'gitea').port = 65535; }],
     ['a public app at the zone apex', (inv) => { app(inv, 'whoami').ingress = { host: 'example.org', public: true }; }],
     ['taints with and without a value', (inv) => { host(inv, 'olaf').taints = ['node-role.kubernetes.io/control-plane:NoSchedule', 'dedicated=db:NoExecute']; }],
@@ -353,6 +358,34 @@ const cases: Record<string, Case> = {
   'an app image has a registry port but no tag': {
     mutate: (inv) => { app(inv, 'whoami').image = 'registry.local:5000/traefik/whoami'; },
     path: 'inventory.apps[whoami]', field: 'App.image', value: 'registry.local:5000/traefik/whoami', wrong: 'not a pinned image reference', allowed: 'a tag or digest is required',
+  },
+  'an app image has an empty repository component (issue 20 item 9)': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'docker.io/library/:1'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'docker.io/library/:1', wrong: 'not a pinned image reference', allowed: 'path components lowercase letters and digits',
+  },
+  'an app image has an empty path component': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'ghcr.io//whoami:v1'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'ghcr.io//whoami:v1', wrong: 'not a pinned image reference', allowed: 'path components',
+  },
+  'an app image path component ends in a separator': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'traefik/whoami-:v1'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'traefik/whoami-:v1', wrong: 'not a pinned image reference', allowed: 'path components',
+  },
+  'an app image path has upper case': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'Traefik/whoami:v1'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'Traefik/whoami:v1', wrong: 'not a pinned image reference', allowed: 'path components',
+  },
+  'an app image tag starts with "."': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'traefik/whoami:.v1'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'traefik/whoami:.v1', wrong: 'not a pinned image reference', allowed: 'the tag at most 128',
+  },
+  'an app image digest is not a sha256 digest': {
+    mutate: (inv) => { app(inv, 'whoami').image = 'traefik/whoami:v1@sha256:abc'; },
+    path: 'inventory.apps[whoami]', field: 'App.image', value: 'traefik/whoami:v1@sha256:abc', wrong: 'not a pinned image reference', allowed: '@sha256:digest',
+  },
+  'the restic image has an empty repository component': {
+    mutate: (inv) => { inv.backup!.resticImage = 'docker.io/restic/:0.17.3'; },
+    path: 'inventory.backup', field: 'Backup.resticImage', value: 'docker.io/restic/:0.17.3', wrong: 'not a pinned image reference', allowed: 'path components',
   },
   'an app port is 0': {
     mutate: (inv) => { app(inv, 'whoami').port = 0; },
@@ -658,6 +691,37 @@ describe('validateInventory', () => {
     expectProblem(problems, c);
     // AND every message has the catalog format
     for (const p of problems) expect(p.message).toMatch(MESSAGE_FORMAT);
+  });
+
+  /** `n` characters of DNS labels (63 each) joined by ".". */
+  const longName = (n: number) => Array.from({ length: Math.ceil(n / 64) }, () => 'a'.repeat(63)).join('.').slice(0, n).replace(/\.$/, 'a');
+  test.each<[string, (inv: Draft<Inventory>) => void, string, string, string]>([
+    ['an image name of 256 characters', (inv) => { app(inv, 'whoami').image = `ghcr.io/${'a'.repeat(248)}:v1`; }, 'inventory.apps[whoami]', 'App.image', 'not a pinned image reference'],
+    ['a Proxmox endpoint host of 254 characters', (inv) => { home(inv).proxmox!.endpoint = `https://${longName(254)}:8006/`; }, `${HOME}.proxmox`, 'Proxmox.endpoint', 'host name too long'],
+    ['a Proxmox endpoint host label of 64 characters', (inv) => { home(inv).proxmox!.endpoint = `https://${'a'.repeat(64)}.example.org:8006/`; }, `${HOME}.proxmox`, 'Proxmox.endpoint', 'host name too long'],
+    ['an ACME email domain of 300 characters', (inv) => { inv.cluster!.platform!.acmeEmail = `me@${longName(300)}`; }, 'inventory.cluster.platform', 'Platform.acmeEmail', 'not an email address'],
+    ['an ACME email domain label of 64 characters', (inv) => { inv.cluster!.platform!.acmeEmail = `me@${'a'.repeat(64)}.org`; }, 'inventory.cluster.platform', 'Platform.acmeEmail', 'not an email address'],
+    ['an OAuth email local part of 65 characters', (inv) => { inv.cluster!.platform!.oauth!.allowedEmails = [`${'a'.repeat(65)}@example.org`]; }, 'inventory.cluster.platform.oauth', 'OAuth.allowedEmails[0]', 'not an email address'],
+    ['a label key prefix of 254 characters', (inv) => { host(inv, 'olaf').labels = { [`${longName(254)}/disk`]: 'ssd' }; }, OLAF, `Host.labels[${longName(254)}/disk]`, 'not a Kubernetes label'],
+    ['a bootstrap git remote host of 254 characters', (inv) => { inv.bootstrap = { gitRemote: `git@${longName(254)}:me/lab.git` }; }, 'inventory.bootstrap', 'Bootstrap.gitRemote', 'host name too long'],
+    ['a secret store host label of 64 characters', (inv) => { inv.bootstrap = { secretStore: `https://${'a'.repeat(64)}.org/` }; }, 'inventory.bootstrap', 'Bootstrap.secretStore', 'host name too long'],
+    ['a state backend endpoint host of 254 characters', (inv) => { inv.stateBackend = { type: 's3', bucket: 'tfstate', key: 'k/terraform.tfstate', endpoint: `https://${longName(254)}/`, region: 'us-west-004' }; }, 'inventory.stateBackend', 'StateBackend.endpoint', 'host name too long'],
+  ])('fails on a name over its length limit: %s (issue 20 item 9)', (_name, mutate, path, field, wrong) => {
+    // GIVEN the reference inventory with a name one character over its limit
+    const inv = breakReference(mutate);
+    // WHEN validating it
+    const problems = validateInventory(inv);
+    // THEN it is reported at its path and field in the house format
+    const hit = problems.find((q) => q.constructPath === path && q.field === field);
+    expect(hit?.problem).toContain(wrong);
+    for (const q of problems) expect(q.message).toMatch(MESSAGE_FORMAT);
+  });
+
+  test.each<[string, (inv: Draft<Inventory>) => void]>([
+    ['a Proxmox endpoint host of 253 characters and labels of 63', (inv) => { home(inv).proxmox!.endpoint = `https://${longName(253)}:8006/`; }],
+    ['a label key prefix of 253 characters', (inv) => { host(inv, 'olaf').labels = { [`${longName(253)}/disk`]: 'ssd' }; }],
+  ])('accepts a name at its length limit: %s', (_name, mutate) => {
+    expect(validateInventory(breakReference(mutate)).map((q) => q.message)).toEqual([]);
   });
 
   test('fails with only the one problem when a single host field is wrong', () => {
