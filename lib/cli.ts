@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Homelab } from './homelab';
 import { describeFsError, INPUT_LIMITS, InputProblem, readInputText } from './private/input';
+import { describeProgramError, trackProgramSourceMaps } from './private/program-errors';
 
 const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
        homelab plan [--app FILE | --plans DIR]
@@ -126,6 +127,8 @@ function loadHomelabs(args: Args, inspect: boolean): Homelab[] {
   // tsx turns source maps on; every cdktf token captures a stack trace, and mapping
   // those costs a large share of synth. HOMELAB_DEBUG=1 keeps them for debugging.
   if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
+  // ...but the user's own files keep a map, so their errors name their lines (lib/ or build/ is ours)
+  if (!process.env.HOMELAB_DEBUG) trackProgramSourceMaps([path.join(__dirname, '..', 'lib'), path.join(__dirname, '..', 'build')]);
   require(app);
   const instances: Homelab[] = (globalThis as any)[Symbol.for('homelab-cdk.instances')] ?? [];
   if (instances.length === 0) throw new Error(`${args.app} created no Homelab`);
@@ -318,6 +321,13 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
       // a file system error: which file, what happened, what to do
       const { what: happened, todo } = describeFsError(err);
       io.err(`homelab: 1 problem; ${what}\n  [${err.path}] ${command}: ${happened} (got ${JSON.stringify(err.code)}${err.syscall ? ` from ${err.syscall}` : ''}); ${todo}\n`);
+      return 1;
+    }
+    // the user's own error first, at their file:line (a syntax error as esbuild's message, without its stack)
+    const own = describeProgramError(e);
+    if (own !== undefined) {
+      const more = process.env.HOMELAB_DEBUG ? `  ${err?.stack ?? String(e)}` : '  (set HOMELAB_DEBUG=1 for the full stack trace)';
+      io.err(`homelab: ${command} failed; ${what}\n  ${own.split('\n').join('\n  ')}\n${more}\n`);
       return 1;
     }
     const detail = process.env.HOMELAB_DEBUG ? (err?.stack ?? String(e)) : `${err?.message ?? String(e)}\n  (set HOMELAB_DEBUG=1 for the stack trace)`;
