@@ -419,8 +419,9 @@ export interface AppSpec {
   readonly ingress?: IngressSpec;
   /** UID the container runs as (non-root). @default 1000 */
   readonly runAsUser?: number;
-  /** Resource requests/limits. @default cpu 100m/1, memory 128Mi/512Mi */
+  /** CPU request in millicores (limit: ten times). @default 100 */
   readonly cpuMillis?: number;
+  /** Memory request in MiB (limit: twice). @default 256 */
   readonly memoryMiB?: number;
   /** Mount a writable emptyDir at /tmp (the root filesystem is read-only). @default true */
   readonly tmpVolume?: boolean;
