@@ -81,7 +81,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
   switch (caseName) {
     case 'ours': {
       const t0 = mark();
-      const { Homelab } = require('../lib/homelab') as typeof import('../lib/homelab');
+      const { Homelab } = require('../lib/homelab/homelab') as typeof import('../lib/homelab/homelab');
       const t1 = mark();
       const lab = new Homelab({ inventory: inv });
       const t2 = mark();
@@ -95,21 +95,21 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const t0 = mark();
       const cdk8s = require('cdk8s') as typeof import('cdk8s');
       const cdktf = require('cdktf') as typeof import('cdktf');
-      const { validateInventory } = require('../lib/validate/model-rules') as typeof import('../lib/validate/model-rules');
+      const { validateInventory } = require('../lib/model/rules') as typeof import('../lib/model/rules');
       const { deriveModel } = require('../lib/model/derive') as typeof import('../lib/model/derive');
       const { ClusterApp } = require('../lib/constructs/cluster-app') as typeof import('../lib/constructs/cluster-app');
-      const { NamespacesChart } = require('../lib/emitters/k8s/namespaces') as typeof import('../lib/emitters/k8s/namespaces');
-      const { RestrictedPodSecurityResolver } = require('../lib/emitters/k8s/security') as typeof import('../lib/emitters/k8s/security');
-      const { validateK8sApp, chartObjects } = require('../lib/emitters/k8s/synth') as typeof import('../lib/emitters/k8s/synth');
-      const { addPlatformCharts } = require('../lib/emitters/k8s/platform') as typeof import('../lib/emitters/k8s/platform');
-      const { K8sStage, setK8sStage, k8sFileName, k8sStageOf } = require('../lib/emitters/k8s/stages') as typeof import('../lib/emitters/k8s/stages');
-      const { buildApplyPlan, referencedSecrets, renderApplyScript } = require('../lib/emitters/k8s/apply') as typeof import('../lib/emitters/k8s/apply');
-      const { platformSecrets } = require('../lib/emitters/k8s/platform') as typeof import('../lib/emitters/k8s/platform');
-      const { toYamlDocuments } = require('../lib/emitters/k8s/yaml') as typeof import('../lib/emitters/k8s/yaml');
-      const { HomelabStack } = require('../lib/emitters/terraform/stack') as typeof import('../lib/emitters/terraform/stack');
-      const { synthTerraform, validateTerraformApp } = require('../lib/emitters/terraform/synth') as typeof import('../lib/emitters/terraform/synth');
-      const { StagedOutput } = require('../lib/private/output') as typeof import('../lib/private/output');
-      const { Homelab } = require('../lib/homelab') as typeof import('../lib/homelab');
+      const { NamespacesChart } = require('../lib/k8s/namespaces') as typeof import('../lib/k8s/namespaces');
+      const { RestrictedPodSecurityResolver } = require('../lib/k8s/security') as typeof import('../lib/k8s/security');
+      const { validateK8sApp, chartObjects } = require('../lib/synth/k8s') as typeof import('../lib/synth/k8s');
+      const { addPlatformCharts } = require('../lib/homelab/platform') as typeof import('../lib/homelab/platform');
+      const { K8sStage, setK8sStage, k8sFileName, k8sStageOf } = require('../lib/synth/stages') as typeof import('../lib/synth/stages');
+      const { buildApplyPlan, referencedSecrets, renderApplyScript } = require('../lib/synth/apply-order') as typeof import('../lib/synth/apply-order');
+      const { platformSecrets } = require('../lib/homelab/platform') as typeof import('../lib/homelab/platform');
+      const { toYamlDocuments } = require('../lib/k8s/yaml') as typeof import('../lib/k8s/yaml');
+      const { HomelabStack } = require('../lib/homelab/stack') as typeof import('../lib/homelab/stack');
+      const { synthTerraform, validateTerraformApp } = require('../lib/synth/terraform') as typeof import('../lib/synth/terraform');
+      const { StagedOutput } = require('../lib/synth/output') as typeof import('../lib/synth/output');
+      const { Homelab } = require('../lib/homelab/homelab') as typeof import('../lib/homelab/homelab');
       const t1 = mark();
       const phases: Record<string, Span> = {};
       let m = mark();
@@ -127,8 +127,8 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       // as Homelab does: the storage pools (stage 20), then a ResticBackedApp for each backed-up app
       const { OpenEBSPool } = require('../lib/constructs/openebs-pool') as typeof import('../lib/constructs/openebs-pool');
       const { ResticBackedApp } = require('../lib/constructs/restic-backed-app') as typeof import('../lib/constructs/restic-backed-app');
-      const { parseLock } = require('../lib/storage/lock') as typeof import('../lib/storage/lock');
-      const { clusterAppProps, openEBSPoolProps, resticBackedAppProps } = require('../lib/homelab-props') as typeof import('../lib/homelab-props');
+      const { parseLock } = require('../lib/model/storage-lock') as typeof import('../lib/model/storage-lock');
+      const { clusterAppProps, openEBSPoolProps, resticBackedAppProps } = require('../lib/homelab/props') as typeof import('../lib/homelab/props');
       const pools: InstanceType<typeof OpenEBSPool>[] = [];
       if (inv.cluster?.platform && model.pools.length > 0) {
         const storage = new cdk8s.Chart(k8s, 'storage', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
@@ -193,10 +193,10 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const t0 = mark();
       const cdk8s = require('cdk8s') as typeof import('cdk8s');
       const kplus = require('cdk8s-plus-27') as typeof import('cdk8s-plus-27');
-      const { RestrictedPodSecurityResolver } = require('../lib/emitters/k8s/security') as typeof import('../lib/emitters/k8s/security');
-      const { NamespacesChart, PSS_LABELS } = require('../lib/emitters/k8s/namespaces') as typeof import('../lib/emitters/k8s/namespaces');
+      const { RestrictedPodSecurityResolver } = require('../lib/k8s/security') as typeof import('../lib/k8s/security');
+      const { NamespacesChart, PSS_LABELS } = require('../lib/k8s/namespaces') as typeof import('../lib/k8s/namespaces');
       const { ClusterApp } = require('../lib/constructs/cluster-app') as typeof import('../lib/constructs/cluster-app');
-      const { clusterAppProps } = require('../lib/homelab-props') as typeof import('../lib/homelab-props');
+      const { clusterAppProps } = require('../lib/homelab/props') as typeof import('../lib/homelab/props');
       const { PlainApp } = require('./plain-app') as typeof import('./plain-app');
       const t1 = mark();
       const app = new cdk8s.App({ outdir, resolvers: [new RestrictedPodSecurityResolver()] });

@@ -28,9 +28,9 @@ const span = (a: Mark, b: Mark) => ({ wallMs: b.wall - a.wall, cpuMs: (b.cpu.use
 export function liveExport(n: number): { text: string; sections: number } {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { inventory } = require('../apps/inventory') as typeof import('../apps/inventory');
-  const { Homelab } = require('../lib/homelab') as typeof import('../lib/homelab');
-  const { routerPackages } = require('../lib/emitters/uci/router') as typeof import('../lib/emitters/uci/router');
-  const { renderUciPackage } = require('../lib/emitters/uci/serialize') as typeof import('../lib/emitters/uci/serialize');
+  const { Homelab } = require('../lib/homelab/homelab') as typeof import('../lib/homelab/homelab');
+  const { routerPackages } = require('../lib/homelab/router/packages') as typeof import('../lib/homelab/router/packages');
+  const { renderUciPackage } = require('../lib/uci/serialize') as typeof import('../lib/uci/serialize');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const lab = new Homelab({ inventory });
   const pkgs = routerPackages(lab.model, lab.model.routers.find((r) => r.name === 'gw')!);
@@ -68,10 +68,10 @@ function main(): void {
     const { text, sections } = liveExport(N);
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { inventory } = require('../apps/inventory') as typeof import('../apps/inventory');
-    const { Homelab } = require('../lib/homelab') as typeof import('../lib/homelab');
-    const { routerPackages } = require('../lib/emitters/uci/router') as typeof import('../lib/emitters/uci/router');
-    const { parseUciExport } = require('../lib/emitters/uci/parse') as typeof import('../lib/emitters/uci/parse');
-    const { diffRouter, formatRouterDiff } = require('../lib/emitters/uci/diff') as typeof import('../lib/emitters/uci/diff');
+    const { Homelab } = require('../lib/homelab/homelab') as typeof import('../lib/homelab/homelab');
+    const { routerPackages } = require('../lib/homelab/router/packages') as typeof import('../lib/homelab/router/packages');
+    const { parseUciExport } = require('../lib/uci/parse') as typeof import('../lib/uci/parse');
+    const { diffRouter, formatRouterDiff } = require('../lib/cli/router-drift') as typeof import('../lib/cli/router-drift');
     /* eslint-enable @typescript-eslint/no-require-imports */
     const lab = new Homelab({ inventory });
     const ours = routerPackages(lab.model, lab.model.routers.find((r) => r.name === 'gw')!);
@@ -84,7 +84,7 @@ function main(): void {
     const dir = fs.mkdtempSync(path.join(tmp, 'plans-'));
     writePlans(dir, N);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Homelab } = require('../lib/homelab') as typeof import('../lib/homelab');
+    const { Homelab } = require('../lib/homelab/homelab') as typeof import('../lib/homelab/homelab');
     const a = mark();
     Homelab.fromPlans(path.join(dir, 'plans')).synth({ outdir: path.join(dir, 'out') });
     const b = mark();

@@ -6,7 +6,7 @@
  */
 import { Construct } from 'constructs';
 import { addAppObjects } from '../lib/constructs/cluster-app';
-import { clusterAppProps } from '../lib/homelab-props';
+import { clusterAppProps } from '../lib/homelab/props';
 import type { ResolvedApp } from '../lib/model/derive';
 import type { ClusterSpec } from '../lib/model/inventory';
 

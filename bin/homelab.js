@@ -26,7 +26,7 @@ function sources(dir, rel = '') {
 
 /** build/ has a .js for every lib/ .ts, each written after its source last changed. */
 function buildIsFresh() {
-  if (!fs.existsSync(path.join(build, 'cli.js'))) return false;
+  if (!fs.existsSync(path.join(build, 'cli', 'command.js'))) return false;
   try {
     return sources(lib).every((r) => {
       const js = path.join(build, r.replace(/\.ts$/, '.js'));
@@ -37,7 +37,7 @@ function buildIsFresh() {
   }
 }
 
-const hasSources = fs.existsSync(path.join(lib, 'cli.ts'));
+const hasSources = fs.existsSync(path.join(lib, 'cli', 'command.ts'));
 const useBuild = !hasSources || (!process.env.HOMELAB_DEBUG && buildIsFresh());
 if (hasSources) {
   require('tsx/cjs/api').register();
@@ -57,5 +57,5 @@ if (useBuild && hasSources) {
     return file;
   };
 }
-const cli = useBuild ? require(path.join(build, 'cli.js')) : require(path.join(lib, 'cli.ts'));
+const cli = useBuild ? require(path.join(build, 'cli', 'command.js')) : require(path.join(lib, 'cli', 'command.ts'));
 process.exitCode = cli.main(process.argv.slice(2));

@@ -8,15 +8,15 @@
 import { ApiObject, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { resolveDatabase } from '../backup/model';
+import { resolveDatabase } from '../model/backup';
 import { DatabaseEngine } from '../model/inventory';
-import { isDnsLabel } from '../model/net';
-import { ProblemCollector } from '../validate/errors';
+import { isDnsLabel } from '../core/net';
+import { ProblemCollector } from '../core/errors';
 import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } from './database';
 import { secretEnv } from './secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
-import { addBrand, brandSymbol, hasBrand } from '../private/brand';
+import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 
 /** A persistent volume of a {@link ClusterApp}, mounted into its container. */
 export interface AppVolume {

@@ -10,16 +10,16 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { passthroughSerial } from '../model/derive';
-import { isDnsLabel, isMac, parseIPv4 } from '../model/net';
-import { NixApply, NixAttrs, NixBinOp, NixLambda, NixSelect, NixValue } from '../emitters/nix/value';
+import { isDnsLabel, isMac, parseIPv4 } from '../core/net';
+import { NixApply, NixAttrs, NixBinOp, NixLambda, NixSelect, NixValue } from '../nix/value';
 import {
   ProxmoxProvider,
   ProxmoxVirtualEnvironmentDownloadFile,
   ProxmoxVirtualEnvironmentVm,
   ProxmoxVmDisk,
-} from '../emitters/terraform/providers/proxmox';
-import { ProblemCollector } from '../validate/errors';
-import { addBrand, brandSymbol, hasBrand } from '../private/brand';
+} from '../terraform/providers/proxmox';
+import { ProblemCollector } from '../core/errors';
+import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 
 export { passthroughSerial };
 

@@ -41,9 +41,9 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { isDnsLabel, isEmail, isFqdn } from '../model/net';
-import { ProblemCollector } from '../validate/errors';
-import { addBrand, brandSymbol, hasBrand } from '../private/brand';
+import { isDnsLabel, isEmail, isFqdn } from '../core/net';
+import { ProblemCollector } from '../core/errors';
+import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 
 /** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). */
 export const OAUTH2_PROXY_NAMESPACE = 'oauth2-proxy';

@@ -14,10 +14,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PoolLayout, StorageEngine } from '../model/inventory';
-import { isDnsLabel } from '../model/net';
-import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../storage/lock';
-import { HomelabProblem } from '../validate/errors';
-import { addBrand, brandSymbol, hasBrand } from '../private/brand';
+import { isDnsLabel } from '../core/net';
+import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
+import { HomelabProblem } from '../core/errors';
+import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 
 /** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. */
 export const OPENEBS_NAMESPACE = 'openebs';

@@ -8,11 +8,11 @@
  */
 import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../backup/model';
-import { B2ApplicationKey, B2Bucket, B2BucketConfig, B2Provider } from '../emitters/terraform/providers/b2';
-import { isDnsLabel } from '../model/net';
-import { HomelabProblem, ProblemCollector } from '../validate/errors';
-import { addBrand, brandSymbol, hasBrand } from '../private/brand';
+import { DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../model/backup';
+import { B2ApplicationKey, B2Bucket, B2BucketConfig, B2Provider } from '../terraform/providers/b2';
+import { isDnsLabel } from '../core/net';
+import { HomelabProblem, ProblemCollector } from '../core/errors';
+import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 import { IResticRepository } from './restic-backed-app';
 
 /** Backblaze B2's S3 endpoint for a region. */

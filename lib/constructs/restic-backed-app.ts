@@ -14,7 +14,7 @@
  *   older than the schedule allows, when no backup ever succeeded, and when a check fails;
  * - {@link ResticBackedApp.restoreJob}: the one-off Job `homelab restore` writes.
  *
- * The programs are the constants of `backup/scripts.ts`; everything app-specific
+ * The programs are the constants of `backup-scripts.ts`; everything app-specific
  * reaches them through the environment set here. Secrets are references: the
  * repository password (declared), the app's B2 key (`<app>-b2-key-id`,
  * `<app>-b2-key`, from Terraform's outputs), the database password, the ping URL.
@@ -22,14 +22,14 @@
 import { ApiObject, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { CronError, maxCronGapSeconds, parseCron } from '../backup/cron';
-import { DEFAULT_BACKUP_SCHEDULE, DEFAULT_CHECK_SCHEDULE, DEFAULT_READ_DATA_SUBSET, DEFAULT_RESTIC_IMAGE, ResolvedBackup } from '../backup/model';
-import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from '../backup/scripts';
-import { isDnsLabel, isFqdn } from '../model/net';
-import { ProblemCollector } from '../validate/errors';
+import { CronError, maxCronGapSeconds, parseCron } from '../model/cron';
+import { DEFAULT_BACKUP_SCHEDULE, DEFAULT_CHECK_SCHEDULE, DEFAULT_READ_DATA_SUBSET, DEFAULT_RESTIC_IMAGE, ResolvedBackup } from '../model/backup';
+import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from './backup-scripts';
+import { isDnsLabel, isFqdn } from '../core/net';
+import { ProblemCollector } from '../core/errors';
 import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from './secrets';
-import { addBrand, brandSymbol, hasBrand } from '../private/brand';
+import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';

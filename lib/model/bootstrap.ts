@@ -11,7 +11,7 @@
  * homelab from nothing.
  */
 import { Inventory } from './inventory';
-import { isIPv4InRange } from './net';
+import { isIPv4InRange } from '../core/net';
 
 /** One step of bringing the homelab up. */
 export interface BootstrapNode {

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'crypto';
 import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RadioBand, RouterSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
-import { ResolvedBackup, ResolvedDatabase, resolveBackup, resolveDatabase } from '../backup/model';
-import { Cidr, parseCidr, parseIPv4, reverseZones } from './net';
+import { ResolvedBackup, ResolvedDatabase, resolveBackup, resolveDatabase } from './backup';
+import { Cidr, parseCidr, parseIPv4, reverseZones } from '../core/net';
 
 export interface ResolvedNetwork extends NetworkSpec {
   readonly site: string;

@@ -7,8 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../lib/cli';
-import { INPUT_LIMITS } from '../../lib/private/input';
+import { main } from '../../lib/cli/command';
+import { INPUT_LIMITS } from '../../lib/core/input';
 import { listFiles } from '../helpers/tree';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -109,7 +109,7 @@ test('killed during the swap: the next command (homelab plan) leaves the old or 
   fs.rmSync(probe, { recursive: true });
   const journal = steps.indexOf('journal') + 1;
   const lastRename = steps.lastIndexOf('rename') + 1;
-  // kill points: before the journal, in the middle of the renames, at the cleanup (test/private/output.test.ts kills at every step)
+  // kill points: before the journal, in the middle of the renames, at the cleanup (test/synth/output.test.ts kills at every step)
   const points = [journal, Math.floor((journal + lastRename) / 2), steps.length];
   for (const k of points) {
     const out = tmp(`kill${k}`);

@@ -6,9 +6,9 @@ import {
   CertIssuer, OAUTH2_PROXY_AUTH_RESPONSE_HEADERS, OAUTH2_PROXY_NAMESPACE, OAuth2Proxy, OAUTH2_PROXY_PORT, OAUTH2_PROXY_SERVICE,
   OAuthIngress, oauth2ProxyAuthAddress, TRAEFIK_HTTPS_ENTRYPOINT,
 } from '../../lib/constructs/oauth-ingress';
-import { clusterAppProps, ingressOptions } from '../../lib/homelab-props';
-import { RestrictedPodSecurityResolver } from '../../lib/emitters/k8s/security';
-import { chartObjects } from '../../lib/emitters/k8s/synth';
+import { clusterAppProps, ingressOptions } from '../../lib/homelab/props';
+import { RestrictedPodSecurityResolver } from '../../lib/k8s/security';
+import { chartObjects } from '../../lib/synth/k8s';
 import { deriveModel, ResolvedApp } from '../../lib/model/derive';
 import { ClusterSpec, IngressSpec, OAuthSpec } from '../../lib/model/inventory';
 

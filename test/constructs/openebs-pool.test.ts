@@ -4,15 +4,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { inventory as reference } from '../../apps/inventory';
 import { OpenEBSPool } from '../../lib/constructs/openebs-pool';
-import { buildApplyPlan } from '../../lib/emitters/k8s/apply';
-import { chartObjects, synthK8sFiles } from '../../lib/emitters/k8s/synth';
-import { Homelab } from '../../lib/homelab';
+import { buildApplyPlan } from '../../lib/synth/apply-order';
+import { chartObjects, synthK8sFiles } from '../../lib/synth/k8s';
+import { Homelab } from '../../lib/homelab/homelab';
 import { ResolvedPool } from '../../lib/model/derive';
 import { Inventory } from '../../lib/model/inventory';
-import { StorageLock } from '../../lib/storage/lock';
-import { HomelabValidationError } from '../../lib/validate/errors';
+import { StorageLock } from '../../lib/model/storage-lock';
+import { HomelabValidationError } from '../../lib/core/errors';
 import { validateManifest } from '../helpers/k8s-validate';
-import { ApiServerModel } from '../emitters/k8s/api-server-model';
+import { ApiServerModel } from '../synth/api-server-model';
 
 const link = (n: string) => `/dev/disk/by-id/ata-DISK_${n}`;
 const CSTOR: ResolvedPool = {

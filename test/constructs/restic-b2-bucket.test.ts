@@ -1,5 +1,5 @@
 import * as cdktf from 'cdktf';
-import { B2Provider } from '../../lib/emitters/terraform/providers/b2';
+import { B2Provider } from '../../lib/terraform/providers/b2';
 import { RESTIC_B2_CAPABILITIES, ResticB2Bucket } from '../../lib';
 import { bodies, docFor, undocumentedKeys } from '../helpers/terraform-docs';
 import { problemMessages } from '../helpers/problems';

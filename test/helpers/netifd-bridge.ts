@@ -16,7 +16,7 @@
  * Only what the emitter writes is modelled (no `vlan_filtering` option, no 802.1ad); anything else
  * makes {@link bridgeState} throw, so the model cannot silently pass something it does not know.
  */
-import type { UciParsedPackage, UciParsedSection } from '../../lib/emitters/uci';
+import type { UciParsedPackage, UciParsedSection } from '../../lib/uci';
 
 /** Membership of one VLAN on one bridge port (or the bridge itself). */
 export interface VlanMembership {

@@ -9,7 +9,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { NixValue, toNix } from '../../lib/emitters/nix';
+import { NixValue, toNix } from '../../lib/nix';
 
 /** Outcome of one `nix-instantiate` run; `status` is null if it could not run or timed out. */
 export interface NixResult {

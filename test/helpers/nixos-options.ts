@@ -12,7 +12,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { NixApply, NixLambda, NixPath, NixRaw, NixSelect, NixValue } from '../../lib/emitters/nix/value';
+import { NixApply, NixLambda, NixPath, NixRaw, NixSelect, NixValue } from '../../lib/nix/value';
 
 /** Where the facts live. */
 export const NIXOS_OPTIONS_FILE = path.resolve(__dirname, '../../schemas/nixos/options.json');

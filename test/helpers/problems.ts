@@ -1,4 +1,4 @@
-import { HomelabValidationError } from '../../lib/validate/errors';
+import { HomelabValidationError } from '../../lib/core/errors';
 
 /** The messages of the HomelabValidationError `fn` throws; [] when it throws none (other errors pass through). */
 export function problemMessages(fn: () => unknown): string[] {

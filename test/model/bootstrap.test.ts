@@ -1,7 +1,7 @@
 import { inventory as reference } from '../../apps/inventory';
 import { bootstrapCycles, bootstrapGraph, bringUpOrder, clusterService, describeCycle, imageRegistry } from '../../lib/model/bootstrap';
 import { Inventory } from '../../lib/model/inventory';
-import { validateInventory } from '../../lib/validate/model-rules';
+import { validateInventory } from '../../lib/model/rules';
 
 const clone = (): any => structuredClone(reference);
 const ids = (inv: Inventory) => bringUpOrder(inv).map((n) => n.id);

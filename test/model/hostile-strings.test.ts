@@ -15,17 +15,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { inventory as reference } from '../../apps/inventory';
 import { Homelab, Inventory, parseUci } from '../../lib';
-import { SOPS_FILE_AT_ROOT } from '../../lib/emitters/nix/sops';
+import { SOPS_FILE_AT_ROOT } from '../../lib/nix/sops';
 import { inventoryStrings } from '../../lib/model/fields';
 import { INVENTORY_SAMPLES } from '../../lib/model/inventory-sample';
-import { HomelabValidationError } from '../../lib/validate/errors';
-import { validateInventory } from '../../lib/validate/model-rules';
+import { HomelabValidationError } from '../../lib/core/errors';
+import { validateInventory } from '../../lib/model/rules';
 import { readYamlLikeKubectl } from '../helpers/go-yaml';
 import { hasNixInstantiate, nixEvalModule, nixEvalStrict } from '../helpers/nix';
 import { templateStrings, unescapedTemplates } from '../helpers/terraform-json';
 import { hasTool } from '../helpers/tools';
 import { listFiles } from '../helpers/tree';
-import { MESSAGE_FORMAT } from '../validate/fixtures';
+import { MESSAGE_FORMAT } from './fixtures';
 
 const HOSTILE = [
   '${file("/etc/passwd")}', '%{ if true }x%{ endif }', "''${x}", '"\'q', 'back\\slash\\', 'a\rb', 'a\u0085b', 'a\u2028b\u2029',

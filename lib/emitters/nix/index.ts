@@ -1,8 +1,0 @@
-/**
- * Nix emitter: typed expression trees and their serializer.
- *
- * @module
- */
-export * from './value';
-export * from './serialize';
-export * from './k3s-containers';

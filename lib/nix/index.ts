@@ -1,0 +1,8 @@
+/**
+ * Nix emitter: typed expression trees and their serializer.
+ *
+ * @module
+ */
+export * from './value';
+export * from './serialize';
+export * from '../homelab/nixos/k3s-containers';

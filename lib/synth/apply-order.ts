@@ -1,0 +1,316 @@
+/**
+ * The apply plan of `dist/`, as data ({@link ApplyPlan}) and as `dist/apply.sh`.
+ *
+ * From an empty cluster the stages go in one pass: apply a stage once, make sure
+ * the Secrets whose namespace it created exist, wait for what the next stage
+ * needs, go on. The waits come from the stage's objects:
+ * - a CustomResourceDefinition: `Established` (custom resources of it are refused before);
+ * - a k3s HelmChart: its install job `helm-install-<name>` (in the HelmChart's
+ *   namespace) `Complete`, then, for the platform's charts, their webhooks' and
+ *   controllers' Deployments `Available`. Both appear only after the Helm controller
+ *   has picked the HelmChart up, so the script first waits (bounded) until they exist,
+ *   because `kubectl wait` fails at once on an object that does not exist yet;
+ * - when the next stage holds objects those charts' webhooks admit (cert-manager.io,
+ *   metallb.io): a server-side dry run of the next stage, retried (bounded) until the
+ *   webhooks answer, since a webhook's Deployment can be Available a moment before its
+ *   server is (MetalLB's readiness probe is a plain ping). A dry run persists nothing,
+ *   so every stage is still applied exactly once.
+ * Secrets are never written: the script checks up front that each one the cluster will
+ * read exists or has its value in `HOMELAB_SECRET_<NAME>`, and creates the missing ones
+ * right after the stage that creates their namespace.
+ *
+ * `apply.sh` is POSIX sh and needs nothing but kubectl (`KUBECTL` overrides the
+ * command, e.g. `KUBECTL="kubectl --context home"`). `kubectl apply -f dist` never
+ * reads it: kubectl takes only `.json`, `.yaml` and `.yml` files from a folder.
+ */
+import * as path from 'path';
+import { HELM_CONTROLLER_NAMESPACE, PLATFORM_CHARTS } from '../homelab/platform';
+import { K8sFile } from './k8s';
+import { K8sStage, K8S_STAGES } from './stages';
+import { shellWord } from '../core/shell';
+
+/** A condition that must hold before the next stage is applied. */
+export interface ApplyWait {
+  /** kubectl resource: `crd/<name>`, `job/<name>`, `deployment/<name>`. */
+  readonly resource: string;
+  /** Namespace of a namespaced resource. @default - cluster-scoped */
+  readonly namespace?: string;
+  /**
+   * `kubectl wait --for=condition=<condition>`; `Admitted`: a server-side dry run of
+   * {@link files} passes every admission webhook (a Deployment can be Available while
+   * its webhook server still starts), retried until it does.
+   */
+  readonly condition: 'Established' | 'Complete' | 'Available' | 'Admitted';
+  /** The next stage's files, for `Admitted`. @default [] */
+  readonly files?: readonly string[];
+  /** A controller creates the resource after the stage is applied: wait until it exists first. */
+  readonly appearsLater: boolean;
+  /** Longest wait, for existing and for the condition each. */
+  readonly timeoutSeconds: number;
+  /** Why the next stage needs it. */
+  readonly reason: string;
+}
+
+/** A Secret the cluster reads and the user owns (key `value`); `apply.sh` creates it from the environment when missing. */
+export interface ApplySecret {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  /** Environment variable `apply.sh` reads the value from: `HOMELAB_SECRET_<NAME>`, as the routers' deploy.sh. */
+  readonly env: string;
+  /** What it is (`inventory.secrets[].description`). @default - none */
+  readonly description?: string;
+}
+
+/** One stage: applied once, with one `kubectl apply` of all its files. */
+export interface ApplyStage {
+  readonly stage: K8sStage;
+  /** `dist/`-relative files, in lexical (= apply) order. */
+  readonly files: readonly string[];
+  /** Secrets ensured right after the stage is applied (it creates their namespace, or an earlier stage did). */
+  readonly secrets: readonly ApplySecret[];
+  /** What must hold before the next stage. */
+  readonly waits: readonly ApplyWait[];
+}
+
+export interface ApplyPlan {
+  /** Non-empty stages, in apply order. */
+  readonly stages: readonly ApplyStage[];
+}
+
+const CRD_TIMEOUT = 60;
+const JOB_TIMEOUT = 900;
+const DEPLOYMENT_TIMEOUT = 600;
+const ADMISSION_TIMEOUT = 300;
+
+const groupOf = (apiVersion: unknown): string => (typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+/** Groups guarded by the webhooks of the HelmCharts among `objects` (known platform charts only). */
+function webhookGroupsOf(objects: readonly any[]): Set<string> {
+  const groups = new Set<string>();
+  for (const o of objects) {
+    if (o?.apiVersion !== 'helm.cattle.io/v1' || o.kind !== 'HelmChart') continue;
+    const known = PLATFORM_CHARTS.find((c) => c.name === o.metadata?.name && c.chart === o.spec?.chart && c.repo === o.spec?.repo);
+    for (const g of known?.webhookGroups ?? []) groups.add(g);
+  }
+  return groups;
+}
+
+/** `HOMELAB_SECRET_<NAME>` (the convention of the routers' deploy.sh). */
+export function secretEnvVar(name: string): string {
+  return `HOMELAB_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function waitsFor(objects: readonly any[]): ApplyWait[] {
+  const crds: ApplyWait[] = [];
+  const jobs: ApplyWait[] = [];
+  const deployments: ApplyWait[] = [];
+  for (const o of objects) {
+    if (o?.apiVersion === 'apiextensions.k8s.io/v1' && o.kind === 'CustomResourceDefinition') {
+      crds.push({ resource: `crd/${o.metadata.name}`, condition: 'Established', appearsLater: false, timeoutSeconds: CRD_TIMEOUT, reason: `custom resources of ${o.spec?.names?.kind ?? o.metadata.name}` });
+    } else if (o?.apiVersion === 'helm.cattle.io/v1' && o.kind === 'HelmChart') {
+      const ns = o.metadata.namespace ?? HELM_CONTROLLER_NAMESPACE;
+      jobs.push({ resource: `job/helm-install-${o.metadata.name}`, namespace: ns, condition: 'Complete', appearsLater: true, timeoutSeconds: JOB_TIMEOUT, reason: `Helm installs ${o.spec?.chart} ${o.spec?.version ?? ''}`.trim() });
+      const known = PLATFORM_CHARTS.find((c) => c.name === o.metadata.name && c.chart === o.spec?.chart && c.repo === o.spec?.repo);
+      for (const w of known?.workloads ?? []) {
+        deployments.push({ resource: `deployment/${w.deployment}`, namespace: o.spec.targetNamespace, condition: 'Available', appearsLater: true, timeoutSeconds: DEPLOYMENT_TIMEOUT, reason: w.reason });
+      }
+    }
+  }
+  return [...crds, ...jobs, ...deployments];
+}
+
+function namespacesCreated(objects: readonly any[]): Set<string> {
+  return new Set(objects.filter((o) => o?.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => o.metadata.name as string));
+}
+
+/**
+ * The plan for the synthesized files: one stage per non-empty {@link K8sStage}, its waits
+ * derived from its objects, and each Secret placed after the stage that creates its
+ * namespace (the first stage when none does: the namespace exists already).
+ */
+export function buildApplyPlan(files: readonly K8sFile[], secrets: readonly Omit<ApplySecret, 'env'>[] = []): ApplyPlan {
+  const stages = K8S_STAGES.map((stage) => {
+    const own = files.filter((f) => f.stage === stage).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { stage, own, objects: own.flatMap((f) => f.objects) };
+  }).filter((s) => s.own.length > 0);
+  const placed = new Map<number, ApplySecret[]>();
+  const seen = new Set<string>();
+  // the first stage that creates each namespace (computed once: one Set per stage, not per Secret)
+  const createdIn = new Map<string, number>();
+  stages.forEach((st, i) => { for (const ns of namespacesCreated(st.objects)) if (!createdIn.has(ns)) createdIn.set(ns, i); });
+  for (const s of secrets) {
+    const id = `${s.namespace}/${s.name}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const at = createdIn.get(s.namespace) ?? 0;
+    let list = placed.get(at);
+    if (!list) placed.set(at, (list = []));
+    list.push({ ...s, env: secretEnvVar(s.name) });
+  }
+  return {
+    stages: stages.map((s, i) => {
+      const next = stages[i + 1];
+      const waits = next ? waitsFor(s.objects) : [];
+      // the next stage's objects of webhook-guarded groups: probe admission with a server-side dry run
+      // (only when that stage creates no namespace: a dry run of a namespace persists nothing)
+      const guarded = webhookGroupsOf(s.objects);
+      if (next && next.objects.some((o) => guarded.has(groupOf(o?.apiVersion))) && namespacesCreated(next.objects).size === 0) {
+        waits.push({ resource: 'dry-run', condition: 'Admitted', files: next.own.map((f) => f.path), appearsLater: false, timeoutSeconds: ADMISSION_TIMEOUT, reason: 'the webhooks admit the next stage' });
+      }
+      return {
+        stage: s.stage,
+        files: s.own.map((f) => f.path),
+        secrets: (placed.get(i) ?? []).sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1)),
+        waits,
+      };
+    }),
+  };
+}
+
+/**
+ * The Secrets the objects read by `secretKeyRef` (in the object's namespace); add the ones
+ * hidden in HelmChart values (see `platformSecrets`) yourself.
+ */
+export function referencedSecrets(files: readonly K8sFile[]): Omit<ApplySecret, 'env'>[] {
+  const out: Omit<ApplySecret, 'env'>[] = [];
+  const walk = (v: unknown, ns: string): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, ns);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const ref = x as any;
+        if (k === 'secretKeyRef' && typeof ref?.name === 'string' && typeof ref?.key === 'string' && ref.optional !== true) out.push({ namespace: ns, name: ref.name, key: ref.key });
+        else walk(x, ns);
+      }
+    }
+  };
+  for (const f of files) {
+    for (const o of f.objects) if (o?.kind !== 'CustomResourceDefinition') walk(o, o?.metadata?.namespace ?? 'default');
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// apply.sh
+// ---------------------------------------------------------------------------------------------
+
+const sh = shellWord;
+
+const POLL_SECONDS = 5;
+
+/** `dist/apply.sh`: the plan as a POSIX sh script that needs only kubectl. */
+export function renderApplyScript(plan: ApplyPlan, header: string): string {
+  const all = plan.stages.flatMap((s) => s.secrets);
+  const lines: string[] = [
+    '#!/bin/sh',
+    `# ${header}`,
+    '#',
+    '# Brings the cluster up from empty in one pass: applies each stage of this folder once,',
+    '# in order, and waits for what the next stage needs (CRDs Established, Helm installs',
+    '# Complete, webhooks and controllers Available). Safe to run again. Once the cluster is',
+    '# up, plain `kubectl apply -f dist` applies the same files (it never reads this script).',
+    '#',
+    '#   KUBECTL                kubectl command (default kubectl), e.g. KUBECTL="kubectl --context home"',
+    '#   HOMELAB_SECRET_<NAME>  value of a Secret that does not exist yet; created once, never updated',
+    '#',
+    `# Stages: ${plan.stages.map((s) => s.stage).join(', ')}`,
+    'set -eu',
+    'KUBECTL=${KUBECTL:-kubectl}',
+    'DIST=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)',
+    '',
+    "say() { printf 'apply.sh: %s\\n' \"$*\" >&2; }",
+    '',
+    '# wait_exists NAMESPACE RESOURCE SECONDS: a controller creates RESOURCE after the stage is',
+    '# applied, and kubectl wait fails at once on an object that does not exist yet',
+    'wait_exists() {',
+    '  waited=0',
+    '  until $KUBECTL -n "$1" get "$2" >/dev/null 2>&1; do',
+    '    if [ "$waited" -ge "$3" ]; then',
+    '      say "gave up after $3 s: $2 in namespace $1 does not exist"',
+    '      exit 1',
+    '    fi',
+    `    sleep ${POLL_SECONDS}`,
+    `    waited=$((waited + ${POLL_SECONDS}))`,
+    '  done',
+    '}',
+    '',
+    '# admitted SECONDS FILE-ARGS...: a webhook Deployment can be Available before its server',
+    '# answers; a server-side dry run goes through admission and persists nothing',
+    'admitted() {',
+    '  limit=$1',
+    '  shift',
+    '  waited=0',
+    '  until $KUBECTL apply --dry-run=server "$@" >/dev/null 2>&1; do',
+    '    if [ "$waited" -ge "$limit" ]; then',
+    '      say "gave up after $limit s: the API server still refuses a dry run of $*:"',
+    '      $KUBECTL apply --dry-run=server "$@" >/dev/null || true',
+    '      exit 1',
+    '    fi',
+    `    sleep ${POLL_SECONDS}`,
+    `    waited=$((waited + ${POLL_SECONDS}))`,
+    '  done',
+    '}',
+    '',
+    'has_secret() { $KUBECTL -n "$1" get secret "$2" >/dev/null 2>&1; }',
+    '',
+    '# ensure_secret NAMESPACE NAME KEY VALUE: creates the Secret unless it exists (the value',
+    "# goes through stdin, never into a process's arguments)",
+    'ensure_secret() {',
+    '  if has_secret "$1" "$2"; then return 0; fi',
+    '  printf \'%s\' "$4" | $KUBECTL -n "$1" create secret generic "$2" --from-file="$3=/dev/stdin" >/dev/null',
+    '  say "created Secret $1/$2"',
+    '}',
+    '',
+    'if ! $KUBECTL get --raw=/readyz >/dev/null; then',
+    '  say "cannot reach the cluster with: $KUBECTL"',
+    '  exit 1',
+    'fi',
+    '',
+  ];
+  if (all.length > 0) {
+    lines.push('# Every Secret exists already or has its value in the environment; else stop before applying anything.', "missing=''");
+    for (const s of all) {
+      lines.push(`has_secret ${sh(s.namespace)} ${sh(s.name)} || [ -n "\${${s.env}:-}" ] || missing="$missing ${s.namespace}/${s.name}:${s.env}"`);
+    }
+    lines.push(
+      'if [ -n "$missing" ]; then',
+      '  say "missing Secrets (namespace/name:variable); export each variable, or create the Secret with the key \\"value\\":"',
+      '  for m in $missing; do say "  $m"; done',
+      '  exit 1',
+      'fi',
+      '',
+    );
+  }
+  for (const s of plan.stages) {
+    lines.push(`say 'stage ${s.stage}'`);
+    lines.push(`$KUBECTL apply ${s.files.map((f) => `-f "$DIST/${f}"`).join(' ')}`);
+    for (const sec of s.secrets) {
+      lines.push(`if [ -n "\${${sec.env}:-}" ]; then ensure_secret ${sh(sec.namespace)} ${sh(sec.name)} ${sh(sec.key)} "$${sec.env}"; fi`);
+    }
+    const crds = s.waits.filter((w) => w.resource.startsWith('crd/'));
+    if (crds.length > 0) {
+      lines.push(`say 'waiting for ${crds.length} CRDs to be Established'`);
+      lines.push(`$KUBECTL wait --for=condition=Established --timeout=${Math.max(...crds.map((w) => w.timeoutSeconds))}s ${crds.map((w) => w.resource).join(' ')}`);
+    }
+    for (const w of s.waits.filter((x) => !x.resource.startsWith('crd/'))) {
+      if (w.condition === 'Admitted') {
+        lines.push(`say ${sh(`waiting until ${w.reason} (server-side dry run)`)}`);
+        lines.push(`admitted ${w.timeoutSeconds} ${(w.files ?? []).map((f) => `-f "$DIST/${f}"`).join(' ')}`);
+        continue;
+      }
+      const ns = w.namespace ?? 'default';
+      lines.push(`say ${sh(`waiting for ${w.resource} in ${ns} (${w.reason})`)}`);
+      if (w.appearsLater) lines.push(`wait_exists ${sh(ns)} ${sh(w.resource)} ${w.timeoutSeconds}`);
+      lines.push(`$KUBECTL -n ${sh(ns)} wait --for=condition=${w.condition} --timeout=${w.timeoutSeconds}s ${sh(w.resource)}`);
+    }
+    lines.push('');
+  }
+  lines.push("say 'done'");
+  return lines.join('\n') + '\n';
+}
+
+/** The command `homelab apply` runs: `sh <outdir>/dist/apply.sh` (add `KUBECTL` to its environment to change kubectl). */
+export function k8sApplyCommand(outdir: string): { readonly command: string; readonly args: readonly string[] } {
+  return { command: 'sh', args: [path.join(path.resolve(outdir), 'dist', 'apply.sh')] };
+}

@@ -1,0 +1,29 @@
+/**
+ * Writes a cdktf App's stacks into a directory in the layout `cdktf deploy`
+ * expects (`manifest.json`, `stacks/<name>/cdk.tf.json`), wherever the App was
+ * told to write: the output is staged and swapped by the caller. Literal
+ * strings are escaped for Terraform's templates here, once (`escape.ts`).
+ */
+import { App, Manifest, TerraformStack } from 'cdktf';
+import * as fs from 'fs';
+import { escapeTerraformTemplates } from '../terraform/escape';
+import { constructProblems, HomelabProblem } from '../core/errors';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const CDKTF_VERSION: string = require('cdktf/package.json').version;
+
+/** Runs every construct's validations once. */
+export function validateTerraformApp(app: App): HomelabProblem[] {
+  return constructProblems(app);
+}
+
+/** Synthesizes every stack of `app` into `outdir` (created if missing). */
+export function synthTerraform(app: App, outdir: string): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  const manifest = new Manifest(CDKTF_VERSION, outdir, false);
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  stacks.forEach((s) => escapeTerraformTemplates(s));
+  stacks.forEach((s) => s.prepareStack());
+  stacks.forEach((s) => s.synthesizer.synthesize({ outdir, skipValidation: true, manifest }));
+  manifest.writeToFile();
+}
