@@ -3,7 +3,7 @@
  * as one written-down sequence (the bootstrap graph in model/bootstrap.ts, in
  * order, with the command and the secrets of each step).
  */
-import { ApplyPlan, secretEnvVar } from '../synth/apply-order';
+import { ApplyOrder, secretEnvVar } from '../synth/apply-order';
 import { bringUpOrder } from '../model/bootstrap';
 import { Model } from '../model/derive';
 import { secretEnvName } from '../homelab/router/packages';
@@ -11,8 +11,8 @@ import { resticKeyOutputs, secretVariableName } from '../homelab/stack';
 import { sopsSecretPath } from '../nix/sops';
 import { shellCommand, shellWord } from '../core/shell';
 
-/** The bring-up plan as text. */
-export function formatPlan(model: Model, apply: ApplyPlan): string {
+/** The bring-up order (`homelab plan`) as text. */
+export function formatBringUp(model: Model, apply: ApplyOrder): string {
   const inv = model.inventory;
   const lines: string[] = [`homelab ${model.name}: bring-up from nothing`, ''];
   let n = 0;

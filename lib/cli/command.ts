@@ -189,11 +189,11 @@ function plan(rest: string[], io: Io): number {
   const args = parseArgs(rest, ['--app', '--plans']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { formatPlan } = require('./bring-up') as typeof import('./bring-up');
+  const { formatBringUp } = require('./bring-up') as typeof import('./bring-up');
   recover(process.env.HOMELAB_OUT ?? '.');
   for (const lab of loadHomelabs(args, true)) {
     lab.validate();
-    io.out(formatPlan(lab.model, lab.applyPlan()));
+    io.out(formatBringUp(lab.model, lab.applyOrder()));
   }
   return 0;
 }

@@ -12,7 +12,7 @@ import { ClusterApp } from '../constructs/cluster-app';
 import { OpenEBSPool } from '../constructs/openebs-pool';
 import { ResticBackedApp } from '../constructs/restic-backed-app';
 import { clusterAppProps, missingPoolReporter, openEBSPoolProps, resticBackedAppProps } from './props';
-import { ApplyPlan, buildApplyPlan, referencedSecrets, renderApplyScript } from '../synth/apply-order';
+import { ApplyOrder, buildApplyOrder, referencedSecrets, renderApplyScript } from '../synth/apply-order';
 import { NamespacesChart } from '../k8s/namespaces';
 import { addPlatformCharts, PlatformCharts, platformSecrets } from './platform';
 import { RestrictedPodSecurityResolver } from '../k8s/security';
@@ -171,14 +171,19 @@ export class Homelab extends Construct {
   }
 
   /**
-   * The apply plan of the given `dist/` files (from `synthK8sFiles(this.k8s, ...)`):
+   * The apply order of the given `dist/` files (from `synthK8sFiles(this.k8s, ...)`):
    * stages in order, their files, the Secrets each makes room for, and the waits before the next.
    */
-  applyPlan(files: readonly K8sFile[] = synthK8sFiles(this.k8s, HEADER)): ApplyPlan {
+  applyOrder(files: readonly K8sFile[] = synthK8sFiles(this.k8s, HEADER)): ApplyOrder {
     const describe = (name: string) => this.model.inventory.secrets?.find((x) => x.name === name)?.description;
     const secrets = [...platformSecrets(this.model), ...referencedSecrets(files)]
       .map((x) => ({ ...x, ...(describe(x.name) ? { description: describe(x.name) } : {}) }));
-    return buildApplyPlan(files, secrets);
+    return buildApplyOrder(files, secrets);
+  }
+
+  /** @deprecated renamed {@link applyOrder} */
+  applyPlan(files?: readonly K8sFile[]): ApplyOrder {
+    return this.applyOrder(files);
   }
 
   /** Validates the construct trees; throws every problem at once. */
@@ -216,7 +221,7 @@ export class Homelab extends Construct {
     writeOutputs(root, targets, (out) => {
       const k8sFiles = synthK8sFiles(this.k8s, HEADER);
       out.write(k8sFiles.map((f) => ({ path: `dist/${f.path}`, content: f.content })));
-      const plan = this.applyPlan(k8sFiles);
+      const plan = this.applyOrder(k8sFiles);
       if (plan.stages.length > 0) out.write([{ path: 'dist/apply.sh', content: renderApplyScript(plan, HEADER), mode: 0o755 }]);
       synthTerraform(this.terraform, out.dir('cdktf.out'));
       out.write(this.renderHostFiles());

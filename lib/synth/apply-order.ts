@@ -1,5 +1,5 @@
 /**
- * The apply plan of `dist/`, as data ({@link ApplyPlan}) and as `dist/apply.sh`.
+ * The apply order of `dist/`, as data ({@link ApplyOrder}) and as `dist/apply.sh`.
  *
  * From an empty cluster the stages go in one pass: apply a stage once, make sure
  * the Secrets whose namespace it created exist, wait for what the next stage
@@ -73,10 +73,14 @@ export interface ApplyStage {
   readonly waits: readonly ApplyWait[];
 }
 
-export interface ApplyPlan {
+/** The apply stages of `dist/` in order (what `apply.sh` runs); not `homelab plan`'s bring-up, nor a CSV plan folder. */
+export interface ApplyOrder {
   /** Non-empty stages, in apply order. */
   readonly stages: readonly ApplyStage[];
 }
+
+/** @deprecated renamed {@link ApplyOrder} */
+export type ApplyPlan = ApplyOrder;
 
 const CRD_TIMEOUT = 60;
 const JOB_TIMEOUT = 900;
@@ -125,11 +129,11 @@ function namespacesCreated(objects: readonly any[]): Set<string> {
 }
 
 /**
- * The plan for the synthesized files: one stage per non-empty {@link K8sStage}, its waits
+ * The apply order of the synthesized files: one stage per non-empty {@link K8sStage}, its waits
  * derived from its objects, and each Secret placed after the stage that creates its
  * namespace (the first stage when none does: the namespace exists already).
  */
-export function buildApplyPlan(files: readonly K8sFile[], secrets: readonly Omit<ApplySecret, 'env'>[] = []): ApplyPlan {
+export function buildApplyOrder(files: readonly K8sFile[], secrets: readonly Omit<ApplySecret, 'env'>[] = []): ApplyOrder {
   const stages = K8S_STAGES.map((stage) => {
     const own = files.filter((f) => f.stage === stage).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { stage, own, objects: own.flatMap((f) => f.objects) };
@@ -168,6 +172,9 @@ export function buildApplyPlan(files: readonly K8sFile[], secrets: readonly Omit
   };
 }
 
+/** @deprecated renamed {@link buildApplyOrder} */
+export const buildApplyPlan = buildApplyOrder;
+
 /**
  * The Secrets the objects read by `secretKeyRef` (in the object's namespace); add the ones
  * hidden in HelmChart values (see `platformSecrets`) yourself.
@@ -199,8 +206,8 @@ const sh = shellWord;
 
 const POLL_SECONDS = 5;
 
-/** `dist/apply.sh`: the plan as a POSIX sh script that needs only kubectl. */
-export function renderApplyScript(plan: ApplyPlan, header: string): string {
+/** `dist/apply.sh`: the apply order as a POSIX sh script that needs only kubectl. */
+export function renderApplyScript(plan: ApplyOrder, header: string): string {
   const all = plan.stages.flatMap((s) => s.secrets);
   const lines: string[] = [
     '#!/bin/sh',

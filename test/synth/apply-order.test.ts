@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { inventory } from '../../apps/inventory';
 import { Homelab } from '../../lib/homelab/homelab';
-import { ApplyPlan, k8sApplyCommand } from '../../lib/synth/apply-order';
+import { ApplyOrder, k8sApplyCommand } from '../../lib/synth/apply-order';
 import { K8sStage } from '../../lib/synth/stages';
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from '../helpers/k8s-validate';
 import { hasTool } from '../helpers/tools';
@@ -16,7 +16,7 @@ const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `homelab-${n
 let out: string;
 let dist: string;
 let lab: Homelab;
-let plan: ApplyPlan;
+let plan: ApplyOrder;
 /** The objects of each dist/ file, in file order. */
 let byFile: Record<string, any[]>;
 
@@ -27,14 +27,14 @@ beforeAll(() => {
   dist = path.join(out, 'dist');
   lab = new Homelab({ inventory });
   lab.synth({ outdir: out });
-  plan = lab.applyPlan();
+  plan = lab.applyOrder();
   byFile = Object.fromEntries(fs.readdirSync(dist).filter((f) => f.endsWith('.yaml')).map((f) => [f, readObjects(path.join(dist, f))]));
 });
 
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
 /** Replays a plan (data) against the API server model; returns the refusals. */
-function replay(p: ApplyPlan, objectsOf: (file: string) => any[] = (f) => byFile[f]): string[] {
+function replay(p: ApplyOrder, objectsOf: (file: string) => any[] = (f) => byFile[f]): string[] {
   const api = new ApiServerModel();
   for (const s of p.stages) {
     api.applyStage(s.stage, s.files.flatMap(objectsOf));
@@ -44,13 +44,13 @@ function replay(p: ApplyPlan, objectsOf: (file: string) => any[] = (f) => byFile
 }
 
 /** A copy of the plan with `change` applied to a deep clone. */
-function altered(change: (p: { stages: any[] }) => void): ApplyPlan {
+function altered(change: (p: { stages: any[] }) => void): ApplyOrder {
   const p = JSON.parse(JSON.stringify(plan));
   change(p);
   return p;
 }
 
-describe('the apply plan', () => {
+describe('the apply order', () => {
   test('stages are flat files in lexical order, each in exactly one stage', () => {
     // GIVEN the reference homelab WHEN synthesized THEN
     expect(plan.stages.map((s) => [s.stage, s.files])).toEqual([
@@ -342,7 +342,7 @@ exit 0
 
   test('without a platform: namespaces, then the apps, no waits', () => {
     const plain = new Homelab({ inventory: { ...inventory, cluster: { ...inventory.cluster!, platform: undefined }, apps: inventory.apps!.filter((a) => !a.ingress?.admin) } });
-    const p = plain.applyPlan();
+    const p = plain.applyOrder();
     expect(p.stages.map((s) => [s.stage, s.files, s.waits])).toEqual([
       [K8sStage.NAMESPACES, ['25-namespaces.k8s.yaml'], []],
       [K8sStage.APPS, ['30-app-files.k8s.yaml', '30-app-gitea.k8s.yaml', '30-app-whoami.k8s.yaml'], []],
