@@ -104,7 +104,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const { addPlatformCharts } = require('../lib/homelab/platform') as typeof import('../lib/homelab/platform');
       const { K8sStage, setK8sStage, k8sFileName, k8sStageOf } = require('../lib/synth/stages') as typeof import('../lib/synth/stages');
       const { buildApplyOrder, referencedSecrets, renderApplyScript } = require('../lib/synth/apply-order') as typeof import('../lib/synth/apply-order');
-      const { platformSecrets } = require('../lib/homelab/platform') as typeof import('../lib/homelab/platform');
+      const { platformSecrets, PLATFORM_CHARTS } = require('../lib/homelab/platform') as typeof import('../lib/homelab/platform');
       const { toYamlDocuments } = require('../lib/k8s/yaml') as typeof import('../lib/k8s/yaml');
       const { HomelabStack } = require('../lib/homelab/stack') as typeof import('../lib/homelab/stack');
       const { synthTerraform, validateTerraformApp } = require('../lib/synth/terraform') as typeof import('../lib/synth/terraform');
@@ -168,7 +168,7 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       out.write(k8sFiles);
       lap('synth: k8s write');
       const planFiles = resolved.map((f) => ({ path: f.path.slice('dist/'.length), content: '', stage: f.stage, objects: f.objects }));
-      const plan = buildApplyOrder(planFiles, [...platformSecrets(model), ...referencedSecrets(planFiles)]);
+      const plan = buildApplyOrder(planFiles, [...platformSecrets(model), ...referencedSecrets(planFiles)], PLATFORM_CHARTS);
       if (plan.stages.length > 0) out.write([{ path: 'dist/apply.sh', content: renderApplyScript(plan, HEADER), mode: 0o755 }]);
       lap('synth: apply order');
       synthTerraform(tf, out.dir('cdktf.out'));

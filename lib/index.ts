@@ -32,6 +32,7 @@ export * from './homelab/stack';
 export { B2ApplicationKey, B2Bucket, B2Provider } from './terraform/providers/b2';
 export { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile, ProxmoxVirtualEnvironmentVm } from './terraform/providers/proxmox';
 export * from './nix';
+export * from './homelab/nixos/k3s-containers';
 export * from './homelab/nixos/module';
 export * from './uci';
 export * from './homelab/router/packages';

@@ -14,7 +14,7 @@ import { ResticBackedApp } from '../constructs/restic-backed-app';
 import { clusterAppProps, missingPoolReporter, openEBSPoolProps, resticBackedAppProps } from './props';
 import { ApplyOrder, buildApplyOrder, referencedSecrets, renderApplyScript } from '../synth/apply-order';
 import { NamespacesChart } from '../k8s/namespaces';
-import { addPlatformCharts, PlatformCharts, platformSecrets } from './platform';
+import { addPlatformCharts, PLATFORM_CHARTS, PlatformCharts, platformSecrets } from './platform';
 import { RestrictedPodSecurityResolver } from '../k8s/security';
 import { K8sStage, setK8sStage } from '../synth/stages';
 import { K8sFile, synthK8sFiles, validateK8sApp } from '../synth/k8s';
@@ -178,7 +178,7 @@ export class Homelab extends Construct {
     const describe = (name: string) => this.model.inventory.secrets?.find((x) => x.name === name)?.description;
     const secrets = [...platformSecrets(this.model), ...referencedSecrets(files)]
       .map((x) => ({ ...x, ...(describe(x.name) ? { description: describe(x.name) } : {}) }));
-    return buildApplyOrder(files, secrets);
+    return buildApplyOrder(files, secrets, PLATFORM_CHARTS);
   }
 
   /** @deprecated renamed {@link applyOrder} */

@@ -35,7 +35,7 @@ import { SECRET_VALUE_KEY } from '../constructs/cluster-app';
 import { Model } from '../model/derive';
 import { isIPv4InRange } from '../core/net';
 import { bundledCrds, PlainDataApiObject } from '../k8s/crds';
-import { addNamespaces, PodSecurityLevel } from '../k8s/namespaces';
+import { addNamespaces, HELM_CONTROLLER_NAMESPACE, PodSecurityLevel } from '../k8s/namespaces';
 import { K8sStage, setK8sFileNote, setK8sStage } from '../synth/stages';
 import { toYaml } from '../k8s/yaml';
 import { addBrand, brandSymbol, hasBrand } from '../core/brand';
@@ -226,8 +226,6 @@ export const OPENEBS_CHART: PlatformChartSpec = {
 /** Every chart the platform can install, in install order. */
 export const PLATFORM_CHARTS: readonly PlatformChartSpec[] = [TRAEFIK_CHART, CERT_MANAGER_CHART, METALLB_CHART, OAUTH2_PROXY_CHART, CSTOR_CHART, OPENEBS_CHART];
 
-/** Namespace of k3s's Helm controller: HelmCharts live here, and so do their install jobs. */
-export const HELM_CONTROLLER_NAMESPACE = 'kube-system';
 
 /** Let's Encrypt's ACME directories. */
 export const LETSENCRYPT_PRODUCTION = 'https://acme-v02.api.letsencrypt.org/directory';

@@ -4,6 +4,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { addBrand, brandSymbol, hasBrand } from '../core/brand';
 
+/** Namespace of k3s's Helm controller: HelmCharts live here, and so do their install jobs. */
+export const HELM_CONTROLLER_NAMESPACE = 'kube-system';
+
 /** Pod Security Standards level a namespace enforces. */
 export enum PodSecurityLevel {
   RESTRICTED = 'restricted',

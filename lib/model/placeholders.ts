@@ -9,9 +9,7 @@
 import { inventoryStrings } from './fields';
 import { Inventory } from './inventory';
 import { HomelabProblem } from '../core/errors';
-
-/** The start of every placeholder (what `deploy.sh`'s fill step looks for). */
-export const PLACEHOLDER_MARK = '@@HOMELAB_SECRET:';
+import { PLACEHOLDER_MARK } from '../uci/openwrt/common';
 
 /** Every string of `inventory` that holds a placeholder, as a problem at its data path (the one walker, `model/fields.ts`). */
 export function placeholderProblems(inventory: Inventory): HomelabProblem[] {

@@ -5,4 +5,3 @@
  */
 export * from './value';
 export * from './serialize';
-export * from '../homelab/nixos/k3s-containers';

@@ -24,10 +24,26 @@
  * reads it: kubectl takes only `.json`, `.yaml` and `.yml` files from a folder.
  */
 import * as path from 'path';
-import { HELM_CONTROLLER_NAMESPACE, PLATFORM_CHARTS } from '../homelab/platform';
+import { HELM_CONTROLLER_NAMESPACE } from '../k8s/namespaces';
 import { K8sFile } from './k8s';
 import { K8sStage, K8S_STAGES } from './stages';
 import { shellWord } from '../core/shell';
+
+/**
+ * What a k3s HelmChart runs that the next stage needs ready, beyond its install job (which is
+ * always waited for). The homelab's platform charts (`PLATFORM_CHARTS`) are such; a HelmChart
+ * matching none (by name, chart and repo) gets only the install job wait.
+ */
+export interface HelmChartReadiness {
+  /** HelmChart name (= Helm release name). */
+  readonly name: string;
+  readonly chart: string;
+  readonly repo: string;
+  /** Deployments (in the chart's target namespace) to wait for, Available, before the next stage. */
+  readonly workloads: readonly { readonly deployment: string; readonly reason: string }[];
+  /** API groups the chart's validating webhooks admit: a next stage with objects of them is dry-run first. @default [] */
+  readonly webhookGroups?: readonly string[];
+}
 
 /** A condition that must hold before the next stage is applied. */
 export interface ApplyWait {
@@ -89,13 +105,17 @@ const ADMISSION_TIMEOUT = 300;
 
 const groupOf = (apiVersion: unknown): string => (typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
-/** Groups guarded by the webhooks of the HelmCharts among `objects` (known platform charts only). */
-function webhookGroupsOf(objects: readonly any[]): Set<string> {
+/** The known chart a HelmChart object installs. */
+function knownChart(o: any, charts: readonly HelmChartReadiness[]): HelmChartReadiness | undefined {
+  return charts.find((c) => c.name === o.metadata?.name && c.chart === o.spec?.chart && c.repo === o.spec?.repo);
+}
+
+/** Groups guarded by the webhooks of the HelmCharts among `objects` (known charts only). */
+function webhookGroupsOf(objects: readonly any[], charts: readonly HelmChartReadiness[]): Set<string> {
   const groups = new Set<string>();
   for (const o of objects) {
     if (o?.apiVersion !== 'helm.cattle.io/v1' || o.kind !== 'HelmChart') continue;
-    const known = PLATFORM_CHARTS.find((c) => c.name === o.metadata?.name && c.chart === o.spec?.chart && c.repo === o.spec?.repo);
-    for (const g of known?.webhookGroups ?? []) groups.add(g);
+    for (const g of knownChart(o, charts)?.webhookGroups ?? []) groups.add(g);
   }
   return groups;
 }
@@ -105,7 +125,7 @@ export function secretEnvVar(name: string): string {
   return `HOMELAB_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
-function waitsFor(objects: readonly any[]): ApplyWait[] {
+function waitsFor(objects: readonly any[], charts: readonly HelmChartReadiness[]): ApplyWait[] {
   const crds: ApplyWait[] = [];
   const jobs: ApplyWait[] = [];
   const deployments: ApplyWait[] = [];
@@ -115,8 +135,7 @@ function waitsFor(objects: readonly any[]): ApplyWait[] {
     } else if (o?.apiVersion === 'helm.cattle.io/v1' && o.kind === 'HelmChart') {
       const ns = o.metadata.namespace ?? HELM_CONTROLLER_NAMESPACE;
       jobs.push({ resource: `job/helm-install-${o.metadata.name}`, namespace: ns, condition: 'Complete', appearsLater: true, timeoutSeconds: JOB_TIMEOUT, reason: `Helm installs ${o.spec?.chart} ${o.spec?.version ?? ''}`.trim() });
-      const known = PLATFORM_CHARTS.find((c) => c.name === o.metadata.name && c.chart === o.spec?.chart && c.repo === o.spec?.repo);
-      for (const w of known?.workloads ?? []) {
+      for (const w of knownChart(o, charts)?.workloads ?? []) {
         deployments.push({ resource: `deployment/${w.deployment}`, namespace: o.spec.targetNamespace, condition: 'Available', appearsLater: true, timeoutSeconds: DEPLOYMENT_TIMEOUT, reason: w.reason });
       }
     }
@@ -131,9 +150,10 @@ function namespacesCreated(objects: readonly any[]): Set<string> {
 /**
  * The apply order of the synthesized files: one stage per non-empty {@link K8sStage}, its waits
  * derived from its objects, and each Secret placed after the stage that creates its
- * namespace (the first stage when none does: the namespace exists already).
+ * namespace (the first stage when none does: the namespace exists already). `helmCharts`: what
+ * the HelmCharts among the files run, for the waits after their stage.
  */
-export function buildApplyOrder(files: readonly K8sFile[], secrets: readonly Omit<ApplySecret, 'env'>[] = []): ApplyOrder {
+export function buildApplyOrder(files: readonly K8sFile[], secrets: readonly Omit<ApplySecret, 'env'>[] = [], helmCharts: readonly HelmChartReadiness[] = []): ApplyOrder {
   const stages = K8S_STAGES.map((stage) => {
     const own = files.filter((f) => f.stage === stage).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { stage, own, objects: own.flatMap((f) => f.objects) };
@@ -155,10 +175,10 @@ export function buildApplyOrder(files: readonly K8sFile[], secrets: readonly Omi
   return {
     stages: stages.map((s, i) => {
       const next = stages[i + 1];
-      const waits = next ? waitsFor(s.objects) : [];
+      const waits = next ? waitsFor(s.objects, helmCharts) : [];
       // the next stage's objects of webhook-guarded groups: probe admission with a server-side dry run
       // (only when that stage creates no namespace: a dry run of a namespace persists nothing)
-      const guarded = webhookGroupsOf(s.objects);
+      const guarded = webhookGroupsOf(s.objects, helmCharts);
       if (next && next.objects.some((o) => guarded.has(groupOf(o?.apiVersion))) && namespacesCreated(next.objects).size === 0) {
         waits.push({ resource: 'dry-run', condition: 'Admitted', files: next.own.map((f) => f.path), appearsLater: false, timeoutSeconds: ADMISSION_TIMEOUT, reason: 'the webhooks admit the next stage' });
       }

@@ -4,7 +4,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { inventory as reference } from '../../apps/inventory';
 import { OpenEBSPool } from '../../lib/constructs/openebs-pool';
-import { buildApplyOrder } from '../../lib/synth/apply-order';
 import { chartObjects, synthK8sFiles } from '../../lib/synth/k8s';
 import { Homelab } from '../../lib/homelab/homelab';
 import { ResolvedPool } from '../../lib/model/derive';
@@ -150,7 +149,7 @@ describe('in a homelab', () => {
     expect(all.filter((o) => o.file === '00-crds.k8s.yaml').map((o) => o.metadata.name)).toContain('cstorpoolclusters.cstor.openebs.io');
     expect(all.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gitea-data').spec.storageClassName).toBe('fast');
 
-    const plan = buildApplyOrder(files);
+    const plan = h.applyOrder(files);
     const byFile = Object.fromEntries(files.map((f) => [f.path, f.objects]));
     const replay = (waits: (s: any) => readonly any[]) => {
       const api = new ApiServerModel();

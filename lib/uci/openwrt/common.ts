@@ -13,7 +13,6 @@ import { isIPv6 } from 'net';
 import { parseIPv4 } from '../../core/net';
 import { HomelabProblem, HomelabValidationError } from '../../core/errors';
 import type { UciOption, UciOptionValue, UciSection } from '../section';
-import { PLACEHOLDER_MARK } from '../../model/placeholders';
 
 /** Where sections are built: errors name the router. */
 export interface UciContext {
@@ -32,6 +31,9 @@ export interface SecretRef {
   /** The secret's name in the inventory (`[A-Za-z0-9][A-Za-z0-9_-]*`). */
   readonly secret: string;
 }
+
+/** The start of every secret placeholder (what `deploy.sh`'s fill step looks for; the model rejects it in any inventory string). */
+export const PLACEHOLDER_MARK = '@@HOMELAB_SECRET:';
 
 /** The placeholder written in place of a secret value. */
 export function secretPlaceholder(name: string): string {

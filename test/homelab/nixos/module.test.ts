@@ -14,7 +14,8 @@ import {
   hostModule,
   sortedJsonObject,
 } from '../../../lib/homelab/nixos/module';
-import { k3sImage, podmanMacvlanNetwork, renderNixFile } from '../../../lib/nix';
+import { renderNixFile } from '../../../lib/nix';
+import { k3sImage, podmanMacvlanNetwork } from '../../../lib/homelab/nixos/k3s-containers';
 import { deriveModel, Model, ResolvedHost } from '../../../lib/model/derive';
 import { HostSpec, Inventory } from '../../../lib/model/inventory';
 import { HomelabValidationError } from '../../../lib/core/errors';
