@@ -4,7 +4,6 @@
  * order, with the command and the secrets of each step).
  */
 import { ApplyOrder, secretEnvVar } from '../synth/apply-order';
-import { bringUpOrder } from '../model/bootstrap';
 import { Model } from '../model/derive';
 import { secretEnvName } from '../homelab/router/packages';
 import { resticKeyOutputs, secretVariableName } from '../homelab/stack';
@@ -13,7 +12,6 @@ import { shellCommand, shellWord } from '../core/shell';
 
 /** The bring-up order (`homelab plan`) as text. */
 export function formatBringUp(model: Model, apply: ApplyOrder): string {
-  const inv = model.inventory;
   const lines: string[] = [`homelab ${model.name}: bring-up from nothing`, ''];
   let n = 0;
   const step = (title: string, body: string[]) => {
@@ -21,10 +19,10 @@ export function formatBringUp(model: Model, apply: ApplyOrder): string {
     for (const b of body) lines.push(`   ${b}`);
     lines.push('');
   };
-  const order = bringUpOrder(inv);
+  const order = model.bringUp;
   const external = order.filter((x) => x.external);
   step('outside the homelab (exists before anything else)', external.map((x) => {
-    if (x.id === 'state' && inv.stateBackend?.type === 's3') return `- ${x.label}: create the bucket and a key limited to it once, by hand; export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`;
+    if (x.id === 'state' && model.stateBackend.type === 's3') return `- ${x.label}: create the bucket and a key limited to it once, by hand; export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`;
     return `- ${x.label}`;
   }));
   for (const x of order.filter((o) => !o.external)) {
@@ -35,21 +33,21 @@ export function formatBringUp(model: Model, apply: ApplyOrder): string {
       }));
     } else if (x.id === 'terraform') {
       const secrets = new Set<string>();
-      if (inv.dns) secrets.add(inv.dns.apiTokenSecret);
-      if (inv.backup) { secrets.add(inv.backup.keyIdSecret); secrets.add(inv.backup.keySecret); }
+      if (model.dns) secrets.add(model.dns.apiTokenSecret);
+      if (model.backup) { secrets.add(model.backup.keyIdSecret); secrets.add(model.backup.keySecret); }
       for (const h of model.hosts) if (h.vm) secrets.add(h.vm.proxmox.apiTokenSecret);
       const what = [
         ...(model.hosts.some((h) => h.vm) ? [`Proxmox VMs ${model.hosts.filter((h) => h.vm).map((h) => h.name).join(', ')}`] : []),
         ...(model.publicRecords.length > 0 ? [`DNS records ${model.publicRecords.map((r) => r.host).join(', ')}`] : []),
-        ...(inv.backup ? [`B2 bucket ${inv.backup.bucket}`] : []),
+        ...(model.backup ? [`B2 bucket ${model.backup.bucket}`] : []),
       ];
       step(`Terraform: ${what.join('; ') || 'no resources'}`, [`${[...secrets].sort().map((s) => `TF_VAR_${secretVariableName(s)}=… `).join('')}${shellCommand(['cdktf', 'deploy', model.name])}`]);
     } else if (x.id === 'hosts') {
       const secrets = new Set<string>();
       for (const h of model.hosts) for (const a of h.adminUsers) if (a.hashedPasswordSecret) secrets.add(a.hashedPasswordSecret);
-      if (model.k3sNodes.length > 0 && inv.cluster) secrets.add(inv.cluster.tokenSecret);
+      if (model.k3sNodes.length > 0 && model.cluster) secrets.add(model.cluster.tokenSecret);
       step(`NixOS hosts: ${model.hosts.map((h) => h.name).join(', ')}`, [
-        `sops secrets/secrets.yaml   # ${[...secrets].sort().map((s) => `${s} (${sopsSecretPath(s, s !== inv.cluster?.tokenSecret)})`).join(', ')}`,
+        `sops secrets/secrets.yaml   # ${[...secrets].sort().map((s) => `${s} (${sopsSecretPath(s, s !== model.cluster?.tokenSecret)})`).join(', ')}`,
         'cd nixos && colmena apply',
       ]);
     } else if (x.id === 'cluster') {

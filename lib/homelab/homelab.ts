@@ -97,7 +97,7 @@ export class Homelab extends Construct {
 
     // dist/ is staged (see synth/stages.ts): CRDs, platform, platform config, namespaces, apps
     this.k8s = new cdk8s.App({ outdir: 'dist', resolvers: [new RestrictedPodSecurityResolver()] });
-    const cluster = props.inventory.cluster;
+    const cluster = this.model.cluster;
     this.platform = addPlatformCharts(this.k8s, this.model);
     if (this.model.apps.length > 0) setK8sStage(new NamespacesChart(this.k8s, 'namespaces', this.model.apps.map((a) => a.namespace)), K8sStage.NAMESPACES);
     const pools: OpenEBSPool[] = [];
@@ -159,7 +159,7 @@ export class Homelab extends Construct {
       files.push({ path: 'nixos/flake.nix', content: inInventoryTerms('inventory', 'Inventory', () => renderNixFile(flake(this.model), SOURCE)) });
       files.push({ path: 'nixos/hive.nix', content: inInventoryTerms('inventory', 'Inventory', () => renderNixFile(hive(this.model), SOURCE)) });
     }
-    const keys = this.model.inventory.admins.flatMap((a) => a.sshKeys).join('\n') + '\n';
+    const keys = this.model.admins.flatMap((a) => a.sshKeys).join('\n') + '\n';
     for (const r of this.model.routers) {
       const pkgs = routerPackages(this.model, r);
       for (const p of pkgs) files.push({ path: `routers/${r.name}/etc/config/${p.name}`, content: renderUciPackage(p, `${SOURCE} (router ${r.name})`) });
@@ -175,7 +175,7 @@ export class Homelab extends Construct {
    * stages in order, their files, the Secrets each makes room for, and the waits before the next.
    */
   applyOrder(files: readonly K8sFile[] = synthK8sFiles(this.k8s, HEADER)): ApplyOrder {
-    const describe = (name: string) => this.model.inventory.secrets?.find((x) => x.name === name)?.description;
+    const describe = (name: string) => this.model.secrets.find((x) => x.name === name)?.description;
     const secrets = [...platformSecrets(this.model), ...referencedSecrets(files)]
       .map((x) => ({ ...x, ...(describe(x.name) ? { description: describe(x.name) } : {}) }));
     return buildApplyOrder(files, secrets, PLATFORM_CHARTS);

@@ -247,7 +247,7 @@ export const METALLB_IPS_ANNOTATION = 'metallb.io/loadBalancerIPs';
  * the cStor operator with a cStor pool, OpenEBS (Mayastor) with a Mayastor pool.
  */
 export function platformCharts(model: Model): PlatformChartSpec[] {
-  const platform = model.inventory.cluster?.platform;
+  const platform = model.cluster?.platform;
   if (!platform) return [];
   const engines = new Set(model.pools.map((p) => p.engine));
   return PLATFORM_CHARTS.filter((c) => (c === OAUTH2_PROXY_CHART ? platform.oauth !== undefined
@@ -268,13 +268,12 @@ export interface PlatformSecret {
 
 /** The Secrets the platform's charts and ClusterIssuer read: the Cloudflare token, oauth2-proxy's three. */
 export function platformSecrets(model: Model): PlatformSecret[] {
-  const inv = model.inventory;
-  const platform = inv.cluster?.platform;
+  const platform = model.cluster?.platform;
   if (!platform) return [];
-  const describe = (name: string) => inv.secrets?.find((s) => s.name === name)?.description;
+  const describe = (name: string) => model.secrets.find((s) => s.name === name)?.description;
   const secret = (namespace: string, name: string): PlatformSecret => ({ namespace, name, key: SECRET_VALUE_KEY, ...(describe(name) ? { description: describe(name) } : {}) });
   const out: PlatformSecret[] = [];
-  if (inv.dns) out.push(secret(CERT_MANAGER_CHART.namespace, inv.dns.apiTokenSecret));
+  if (model.dns) out.push(secret(CERT_MANAGER_CHART.namespace, model.dns.apiTokenSecret));
   const oauth = platform.oauth;
   if (oauth) for (const name of [oauth.clientIdSecret, oauth.clientSecretSecret, oauth.cookieSecretSecret]) out.push(secret(OAUTH2_PROXY_CHART.namespace, name));
   return out;
@@ -312,7 +311,7 @@ const RESTRICTED_CONTAINER = { allowPrivilegeEscalation: false, readOnlyRootFile
 export function traefikValues(model: Model): Record<string, unknown> {
   const ip = pinnedIngressIP(model);
   return {
-    ingressClass: { enabled: true, isDefaultClass: true, name: model.inventory.cluster?.ingressClass ?? 'traefik' },
+    ingressClass: { enabled: true, isDefaultClass: true, name: model.cluster?.ingressClass ?? 'traefik' },
     ports: {
       web: { http: { redirections: { entryPoint: { to: 'websecure', scheme: 'https', permanent: true } } } },
       websecure: { http: { tls: { enabled: true } } },
@@ -375,7 +374,7 @@ export interface OAuth2ProxyAccess {
  * gate is `--email-domain=*` and the per-route query alone decides (it is never empty).
  */
 export function oauth2ProxyAccess(model: Model): OAuth2ProxyAccess {
-  const oauth = model.inventory.cluster?.platform?.oauth;
+  const oauth = model.cluster?.platform?.oauth;
   const emails = new Set<string>(oauth?.allowedEmails ?? []);
   let groupsOnly = false;
   for (const app of model.apps) {
@@ -391,7 +390,7 @@ export function oauth2ProxyAccess(model: Model): OAuth2ProxyAccess {
 
 /** Cookie and redirect domains: the DNS zone and its subdomains, plus any admin host outside it. */
 export function oauth2ProxyDomains(model: Model): string[] {
-  const zone = model.inventory.dns?.zone;
+  const zone = model.dns?.zone;
   const domains = zone ? [`.${zone}`] : [];
   for (const app of model.apps) {
     const host = app.ingress?.admin ? app.ingress.host : undefined;
@@ -414,7 +413,7 @@ export const OAUTH2_PROXY_SECRET_ENV = { clientId: 'OAUTH2_PROXY_CLIENT_ID', cli
  * its own Secret with placeholder values. Pods: restricted securityContexts set here.
  */
 export function oauth2ProxyValues(model: Model): Record<string, unknown> {
-  const oauth = model.inventory.cluster!.platform!.oauth!;
+  const oauth = model.cluster!.platform!.oauth!;
   const access = oauth2ProxyAccess(model);
   const args = [
     `--provider=${oauth.provider}`,
@@ -598,10 +597,10 @@ export class PlatformConfig extends Chart {
     super(scope, id, { labels: MANAGED_BY });
     addBrand(this, PLATFORM_CONFIG_BRAND);
     setK8sStage(this, K8sStage.PLATFORM_CONFIG);
-    const inv = model.inventory;
-    const platform = inv.cluster!.platform!;
-    const issuer = inv.cluster?.certIssuer ?? 'letsencrypt';
-    if (inv.dns) {
+    const platform = model.cluster!.platform!;
+    const issuer = model.cluster!.certIssuer;
+    const dns = model.dns;
+    if (dns) {
       this.clusterIssuer = new ApiObject(this, 'ClusterIssuer', {
         apiVersion: 'cert-manager.io/v1',
         kind: 'ClusterIssuer',
@@ -612,8 +611,8 @@ export class PlatformConfig extends Chart {
             server: platform.acmeStaging ? LETSENCRYPT_STAGING : LETSENCRYPT_PRODUCTION,
             privateKeySecretRef: { name: `${issuer}-account-key` },
             solvers: [{
-              selector: { dnsZones: [inv.dns.zone] },
-              dns01: { cloudflare: { apiTokenSecretRef: { name: inv.dns.apiTokenSecret, key: SECRET_VALUE_KEY } } },
+              selector: { dnsZones: [dns.zone] },
+              dns01: { cloudflare: { apiTokenSecretRef: { name: dns.apiTokenSecret, key: SECRET_VALUE_KEY } } },
             }],
           },
         },
@@ -651,7 +650,7 @@ export interface PlatformCharts {
 
 /** Adds the platform's charts (ids `crds`, `platform`, `platform-config`) to the cdk8s app; undefined without `cluster.platform`. */
 export function addPlatformCharts(app: Construct, model: Model): PlatformCharts | undefined {
-  if (!model.inventory.cluster?.platform) return undefined;
+  if (!model.cluster?.platform) return undefined;
   return {
     crds: new PlatformCrds(app, 'crds', model),
     services: new PlatformServices(app, 'platform', model),

@@ -3,9 +3,10 @@
  * resolved {@link Model} and never each other.
  */
 import { createHash } from 'crypto';
-import { AdminSpec, AppSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RadioBand, RouterSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
-import { ResolvedBackup, ResolvedDatabase, resolveBackup, resolveDatabase } from './backup';
+import { AdminSpec, AppSpec, DnsSpec, HostSpec, Inventory, K3sRole, NetworkSpec, PlatformSpec, PoolLayout, ProxmoxNodeSpec, ProxmoxSpec, RadioBand, RouterSpec, SecretSpec, SiteSpec, StorageEngine, VmNumaSpec, VmSpec } from './inventory';
+import { DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS, DEFAULT_RESTIC_IMAGE, ResolvedBackup, ResolvedDatabase, resolveBackup, resolveDatabase } from './backup';
 import { Cidr, parseCidr, parseIPv4, reverseZones } from '../core/net';
+import { BootstrapNode, bringUpOrder } from './bootstrap';
 
 export interface ResolvedNetwork extends NetworkSpec {
   readonly site: string;
@@ -204,9 +205,74 @@ export interface ResolvedRouter extends RouterSpec {
 }
 
 /** The resolved homelab: every default applied, every derived fact computed. */
+/** The k3s cluster's settings, defaults applied. */
+export interface ResolvedCluster {
+  /** Secret holding the k3s join token. */
+  readonly tokenSecret: string;
+  /** ClusterIssuer of the apps' certificates. */
+  readonly certIssuer: string;
+  readonly ingressClass: string;
+  /** The platform charts' settings; undefined without `cluster.platform`. */
+  readonly platform?: PlatformSpec;
+}
+
+/** Cloudflare DNS, defaults applied. */
+export interface ResolvedDns extends DnsSpec {
+  readonly proxied: boolean;
+}
+
+/** The homelab's B2 backup bucket (`inventory.backup`), defaults applied. */
+export interface ResolvedBackupTarget {
+  readonly bucket: string;
+  readonly keepDeletedDays: number;
+  readonly keyIdSecret: string;
+  readonly keySecret: string;
+  readonly region: string;
+  readonly resticImage: string;
+}
+
+/** Where Terraform keeps its state, defaults applied (the key and path name the homelab). */
+export type ResolvedStateBackend =
+  | {
+    readonly type: 's3';
+    readonly bucket: string;
+    readonly key: string;
+    readonly region: string;
+    /** S3 endpoint URL; undefined for Backblaze B2 in `region`. */
+    readonly endpoint?: string;
+  }
+  | {
+    readonly type: 'local';
+    /** State file, relative to the project root. */
+    readonly path: string;
+  };
+
+/** The Proxmox cluster of a site that has VMs. */
+export interface ResolvedProxmoxCluster {
+  readonly site: string;
+  readonly endpoint: string;
+  readonly apiTokenSecret: string;
+  readonly insecure: boolean;
+}
+
+/**
+ * Everything the outputs need, derived once from a valid inventory. Nothing past this point
+ * reads the inventory itself: a fact two outputs share is a field here.
+ */
 export interface Model {
-  readonly inventory: Inventory;
   readonly name: string;
+  /** Admin accounts (every NixOS host's unless it names its own; every router's). */
+  readonly admins: readonly AdminSpec[];
+  /** Declared secrets (names and descriptions only). */
+  readonly secrets: readonly SecretSpec[];
+  readonly cluster?: ResolvedCluster;
+  readonly dns?: ResolvedDns;
+  readonly backup?: ResolvedBackupTarget;
+  readonly stateBackend: ResolvedStateBackend;
+  /** The Proxmox clusters of the sites with VMs, by site name. */
+  readonly proxmox: readonly ResolvedProxmoxCluster[];
+  /** The bring-up from nothing (`homelab plan`): outside services first, then each output in order (computed when first read). */
+  readonly bringUp: readonly BootstrapNode[];
   readonly networks: readonly ResolvedNetwork[];
   readonly hosts: readonly ResolvedHost[];
   readonly routers: readonly ResolvedRouter[];
@@ -384,9 +450,40 @@ export function deriveModel(inv: Inventory): Model {
     }
   }
 
+  const vmSites = new Set(hosts.filter((h) => h.vm).map((h) => h.site));
+  const proxmox = [...vmSites].sort().map((site) => {
+    const px = inv.sites.find((s) => s.name === site)!.proxmox!;
+    return { site, endpoint: px.endpoint, apiTokenSecret: px.apiTokenSecret, insecure: px.insecure ?? false };
+  });
+  const state = inv.stateBackend;
+  let bringUp: BootstrapNode[] | undefined;
+
   return {
-    inventory: inv,
     name: inv.name,
+    admins: inv.admins,
+    secrets: inv.secrets ?? [],
+    cluster: inv.cluster ? {
+      tokenSecret: inv.cluster.tokenSecret,
+      certIssuer: inv.cluster.certIssuer ?? 'letsencrypt',
+      ingressClass: inv.cluster.ingressClass ?? 'traefik',
+      ...(inv.cluster.platform ? { platform: inv.cluster.platform } : {}),
+    } : undefined,
+    dns: inv.dns ? { ...inv.dns, proxied: inv.dns.proxied ?? false } : undefined,
+    backup: inv.backup ? {
+      bucket: inv.backup.bucket,
+      keepDeletedDays: inv.backup.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS,
+      keyIdSecret: inv.backup.keyIdSecret,
+      keySecret: inv.backup.keySecret,
+      region: inv.backup.region ?? DEFAULT_B2_REGION,
+      resticImage: inv.backup.resticImage ?? DEFAULT_RESTIC_IMAGE,
+    } : undefined,
+    stateBackend: state?.type === 's3'
+      ? { type: 's3', bucket: state.bucket, key: state.key ?? `${inv.name}/terraform.tfstate`, region: state.region ?? DEFAULT_B2_REGION, ...(state.endpoint !== undefined ? { endpoint: state.endpoint } : {}) }
+      : { type: 'local', path: state?.path ?? `terraform.${inv.name}.tfstate` },
+    proxmox,
+    get bringUp() {
+      return (bringUp ??= bringUpOrder(inv));
+    },
     networks,
     hosts,
     routers,

@@ -135,8 +135,7 @@ export interface K3sContainerContext {
  */
 export function k3sServerContainer(ctx: K3sContainerContext, node: K3sNode): NixAttrs {
   const { model, host, admins } = ctx;
-  const cluster = model.inventory.cluster!;
-  const tokenFile = sopsSecretPath(cluster.tokenSecret);
+  const tokenFile = sopsSecretPath(model.cluster!.tokenSecret);
   const iface = containerMacvlanInterface(host);
 
   // The same paths inside as on the host; each file read-only, and only the
@@ -204,7 +203,7 @@ export function k3sServerContainer(ctx: K3sContainerContext, node: K3sNode): Nix
  */
 export function k3sAgentContainer(ctx: K3sContainerContext, node: K3sNode, network: PodmanNetwork): NixAttrs {
   const { model } = ctx;
-  const tokenFile = sopsSecretPath(model.inventory.cluster!.tokenSecret);
+  const tokenFile = sopsSecretPath(model.cluster!.tokenSecret);
   return {
     image: k3sImage(model.k3sVersion),
     cmd: ['agent', `--node-ip=${node.ip}`],
@@ -231,5 +230,5 @@ export const K3S_AGENT_KERNEL_MODULES: readonly string[] = ['overlay', 'nf_connt
  * fight over the same Services and ports.
  */
 export function k3sServerDisableFlags(model: Model): string[] {
-  return model.inventory.cluster?.platform ? ['--disable=traefik', '--disable=servicelb'] : [];
+  return model.cluster?.platform ? ['--disable=traefik', '--disable=servicelb'] : [];
 }

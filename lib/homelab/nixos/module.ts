@@ -39,7 +39,6 @@ const mkDefault = (v: NixValue) => new NixApply(new NixSelect('lib', ['mkDefault
  * layout of a NixOS cloud image for Terraform-managed VMs), metadata.
  */
 export function hostModule(model: Model, host: ResolvedHost): NixValue {
-  const inv = model.inventory;
   const secrets: Record<string, NixAttrs> = {};
   const admins = adminAccounts(host.adminUsers);
   for (const s of admins.passwordSecrets) secrets[s] = { neededForUsers: true };
@@ -112,7 +111,7 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
   if (host.kind === 'vm') services.qemuGuest = { enable: true };
 
   if (host.k3s) {
-    const cluster = inv.cluster!;
+    const cluster = model.cluster!;
     secrets[cluster.tokenSecret] = {};
     const flags = [`--node-ip=${host.ip}`];
     const labels = { ...storage.labels, ...host.labels };
@@ -133,7 +132,7 @@ export function hostModule(model: Model, host: ResolvedHost): NixValue {
   }
 
   if (host.k3sContainers.length > 0) {
-    secrets[inv.cluster!.tokenSecret] = {};
+    secrets[model.cluster!.tokenSecret] = {};
     const ctx = { model, host, admins };
     const servers = host.k3sContainers.filter((c) => c.runtime === 'nixos-container');
     const agents = host.k3sContainers.filter((c) => c.runtime === 'podman');
@@ -212,7 +211,7 @@ export function hive(model: Model): NixValue {
   };
   for (const h of model.hosts) {
     // An admin who has an account on this host.
-    const admin = (h.adminUsers[0] ?? model.inventory.admins[0]).name;
+    const admin = (h.adminUsers[0] ?? model.admins[0]).name;
     nodes[h.name] = {
       deployment: { targetHost: h.ip, targetUser: admin, tags: [h.site, ...(h.k3s ? [`k3s-${h.k3s}`] : [])] },
       imports: [new NixPath(`./hosts/${h.name}.nix`)],

@@ -1,0 +1,69 @@
+/**
+ * The Proxmox side of the homelab's stack: one bpg/proxmox provider per site with VMs, each system
+ * image downloaded once per node, datastore and file name, and one {@link NixHostVM} per host with
+ * a `vm`. The resources are children of the scope given (the stack), so their construct paths,
+ * which are Terraform's resource addresses, stay `proxmox-<site>`, `image-…` and `<host>/…`.
+ */
+import { TerraformVariable } from 'cdktf';
+import { Construct } from 'constructs';
+import { NixHostVM } from '../constructs/nix-host-vm';
+import { Model, ResolvedVm } from '../model/derive';
+import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
+import { IVmImageSource, nixHostVMProps } from './props';
+
+/** The sensitive variable of a declared secret (one per secret, shared by the stack's parts). */
+export type SecretVariable = (name: string, description: string) => TerraformVariable;
+
+/** The VMs of a homelab and what they share: providers and image downloads. */
+export class ProxmoxVms implements IVmImageSource {
+  /** One per host with a `vm`, in model order. */
+  readonly vms: readonly NixHostVM[];
+  private readonly providers = new Map<string, ProxmoxProvider>();
+  private readonly images = new Map<string, { readonly url: string; readonly resource: ProxmoxVirtualEnvironmentDownloadFile }>();
+
+  constructor(private readonly scope: Construct, private readonly model: Model, secret: SecretVariable) {
+    for (const px of model.proxmox) {
+      this.providers.set(px.site, new ProxmoxProvider(scope, `proxmox-${px.site}`, {
+        endpoint: px.endpoint,
+        apiToken: secret(px.apiTokenSecret, `Proxmox VE API token of site ${px.site} (user@realm!id=uuid)`).stringValue,
+        insecure: px.insecure,
+        ...(model.proxmox.length > 1 ? { alias: px.site } : {}),
+      }));
+    }
+    this.vms = model.hosts.filter((h) => h.vm).map((h) => new NixHostVM(scope, h.name, nixHostVMProps(model, h, this)));
+  }
+
+  /** The bpg/proxmox provider of a site's Proxmox cluster. */
+  proxmoxProvider(site: string): ProxmoxProvider {
+    const p = this.providers.get(site);
+    if (!p) throw new Error(`[${this.scope.node.path}] HomelabStack.proxmoxProvider: site has no Proxmox cluster (got ${JSON.stringify(site)}); a site with proxmox set`);
+    return p;
+  }
+
+  /** The image download for a VM's system disk: one resource per node and URL, shared by its VMs. */
+  imageFor(vm: ResolvedVm): ProxmoxVirtualEnvironmentDownloadFile {
+    const image = vm.systemDisk.image!;
+    const site = this.model.hosts.find((h) => h.vm === vm)!.site;
+    const fileName = image.fileName ?? new URL(image.url).pathname.split('/').pop()!;
+    const key = `${site}/${vm.node}/${vm.nodeSpec.imageDatastore}/${fileName}`;
+    const known = this.images.get(key);
+    if (!known) {
+      const d = new ProxmoxVirtualEnvironmentDownloadFile(this.scope, `image-${site}-${vm.node}-${fileName.replace(/[^A-Za-z0-9-]/g, '-')}`, {
+        provider: this.proxmoxProvider(site),
+        nodeName: vm.node,
+        datastoreId: vm.nodeSpec.imageDatastore,
+        contentType: 'import',
+        url: image.url,
+        fileName,
+        ...(image.sha256 ? { checksum: image.sha256, checksumAlgorithm: 'sha256' } : {}),
+        overwrite: false,
+      });
+      this.images.set(key, { url: image.url, resource: d });
+      return d;
+    }
+    if (known.url !== image.url) {
+      throw new Error(`[${this.scope.node.path}] Vm.systemDisk.image.fileName: two images share file name ${JSON.stringify(fileName)} on node ${vm.node} (got ${JSON.stringify(image.url)}); give them different fileName`);
+    }
+    return known.resource;
+  }
+}
