@@ -75,6 +75,25 @@ function edgesOf(root: string): Edge[] {
     .map((i) => ({ from, line: i.line, spec: i.spec, to: resolve(root, from, i.spec) })));
 }
 
+/**
+ * Reads of a property `inventory` (`model.inventory.cluster`, `props.inventory`) past lib/model/: the
+ * raw input is read by validation and derivation only; Homelab's constructor hands it to them.
+ */
+function inventoryReads(root: string, allowed: readonly string[] = [path.join('homelab', 'homelab.ts')]): string[] {
+  return sourcesUnder(root).filter((f) => topOf(f) !== 'model' && !allowed.includes(f)).flatMap((file) => {
+    const sf = ts.createSourceFile(file, fs.readFileSync(path.join(root, file), 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+    const out: string[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isPropertyAccessExpression(node) && node.name.text === 'inventory') {
+        out.push(`lib/${file}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1} reads ${node.getText(sf)} past derive`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    return out;
+  });
+}
+
 /** The top folder of a file (its layer's folder), or the file itself at the root (`index.ts`). */
 const topOf = (file: string): string => file.split(path.sep)[0];
 const rankOf = (top: string): number => LAYERS.findIndex((l) => l.includes(top));
@@ -112,6 +131,10 @@ describe('the layers of lib/', () => {
     const bad = violations(LIB);
     // THEN none points up or sideways (each offending edge is printed)
     expect(bad.join('\n')).toBe('');
+  });
+
+  test('past lib/model/, only Homelab\'s constructor reads the inventory (to validate and derive it)', () => {
+    expect(inventoryReads(LIB).join('\n')).toBe('');
   });
 
   test('reads every kind of import: the edges of lib/ include index.ts re-exports and the CLI\'s lazy requires', () => {
@@ -168,6 +191,11 @@ describe('the layers of lib/', () => {
         'lib/misc.ts: in no layer (put it under one of core, nix, uci, k8s, terraform, model, constructs, synth, homelab, cli, index.ts, or add its folder to LAYERS)',
         'lib/misc.ts:1 imports "../apps/main", which is no file under lib/ (outside lib/ or missing)',
       ]);
+    });
+
+    test('a read of the raw inventory past derive', () => {
+      write('homelab/stack.ts', "export const f = (model: any) => model.inventory.dns;\n");
+      expect(inventoryReads(root)).toEqual(['lib/homelab/stack.ts:1 reads model.inventory past derive']);
     });
 
     test('the model importing a construct (the props feed constructs, never the other way)', () => {
