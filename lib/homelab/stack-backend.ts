@@ -8,26 +8,10 @@
  */
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { b2S3Endpoint } from '../constructs/restic-b2-bucket';
-
-/** A state backend, every default applied (the model's `stateBackend`). */
-export type StateBackendProps =
-  | {
-    readonly type: 's3';
-    readonly bucket: string;
-    /** Object key of the state. */
-    readonly key: string;
-    readonly region: string;
-    /** S3 endpoint URL. @default - Backblaze B2 in `region` */
-    readonly endpoint?: string;
-  }
-  | {
-    readonly type: 'local';
-    /** State file, relative to the project root. */
-    readonly path: string;
-  };
+import { ResolvedStateBackend } from '../model/derive';
 
 /** Sets the stack's state backend. */
-export function addStateBackend(stack: TerraformStack, backend: StateBackendProps): void {
+export function addStateBackend(stack: TerraformStack, backend: ResolvedStateBackend): void {
   if (backend.type === 'local') {
     new LocalBackend(stack, { path: `../../../${backend.path}` });
     return;

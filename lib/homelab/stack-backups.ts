@@ -7,9 +7,9 @@
  */
 import { Construct } from 'constructs';
 import { ResolvedBackup } from '../model/backup';
+import { ResolvedStateBackend } from '../model/derive';
 import { addResticKey, B2_MAX_KEY_NAME_LENGTH, B2_MAX_LIFECYCLE_RULES, resticBucketConfig, resticKeyOutputs } from '../constructs/restic-b2-bucket';
 import { B2ApplicationKey, B2Bucket, B2Provider } from '../terraform/providers/b2';
-import { StateBackendProps } from './stack-backend';
 
 export interface BackupBucketsProps {
   /** The homelab's name: the first part of every key name (`<homelab>-<app>-restic`). */
@@ -24,7 +24,7 @@ export interface BackupBucketsProps {
   /** The backed-up apps, each with its repository (bucket, prefix, retention, Secret names). */
   readonly apps: readonly { readonly name: string; readonly backups: ResolvedBackup }[];
   /** The state backend: no app's key may reach the state, which holds every key. */
-  readonly stateBackend: StateBackendProps;
+  readonly stateBackend: ResolvedStateBackend;
 }
 
 export interface BackupBuckets {
