@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 'use strict';
 // The `homelab` command. The user's program is TypeScript, run through tsx
-// (transpile only, no type checking). The library itself runs from the
-// compiled build/ when that is up to date with lib/ (npm ci builds it), which
-// saves transpiling ~90 files on a cold tsx cache; otherwise, and with
-// HOMELAB_DEBUG=1 (stack traces into the sources), from the sources in lib/.
+// (transpile only, no type checking), and loads the library the way it imports
+// it: plain Node resolution, nothing redirected. The command itself runs from
+// the compiled build/ when that is up to date with lib/ (npm ci builds it);
+// otherwise, and with HOMELAB_DEBUG=1 (stack traces into the sources), from
+// the sources in lib/. When the program and the command load two copies of the
+// library (a program importing lib/ while the command runs from build/), they
+// still work together: the program hands its Homelab over through a session the
+// command opens (lib/core/program-session.ts), and instanceof and the error
+// checks go by brands, not by class identity.
 const fs = require('fs');
 const path = require('path');
-const Module = require('module');
 
 const root = path.join(__dirname, '..');
 const lib = path.join(root, 'lib');
@@ -44,18 +48,6 @@ if (hasSources) {
   // tsx turns source maps on; every cdktf token captures a stack trace, and
   // mapping those costs a third of synth. HOMELAB_DEBUG=1 keeps them for debugging.
   if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
-}
-if (useBuild && hasSources) {
-  // The user's program imports the library from lib/ (e.g. `../lib`): load build/ instead, one copy only.
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function (request, parent, ...rest) {
-    const file = resolve.call(this, request, parent, ...rest);
-    if (typeof file === 'string' && file.startsWith(lib + path.sep) && file.endsWith('.ts')) {
-      const js = path.join(build, path.relative(lib, file)).replace(/\.ts$/, '.js');
-      if (fs.existsSync(js)) return js;
-    }
-    return file;
-  };
 }
 const cli = useBuild ? require(path.join(build, 'cli', 'command.js')) : require(path.join(lib, 'cli', 'command.ts'));
 process.exitCode = cli.main(process.argv.slice(2));

@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Homelab } from '../homelab/homelab';
+import type { Homelab, SynthOptions } from '../homelab/homelab';
+import { loadProgram } from '../core/program-session';
 import { describeFsError, INPUT_LIMITS, InputProblem, readInputText } from '../core/input';
 import { describeProgramError, trackProgramSourceMaps } from './program-errors';
 
@@ -102,26 +103,25 @@ function writeAtomically(file: string, text: string, field: string): void {
   }
 }
 
-/** Marks the process as inspecting: a program's own `synth()` call validates but writes nothing. */
-const INSPECT = Symbol.for('homelab-cdk.inspect');
+/** The program's Homelab, and the options of its own `synth()` call (undefined when it made none). */
+interface Program { lab: Homelab; synth?: SynthOptions }
 
 /**
- * The homelabs of a program or a plan folder. Plans are plain data (no tsx);
- * a program is loaded through tsx, and the Homelabs it created are collected
- * from the process-wide registry.
+ * The homelab of a program or a plan folder. Plans are plain data (no tsx). A program is loaded
+ * through tsx with a program session open (core/program-session.ts): the Homelab it builds joins
+ * the session, and its `synth()` call hands it over instead of writing; the command synthesizes it
+ * or reads its model afterwards. A program that builds no Homelab or more than one is an error.
  */
-function loadHomelabs(args: Args, inspect: boolean): Homelab[] {
+function loadHomelab(args: Args): Program {
   if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
   if (args.plans !== undefined) {
     if (!fs.existsSync(args.plans) || !fs.statSync(args.plans).isDirectory()) throw new UsageError(`plans folder ${JSON.stringify(args.plans)} not found`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Homelab: HomelabClass } = require('../homelab/homelab') as typeof import('../homelab/homelab');
-    return [HomelabClass.fromPlans(args.plans)];
+    return { lab: HomelabClass.fromPlans(args.plans) };
   }
   const app = path.resolve(args.app!);
   if (!fs.existsSync(app)) throw new UsageError(`app ${JSON.stringify(args.app)} not found`);
-  process.env.HOMELAB_OUT = path.resolve(args.out);
-  if (inspect) (globalThis as any)[INSPECT] = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('tsx/cjs/api').register();
   // tsx turns source maps on; every cdktf token captures a stack trace, and mapping
@@ -129,18 +129,30 @@ function loadHomelabs(args: Args, inspect: boolean): Homelab[] {
   if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
   // ...but the user's own files keep a map, so their errors name their lines (lib/ or build/ is ours)
   if (!process.env.HOMELAB_DEBUG) trackProgramSourceMaps([path.join(__dirname, '..', '..', 'lib'), path.join(__dirname, '..', '..', 'build')]);
-  require(app);
-  const instances: Homelab[] = (globalThis as any)[Symbol.for('homelab-cdk.instances')] ?? [];
-  if (instances.length === 0) throw new Error(`${args.app} created no Homelab`);
-  return instances;
+  const built = loadProgram<Homelab, SynthOptions>(args.app!, () => require(app));
+  if (built.length !== 1) {
+    const names = built.map((b) => (b.homelab as Homelab).model.name);
+    throw invalid([{
+      path: args.app!,
+      field: 'Program.homelab',
+      problem: built.length === 0 ? 'builds no Homelab' : `builds ${built.length} Homelabs`,
+      value: built.length === 0 ? undefined : names,
+      allowed: built.length === 0
+        ? 'a program that builds one Homelab (new Homelab({ inventory }) or Homelab.fromPlans(dir)) and calls its synth()'
+        : 'one Homelab per program: give each homelab a program file of its own',
+    }]);
+  }
+  return { lab: built[0].homelab, synth: built[0].synth };
 }
 
 function synth(rest: string[], io: Io): number {
   const args = parseArgs(rest, ['--app', '--plans', '--out']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   recover(args.out);
-  for (const lab of loadHomelabs(args, false)) if (!lab.isSynthesized) lab.synth({ outdir: args.out });
-  io.out(`homelab: wrote dist/, cdktf.out/, nixos/, routers/${args.plans !== undefined ? ` from plans ${args.plans}` : ''} under ${path.resolve(args.out)}\n`);
+  const { lab, synth: options } = loadHomelab(args);
+  // the program's own synth() options (e.g. an outdir of its choice) win over --out
+  lab.synth({ ...options, outdir: options?.outdir ?? args.out });
+  io.out(`homelab: wrote dist/, cdktf.out/, nixos/, routers/${args.plans !== undefined ? ` from plans ${args.plans}` : ''} under ${path.resolve(options?.outdir ?? args.out)}\n`);
   return 0;
 }
 
@@ -170,16 +182,13 @@ function routerDiff(rest: string[], io: Io): number {
     throw invalid([{ path: from, field: 'RouterDiff.from', problem: `more sections than the limit of ${INPUT_LIMITS.routerSections}`, value: sections, allowed: 'one router\'s uci export (README "Input limits")' }]);
   }
   recover(process.env.HOMELAB_OUT ?? '.');
-  const labs = loadHomelabs(args, true);
-  const found = labs.flatMap((lab) => lab.model.routers.filter((r) => r.name === name).map((r) => ({ lab, r })));
-  if (found.length === 0) {
-    throw new UsageError(`no router ${JSON.stringify(name)}; the homelab has ${JSON.stringify(labs.flatMap((l) => l.model.routers.map((r) => r.name)))}`);
-  }
+  const { lab } = loadHomelab(args);
+  const r = lab.model.routers.find((x) => x.name === name);
+  if (r === undefined) throw new UsageError(`no router ${JSON.stringify(name)}; the homelab has ${JSON.stringify(lab.model.routers.map((x) => x.name))}`);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { routerPackages } = require('../homelab/router/packages') as typeof import('../homelab/router/packages');
   const { diffRouter, formatRouterDiff } = require('./router-drift') as typeof import('./router-drift');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const { lab, r } = found[0];
   const diff = diffRouter(routerPackages(lab.model, r), live);
   io.out(formatRouterDiff(diff, r.name));
   return diff.differences.length === 0 ? 0 : 3;
@@ -191,10 +200,9 @@ function plan(rest: string[], io: Io): number {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { formatBringUp } = require('./bring-up') as typeof import('./bring-up');
   recover(process.env.HOMELAB_OUT ?? '.');
-  for (const lab of loadHomelabs(args, true)) {
-    lab.validate();
-    io.out(formatBringUp(lab.model, lab.applyOrder()));
-  }
+  const { lab } = loadHomelab(args);
+  lab.validate();
+  io.out(formatBringUp(lab.model, lab.applyOrder()));
   return 0;
 }
 
@@ -250,9 +258,8 @@ function disksDiscover(rest: string[], io: Io): number {
       replacing = (e as Error).message.replace(/^\d+ problems? in the homelab:\n\s*/, '');
     }
   }
-  const labs = loadHomelabs(args, true);
-  if (labs.length !== 1) throw new UsageError(`the program creates ${labs.length} homelabs; disks discover needs exactly one`);
-  const result = discoverFromText(text, fromStdin ? 'stdin' : args.from!, labs[0].model, { previous });
+  const { lab } = loadHomelab(args);
+  const result = discoverFromText(text, fromStdin ? 'stdin' : args.from!, lab.model, { previous });
   if (replacing !== undefined) io.err(`homelab: cannot read the existing lock, so it is replaced by what was discovered now (git has the old one): ${replacing}\n`);
   writeAtomically(lockFile, renderLock(result.lock), 'StorageLock');
   io.out(formatDiscoverReport(result));
@@ -270,8 +277,7 @@ function restore(rest: string[], io: Io): number {
   }
   const out = args.out;
   recover(process.env.HOMELAB_OUT ?? '.');
-  const labs = loadHomelabs({ ...args, out: '.' }, true);
-  const apps = labs.flatMap((lab) => lab.model.apps);
+  const apps = loadHomelab(args).lab.model.apps;
   const app = apps.find((a) => a.name === name);
   if (!app) throw new UsageError(`no app ${JSON.stringify(name)}; the homelab has ${JSON.stringify(apps.map((a) => a.name))}`);
   if (!app.backups) throw new UsageError(`app ${JSON.stringify(name)} has no backup; apps with backup: ${JSON.stringify(apps.filter((a) => a.backups).map((a) => a.name))}`);

@@ -42,7 +42,11 @@ export function chartObjects(chart: Chart): any[] {
  */
 export function synthK8sFiles(app: App, header: string): K8sFile[] {
   const files: K8sFile[] = [];
-  for (const chart of app.charts) {
+  // files are sorted by name below, so the charts' order does not matter: without explicit
+  // dependencies, skip building the graph over the whole tree (a Homelab's Terraform stack too)
+  const all = app.node.findAll();
+  const charts = all.some((c) => c.node.dependencies.length > 0) ? app.charts : all.filter((c): c is Chart => Chart.isChart(c));
+  for (const chart of charts) {
     const objects = chartObjects(chart);
     if (objects.length === 0) continue;
     const note = k8sFileNoteOf(chart);

@@ -4,7 +4,8 @@
  * told to write: the output is staged and swapped by the caller. Literal
  * strings are escaped for Terraform's templates here, once (`escape.ts`).
  */
-import { App, Manifest, TerraformStack } from 'cdktf';
+import { Manifest, TerraformStack } from 'cdktf';
+import { IConstruct } from 'constructs';
 import * as fs from 'fs';
 import { escapeTerraformTemplates } from '../terraform/escape';
 import { constructProblems, HomelabProblem } from '../core/errors';
@@ -13,12 +14,12 @@ import { constructProblems, HomelabProblem } from '../core/errors';
 const CDKTF_VERSION: string = require('cdktf/package.json').version;
 
 /** Runs every construct's validations once. */
-export function validateTerraformApp(app: App): HomelabProblem[] {
+export function validateTerraformApp(app: IConstruct): HomelabProblem[] {
   return constructProblems(app);
 }
 
-/** Synthesizes every stack of `app` into `outdir` (created if missing). */
-export function synthTerraform(app: App, outdir: string): void {
+/** Synthesizes every stack below `app` (a cdktf App, or a Homelab) into `outdir` (created if missing). */
+export function synthTerraform(app: IConstruct, outdir: string): void {
   fs.mkdirSync(outdir, { recursive: true });
   const manifest = new Manifest(CDKTF_VERSION, outdir, false);
   const stacks = app.node.findAll().filter(TerraformStack.isStack);

@@ -433,9 +433,10 @@ describe('construct validation', () => {
     try { bad.synth({ outdir: dir }); } catch (e) { error = e; }
     // THEN
     expect(error?.isHomelabValidationError).toBe(true);
+    // (in tree order: the homelab's stack was built before the user's chart)
     expect(error.problems.map((p: any) => [p.constructPath, p.problem])).toEqual([
-      ['user-chart', 'replicas must be odd'],
       ['example', 'needs a remote backend'],
+      ['user-chart', 'replicas must be odd'],
     ]);
     expect(listFiles(dir)).toEqual([]);
     fs.rmSync(dir, { recursive: true });
