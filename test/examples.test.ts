@@ -20,6 +20,7 @@ import { checkPodSecurityRestricted, loadManifests, validateManifest } from './h
 import { nixEvalModule, nixParse } from './helpers/nix';
 import { bodies, docFor, missingRequired, undocumentedKeys } from './helpers/terraform-docs';
 import { hasTool } from './helpers/tools';
+import { treeHash } from './helpers/tree';
 
 const ROOT = path.join(__dirname, '..');
 const NODE_MODULES = fs.realpathSync(path.join(ROOT, 'node_modules'));
@@ -63,14 +64,35 @@ beforeAll(() => {
     fs.cpSync(path.join(ROOT, 'examples', name), dir, { recursive: true });
     const deps = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     expect(deps.dependencies['homelab-cdk']).toBe(`file:../../${out}`);
-    const nm = path.join(dir, 'node_modules');
-    fs.mkdirSync(path.join(nm, 'homelab-cdk'), { recursive: true });
-    run('tar', ['-xzf', tarball, '-C', path.join(nm, 'homelab-cdk'), '--strip-components=1'], dir);
-    for (const entry of fs.readdirSync(NODE_MODULES)) {
-      if (entry !== 'homelab-cdk') fs.symlinkSync(path.join(NODE_MODULES, entry), path.join(nm, entry));
-    }
+    install(tarball, dir);
   }
+  // AND a homelab project of its own: the reference inventory, importing homelab-cdk by its name
+  const lab = path.join(tmp, 'mylab');
+  fs.mkdirSync(lab);
+  install(tarball, lab);
+  const inventory = fs.readFileSync(path.join(ROOT, 'apps', 'inventory.ts'), 'utf8');
+  expect(inventory).toContain("from '../lib';");
+  fs.writeFileSync(path.join(lab, 'inventory.ts'), inventory.replace("from '../lib';", "from 'homelab-cdk';"));
+  fs.copyFileSync(path.join(ROOT, 'storage.lock.json'), path.join(lab, 'storage.lock.json'));
+  fs.writeFileSync(path.join(lab, 'homelab.ts'), [
+    "import * as path from 'path';",
+    "import { Homelab } from 'homelab-cdk';",
+    "import { inventory } from './inventory';",
+    '',
+    "new Homelab({ inventory, storageLockFile: path.join(__dirname, 'storage.lock.json') }).synth();",
+    '',
+  ].join('\n'));
 }, 110_000);
+
+/** What `npm install <tarball>` does, offline: the package unpacked, every other dependency linked from ours. */
+function install(tarball: string, dir: string): void {
+  const nm = path.join(dir, 'node_modules');
+  fs.mkdirSync(path.join(nm, 'homelab-cdk'), { recursive: true });
+  run('tar', ['-xzf', tarball, '-C', path.join(nm, 'homelab-cdk'), '--strip-components=1'], dir);
+  for (const entry of fs.readdirSync(NODE_MODULES)) {
+    if (entry !== 'homelab-cdk') fs.symlinkSync(path.join(NODE_MODULES, entry), path.join(nm, entry));
+  }
+}
 
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -184,4 +206,29 @@ describe('examples, installed from the packed library', () => {
       expect(JSON.parse(r.stdout).networking.hostName).toBe(f.replace(/\.nix$/, ''));
     }
   }, 60_000);
+});
+
+describe('a homelab program in another repo, importing homelab-cdk from the installed package', () => {
+  const lab = () => path.join(tmp, 'mylab');
+  const golden = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'golden', 'reference-tree.json'), 'utf8'));
+
+  test('`npx homelab synth` (the installed command) writes the reference homelab, byte for byte, and `npx homelab plan` reads it', () => {
+    // GIVEN the project, whose program imports homelab-cdk by its package name
+    const bin = path.join(lab(), 'node_modules', 'homelab-cdk', 'bin', 'homelab.js');
+    // WHEN the installed command runs it, as `npx homelab synth --app homelab.ts` does
+    const said = run(process.execPath, [bin, 'synth', '--app', 'homelab.ts', '--out', 'out'], lab());
+    // THEN the four outputs are the reference homelab's
+    expect(said).toContain('homelab: wrote dist/, cdktf.out/, nixos/, routers/');
+    expect(treeHash(path.join(lab(), 'out'))).toEqual(golden());
+    // AND the other commands read the same program's model
+    expect(run(process.execPath, [bin, 'plan', '--app', 'homelab.ts'], lab())).toMatch(/^homelab example: bring-up from nothing\n/);
+  });
+
+  test('this checkout\'s command, with the program on the installed copy of the library, writes the same bytes', () => {
+    // GIVEN the same program: its homelab-cdk is the installed package, the command's is this checkout (another copy)
+    // WHEN this checkout's command runs it
+    run(process.execPath, [path.join(ROOT, 'bin', 'homelab.js'), 'synth', '--app', 'homelab.ts', '--out', 'out2'], lab());
+    // THEN the program handed its Homelab over across the two copies, and the outputs are the same
+    expect(treeHash(path.join(lab(), 'out2'))).toEqual(golden());
+  });
 });

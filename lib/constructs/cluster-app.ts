@@ -16,7 +16,7 @@ import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } 
 import { secretEnv } from './secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** A persistent volume of a {@link ClusterApp}, mounted into its container. */
 export interface AppVolume {
@@ -262,7 +262,7 @@ export class ClusterApp extends Chart {
   }
 
   static [Symbol.hasInstance](x: unknown): x is ClusterApp {
-    return ClusterApp.isClusterApp(x);
+    return isInstance(this, ClusterApp, CLUSTER_APP_BRAND, x);
   }
 
   /** The primary workload. */

@@ -19,7 +19,7 @@ import {
   ProxmoxVmDisk,
 } from '../terraform/providers/proxmox';
 import { ProblemCollector } from '../core/errors';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 export { passthroughSerial };
 
@@ -137,7 +137,7 @@ export class NixHostVM extends Construct {
   }
 
   static [Symbol.hasInstance](x: unknown): x is NixHostVM {
-    return NixHostVM.isNixHostVM(x);
+    return isInstance(this, NixHostVM, NIX_HOSTVM_BRAND, x);
   }
 
   /** The `proxmox_virtual_environment_vm` resource (escape hatch: `addOverride`). */

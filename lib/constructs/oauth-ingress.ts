@@ -43,7 +43,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { isDnsLabel, isEmail, isFqdn } from '../core/net';
 import { ProblemCollector } from '../core/errors';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). */
 export const OAUTH2_PROXY_NAMESPACE = 'oauth2-proxy';
@@ -219,7 +219,7 @@ export class OAuthIngress extends Construct {
   }
 
   static [Symbol.hasInstance](x: unknown): x is OAuthIngress {
-    return OAuthIngress.isOAuthIngress(x);
+    return isInstance(this, OAuthIngress, O_AUTH_INGRESS_BRAND, x);
   }
 
   /** The primary object: the IngressRoute, or the Ingress's ApiObject without a platform. */

@@ -17,7 +17,7 @@ import { PoolLayout, StorageEngine } from '../model/inventory';
 import { isDnsLabel } from '../core/net';
 import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
 import { HomelabProblem } from '../core/errors';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. */
 export const OPENEBS_NAMESPACE = 'openebs';
@@ -86,7 +86,7 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
   }
 
   static [Symbol.hasInstance](x: unknown): x is OpenEBSPool {
-    return OpenEBSPool.isOpenEBSPool(x);
+    return isInstance(this, OpenEBSPool, OPENEBS_POOL_BRAND, x);
   }
 
   readonly poolName: string;

@@ -12,7 +12,7 @@ import { DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../model/backup';
 import { B2ApplicationKey, B2Bucket, B2BucketConfig, B2Provider } from '../terraform/providers/b2';
 import { isDnsLabel } from '../core/net';
 import { HomelabProblem, ProblemCollector } from '../core/errors';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { IResticRepository } from './restic-backed-app';
 
 /** Backblaze B2's S3 endpoint for a region. */
@@ -160,7 +160,7 @@ export class ResticB2Bucket extends Construct {
   }
 
   static [Symbol.hasInstance](x: unknown): x is ResticB2Bucket {
-    return ResticB2Bucket.isResticB2Bucket(x);
+    return isInstance(this, ResticB2Bucket, RESTIC_B2_BUCKET_BRAND, x);
   }
 
   /** The `b2_bucket` (primary child, id `Resource`). */

@@ -29,7 +29,7 @@ import { isDnsLabel, isFqdn } from '../core/net';
 import { ProblemCollector } from '../core/errors';
 import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from './secrets';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
@@ -203,7 +203,7 @@ export class ResticBackedApp extends ClusterApp {
   }
 
   static [Symbol.hasInstance](x: unknown): x is ResticBackedApp {
-    return ResticBackedApp.isResticBackedApp(x);
+    return isInstance(this, ResticBackedApp, RESTIC_BACKED_APP_BRAND, x);
   }
 
   /** The repository the jobs write to. */

@@ -1,6 +1,7 @@
 /**
  * The root of a homelab: validates the inventory, derives the model, builds
- * the cdk8s and cdktf trees, and synthesizes all four outputs in one pass.
+ * its charts and its Terraform stack under itself, and synthesizes all four
+ * outputs in one pass.
  */
 import * as cdk8s from 'cdk8s';
 import * as cdktf from 'cdktf';
@@ -32,7 +33,7 @@ import { display, OutputFile, writeOutputs } from '../synth/output';
 import { constructProblems, HomelabProblem, HomelabValidationError, withSources } from '../core/errors';
 import { validateInventory } from '../model/rules';
 import { parseLock, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { handOverSynth, joinProgramSession } from '../core/program-session';
 
 export interface HomelabProps {
@@ -75,7 +76,7 @@ export class Homelab extends cdk8s.App {
   }
 
   static [Symbol.hasInstance](x: unknown): x is Homelab {
-    return Homelab.isHomelab(x);
+    return isInstance(this, Homelab, HOMELAB_BRAND, x);
   }
 
   /** The resolved model every emitter reads. */

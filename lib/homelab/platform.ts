@@ -38,7 +38,7 @@ import { bundledCrds, PlainDataApiObject } from '../k8s/crds';
 import { addNamespaces, HELM_CONTROLLER_NAMESPACE } from '../k8s/namespaces';
 import { K8sStage, setK8sFileNote, setK8sStage } from '../synth/stages';
 import { toYaml } from '../k8s/yaml';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { METALLB_CHART } from './versions';
 import { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, loadBalancerNetworks, platformChartValues, platformCharts, platformSecrets } from './platform-values';
 
@@ -61,7 +61,7 @@ export class PlatformCrds extends Chart {
   }
 
   static [Symbol.hasInstance](x: unknown): x is PlatformCrds {
-    return PlatformCrds.isPlatformCrds(x);
+    return isInstance(this, PlatformCrds, PLATFORM_CRDS_BRAND, x);
   }
 
   /** One ApiObject per CRD, by CRD name. */
@@ -113,7 +113,7 @@ export class PlatformServices extends Chart {
   }
 
   static [Symbol.hasInstance](x: unknown): x is PlatformServices {
-    return PlatformServices.isPlatformServices(x);
+    return isInstance(this, PlatformServices, PLATFORM_SERVICES_BRAND, x);
   }
 
   /** The HelmCharts, by chart name. */
@@ -170,7 +170,7 @@ export class PlatformConfig extends Chart {
   }
 
   static [Symbol.hasInstance](x: unknown): x is PlatformConfig {
-    return PlatformConfig.isPlatformConfig(x);
+    return isInstance(this, PlatformConfig, PLATFORM_CONFIG_BRAND, x);
   }
 
   readonly clusterIssuer?: ApiObject;

@@ -15,7 +15,7 @@ import { IVmImageSource } from './props';
 import { Model, ResolvedVm } from '../model/derive';
 import { B2ApplicationKey, B2Bucket } from '../terraform/providers/b2';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { addStateBackend } from './stack-backend';
 import { addDnsRecords } from './stack-dns';
 import { addBackupBuckets } from './stack-backups';
@@ -44,7 +44,7 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
   }
 
   static [Symbol.hasInstance](x: unknown): x is HomelabStack {
-    return HomelabStack.isHomelabStack(x);
+    return isInstance(this, HomelabStack, HOMELAB_STACK_BRAND, x);
   }
 
   private readonly variables = new Map<string, TerraformVariable>();

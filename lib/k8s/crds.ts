@@ -23,6 +23,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Where the stripped bundle lives, relative to the package root. */
 export const CRD_BUNDLE_FILE = 'schemas/crds/platform.stripped.json';
@@ -229,7 +230,19 @@ export function bundledCrds(names: readonly string[]): any[] {
  * so `toJson()` only resolves the metadata. With a JSON patch added it falls back to
  * cdk8s's full resolution, so escape hatches keep working.
  */
+const PLAIN_DATA_API_OBJECT_BRAND = brandSymbol('PlainDataApiObject');
+
 export class PlainDataApiObject extends ApiObject {
+  /** True when `x` is a PlainDataApiObject, also from another copy of this library (`instanceof` uses it). */
+  static isPlainDataApiObject(x: unknown): x is PlainDataApiObject {
+    return hasBrand(x, PLAIN_DATA_API_OBJECT_BRAND);
+  }
+
+  /** Its own, not ApiObject's (which says yes for every ApiObject). */
+  static [Symbol.hasInstance](x: unknown): x is PlainDataApiObject {
+    return isInstance(this, PlainDataApiObject, PLAIN_DATA_API_OBJECT_BRAND, x);
+  }
+
   private readonly body: Readonly<Record<string, unknown>>;
   private patched = false;
 
@@ -237,6 +250,7 @@ export class PlainDataApiObject extends ApiObject {
   constructor(scope: Construct, id: string, data: Readonly<Record<string, any>>) {
     const { apiVersion, kind, metadata, ...rest } = data;
     super(scope, id, { apiVersion, kind, metadata, ...rest });
+    addBrand(this, PLAIN_DATA_API_OBJECT_BRAND);
     this.body = sanitizeData(rest) as Record<string, unknown>;
   }
 

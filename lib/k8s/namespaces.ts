@@ -2,7 +2,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { addBrand, brandSymbol, hasBrand } from '../core/brand';
+import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Namespace of k3s's Helm controller: HelmCharts live here, and so do their install jobs. */
 export const HELM_CONTROLLER_NAMESPACE = 'kube-system';
@@ -53,7 +53,7 @@ export class NamespacesChart extends Chart {
   }
 
   static [Symbol.hasInstance](x: unknown): x is NamespacesChart {
-    return NamespacesChart.isNamespacesChart(x);
+    return isInstance(this, NamespacesChart, NAMESPACES_CHART_BRAND, x);
   }
 
   constructor(scope: Construct, id: string, namespaces: readonly (string | NamespaceSpec)[]) {

@@ -3,11 +3,14 @@
  * `Symbol.hasInstance` (Chart.isChart), which its subclasses inherit unless they define
  * their own; then every Chart passed as a ResticBackedApp.
  */
-import { App, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { App as TfApp, TerraformResource, TerraformStack } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import {
-  ClusterApp, Homelab, HomelabStack, NamespacesChart, NixHostVM, OAuthIngress, OpenEBSPool,
+  B2Bucket, ClusterApp, Homelab, HomelabStack, NamespacesChart, NixHostVM, OAuthIngress, OpenEBSPool,
   PlatformConfig, PlatformCrds, PlatformServices, ResticBackedApp,
 } from '../../lib';
 import { inventory } from '../../apps/inventory';
@@ -70,5 +73,77 @@ describe('instanceof', () => {
     // AND a plain Construct is none of them
     const plain = new Construct(new App(), 'x');
     for (const c of Object.values(classes)) expect(plain instanceof c.cls).toBe(false);
+  });
+});
+
+describe('instanceof for every construct class of ours, over every construct of the reference homelab', () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const here = require('../../lib') as Record<string, unknown>;
+  // a second copy of the library, as a program importing lib/ beside the command running from build/
+  let other: Record<string, unknown> = {};
+  jest.isolateModules(() => { other = require('../../lib'); });
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const ours = Object.entries(here).filter((e): e is [string, Function] => typeof e[1] === 'function' && e[1].prototype instanceof Construct);
+
+  test('knows the construct classes it checks, and the second copy is another copy', () => {
+    expect(ours.map(([n]) => n)).toEqual(expect.arrayContaining(['Homelab', 'ClusterApp', 'ResticBackedApp', 'OAuthIngress', 'OpenEBSPool', 'NixHostVM',
+      'ResticB2Bucket', 'HomelabStack', 'PlainDataApiObject', 'B2Bucket', 'B2ApplicationKey', 'B2Provider', 'ProxmoxProvider', 'ProxmoxVirtualEnvironmentVm',
+      'ProxmoxVirtualEnvironmentDownloadFile', 'NamespacesChart', 'PlatformCrds', 'PlatformServices', 'PlatformConfig']));
+    expect(other.Homelab).not.toBe(here.Homelab);
+  });
+
+  test('each construct is an instance of exactly the classes it was made from, in this copy and in another', () => {
+    // GIVEN every construct of the reference homelab, and constructs of cdk8s and cdktf themselves
+    const plainK8s = new App();
+    const plainChart = new Chart(plainK8s, 'plain');
+    const plainObject = new ApiObject(plainChart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const plainStack = new TerraformStack(new TfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-instanceof-')) }), 'plain');
+    const plainResource = new TerraformResource(plainStack, 'r', { terraformResourceType: 'null_resource' });
+    const constructs = new Set<IConstruct>([lab, ...lab.k8s.node.findAll(), ...lab.stack.node.findAll(), plainChart, plainObject, plainStack, plainResource]);
+    // WHEN each is tested against each class of ours, from this copy and from the other
+    const wrong: string[] = [];
+    for (const c of constructs) {
+      for (const [name, cls] of ours) {
+        const truth = cls.prototype.isPrototypeOf(c);
+        if ((c instanceof cls) !== truth) wrong.push(`${c.node.path || '<root>'} (${c.constructor.name}) instanceof ${name}: ${!truth}`);
+        if ((c instanceof (other[name] as Function)) !== truth) wrong.push(`${c.node.path || '<root>'} (${c.constructor.name}) instanceof ${name} of another copy: ${!truth}`);
+      }
+    }
+    // THEN instanceof says exactly what the prototype chain in the constructs' own copy says
+    expect(constructs.size).toBeGreaterThan(200);
+    expect(wrong.slice(0, 20)).toEqual([]);
+  });
+
+  test('every construct class of ours has an isX() static that agrees with instanceof', () => {
+    // GIVEN one construct of each class the reference homelab has
+    const seen = new Map<string, IConstruct>();
+    for (const c of [lab, ...lab.k8s.node.findAll(), ...lab.stack.node.findAll()]) if (!seen.has(c.constructor.name)) seen.set(c.constructor.name, c);
+    for (const [name, cls] of ours) {
+      // THEN the class has is<Name>(), true for its instances and false for a plain construct
+      const isX = (cls as any)[`is${name}`] as ((x: unknown) => boolean) | undefined;
+      expect([name, typeof isX]).toEqual([name, 'function']);
+      const instance = seen.get(name);
+      if (instance) expect([name, isX!(instance), (other[name] as any)[`is${name}`](instance)]).toEqual([name, true, true]);
+      expect([name, isX!(new Construct(new App(), 'x')), isX!(undefined)]).toEqual([name, false, false]);
+    }
+  });
+  test('a subclass of yours is answered by its own prototype chain, not by the brand of the class it extends', () => {
+    // GIVEN a subclass of each class of ours, as a user would write it (no Symbol.hasInstance of its own)
+    const constructs = [lab, ...lab.k8s.node.findAll(), ...lab.stack.node.findAll()];
+    const wrong: string[] = [];
+    for (const [name, cls] of ours) {
+      const Sub = class extends (cls as any) {};
+      // THEN no construct of the homelab is an instance of it (none was made from it)
+      for (const c of constructs) if (c instanceof Sub) wrong.push(`${c.node.path} (${c.constructor.name}) instanceof a subclass of ${name}`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    // AND an instance of a real subclass is one of it and of the class it extends, in either copy
+    class MyApp extends ClusterApp {}
+    class MyBucket extends B2Bucket {}
+    const mine = new MyApp(new App(), 'whoami', { image: 'traefik/whoami:v1.10.3', port: 80 });
+    const bucket = new MyBucket(new TerraformStack(new TfApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-instanceof-')) }), 's'), 'b', { bucketName: 'mine-bucket', bucketType: 'allPrivate' });
+    expect([mine instanceof MyApp, mine instanceof ClusterApp, mine instanceof (other.ClusterApp as Function), mine instanceof ResticBackedApp]).toEqual([true, true, true, false]);
+    expect([bucket instanceof MyBucket, bucket instanceof B2Bucket, bucket instanceof (other.B2Bucket as Function), B2Bucket.isB2Bucket(bucket)]).toEqual([true, true, true, true]);
+    expect([lab.apps[0] instanceof MyApp, lab.stack.node.findAll().some((c) => c instanceof MyBucket)]).toEqual([false, false]);
   });
 });

@@ -36,7 +36,9 @@ const leftovers = () => Object.getOwnPropertySymbols(globalThis).map((s) => s.de
 describe('the program hand-off', () => {
   test('synthesizes the one Homelab a program builds, whether or not it calls synth() itself', () => {
     // GIVEN the same homelab in a program that calls synth() and in one that only builds it
-    const calls = program('calls.ts', `new Homelab({ inventory, storageLockFile: ${LOCK} }).synth();`);
+    // (which also checks that it gets the library it imports: lib/ itself, nothing redirected to build/)
+    const index = JSON.stringify(path.join(ROOT, 'lib', 'index.ts'));
+    const calls = program('calls.ts', `if (require.resolve(${LIB}) !== ${index}) throw new Error('lib resolved to ' + require.resolve(${LIB}));\nnew Homelab({ inventory, storageLockFile: ${LOCK} }).synth();`);
     const builds = program('builds.ts', `export const lab = new Homelab({ inventory, storageLockFile: ${LOCK} });`);
     // WHEN both are synthesized by the command
     const a = cli(['synth', '--app', calls, '--out', 'a'], dir);

@@ -23,6 +23,7 @@ import {
   TerraformResource, Tokenization,
 } from 'cdktf';
 import { isExpressionToken } from '../escape';
+import { addBrand, brandSymbol, hasBrand } from '../../core/brand';
 
 /** Kinds of plain (non-block) attribute values. */
 export type AttrKind = 'string' | 'number' | 'boolean' | 'stringList' | 'numberList' | 'stringSet' | 'stringMap';
@@ -277,11 +278,28 @@ class TableBody {
 }
 
 /**
+ * `x instanceof cls` for a binding class: a class of ours (it has its own `tfResourceType`) by its
+ * brand, any other (a base, or a subclass of yours) by the prototype chain.
+ */
+function isBindingInstance(cls: Function, x: unknown): boolean {
+  return Object.prototype.hasOwnProperty.call(cls, 'tfResourceType') ? hasBrand(x, brandSymbol(cls.name)) : Function.prototype[Symbol.hasInstance].call(cls, x);
+}
+
+/**
  * A provider binding whose arguments are described by a field table: the
  * provider block, its `alias`, unknown-key checks and both synth forms.
  * @internal
  */
 export abstract class TableProvider<C extends { readonly alias?: string }> extends TerraformProvider {
+  /**
+   * `instanceof` for the bindings (each marks its instances with its class name): by the brand,
+   * so that instances from another copy of this library count; for a subclass of yours, by the
+   * prototype chain.
+   */
+  static [Symbol.hasInstance](this: Function, x: unknown): boolean {
+    return isBindingInstance(this, x);
+  }
+
   private _alias?: string;
   private readonly _body: TableBody;
 
@@ -291,6 +309,7 @@ export abstract class TableProvider<C extends { readonly alias?: string }> exten
       terraformGeneratorMetadata: generatorMetadata(spec.provider),
       terraformProviderSource: spec.provider.source,
     });
+    addBrand(this, brandSymbol(spec.className));
     this._body = new TableBody(this, spec, config, ['alias']);
     this._alias = config.alias;
   }
@@ -317,6 +336,15 @@ export abstract class TableProvider<C extends { readonly alias?: string }> exten
  * @internal
  */
 export abstract class TableResource<C extends TerraformMetaArguments> extends TerraformResource {
+  /**
+   * `instanceof` for the bindings (each marks its instances with its class name): by the brand,
+   * so that instances from another copy of this library count; for a subclass of yours, by the
+   * prototype chain.
+   */
+  static [Symbol.hasInstance](this: Function, x: unknown): boolean {
+    return isBindingInstance(this, x);
+  }
+
   private readonly _body: TableBody;
 
   protected constructor(scope: Construct, id: string, config: C, spec: ResourceSpec<Omit<C, keyof TerraformMetaArguments>>) {
@@ -325,6 +353,7 @@ export abstract class TableResource<C extends TerraformMetaArguments> extends Te
       terraformGeneratorMetadata: generatorMetadata(spec.provider),
       ...metaArguments(config),
     });
+    addBrand(this, brandSymbol(spec.className));
     this._body = new TableBody(this, spec, config, META_ARGUMENT_KEYS);
   }
 

@@ -9,6 +9,7 @@
  */
 import { Construct } from 'constructs';
 import { TerraformMetaArguments } from 'cdktf';
+import { brandSymbol, hasBrand } from '../../core/brand';
 import {
   block, blockList, bool, FieldTable, num, ProviderSpec, registerFields, str, strList, strMap, strSet,
   TableProvider, TableResource,
@@ -58,6 +59,11 @@ const B2_PROVIDER_FIELDS: FieldTable<Omit<B2ProviderConfig, 'alias'>> = {
  * @see https://registry.terraform.io/providers/Backblaze/b2/latest/docs
  */
 export class B2Provider extends TableProvider<B2ProviderConfig> {
+  /** True when `x` is a B2Provider, also from another copy of this library (`instanceof` agrees). */
+  public static isB2Provider(x: unknown): x is B2Provider {
+    return hasBrand(x, brandSymbol('B2Provider'));
+  }
+
   /** Terraform provider type name. */
   public static readonly tfResourceType = B2.name;
   /** Version constraint written to `required_providers`; the docs in `schemas/terraform/b2/` are v0.13.0. */
@@ -257,6 +263,11 @@ const B2_BUCKET_FIELDS: FieldTable<B2BucketArgs> = {
  * @see https://registry.terraform.io/providers/Backblaze/b2/latest/docs/resources/bucket
  */
 export class B2Bucket extends TableResource<B2BucketConfig> {
+  /** True when `x` is a B2Bucket, also from another copy of this library (`instanceof` agrees). */
+  public static isB2Bucket(x: unknown): x is B2Bucket {
+    return hasBrand(x, brandSymbol('B2Bucket'));
+  }
+
   /** Terraform resource type. */
   public static readonly tfResourceType = 'b2_bucket';
 
@@ -327,6 +338,11 @@ const B2_APPLICATION_KEY_FIELDS: FieldTable<B2ApplicationKeyArgs> = {
  * @see https://registry.terraform.io/providers/Backblaze/b2/latest/docs/resources/application_key
  */
 export class B2ApplicationKey extends TableResource<B2ApplicationKeyConfig> {
+  /** True when `x` is a B2ApplicationKey, also from another copy of this library (`instanceof` agrees). */
+  public static isB2ApplicationKey(x: unknown): x is B2ApplicationKey {
+    return hasBrand(x, brandSymbol('B2ApplicationKey'));
+  }
+
   /** Terraform resource type. */
   public static readonly tfResourceType = 'b2_application_key';
 

@@ -11,6 +11,7 @@
  */
 import { Construct } from 'constructs';
 import { IResolvable, TerraformMetaArguments } from 'cdktf';
+import { brandSymbol, hasBrand } from '../../core/brand';
 import {
   block, blockList, bool, FieldTable, num, ProviderSpec, registerFields, str, strList, TableProvider, TableResource,
 } from './_util';
@@ -213,6 +214,11 @@ const PROXMOX_PROVIDER_FIELDS: FieldTable<Omit<ProxmoxProviderConfig, 'alias'>> 
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs
  */
 export class ProxmoxProvider extends TableProvider<ProxmoxProviderConfig> {
+  /** True when `x` is a ProxmoxProvider, also from another copy of this library (`instanceof` agrees). */
+  public static isProxmoxProvider(x: unknown): x is ProxmoxProvider {
+    return hasBrand(x, brandSymbol('ProxmoxProvider'));
+  }
+
   /** Terraform provider type name. */
   public static readonly tfResourceType = PROXMOX.name;
   /** Version constraint written to `required_providers`; the docs in `schemas/terraform/proxmox/` are v0.111.x. */
@@ -1036,6 +1042,11 @@ const PROXMOX_VM_FIELDS: FieldTable<ProxmoxVmArgs> = {
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_vm
  */
 export class ProxmoxVirtualEnvironmentVm extends TableResource<ProxmoxVirtualEnvironmentVmConfig> {
+  /** True when `x` is a ProxmoxVirtualEnvironmentVm, also from another copy of this library (`instanceof` agrees). */
+  public static isProxmoxVirtualEnvironmentVm(x: unknown): x is ProxmoxVirtualEnvironmentVm {
+    return hasBrand(x, brandSymbol('ProxmoxVirtualEnvironmentVm'));
+  }
+
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_virtual_environment_vm';
 
@@ -1151,6 +1162,11 @@ const PROXMOX_DOWNLOAD_FILE_FIELDS: FieldTable<ProxmoxDownloadFileArgs> = {
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_download_file
  */
 export class ProxmoxVirtualEnvironmentDownloadFile extends TableResource<ProxmoxVirtualEnvironmentDownloadFileConfig> {
+  /** True when `x` is a ProxmoxVirtualEnvironmentDownloadFile, also from another copy of this library (`instanceof` agrees). */
+  public static isProxmoxVirtualEnvironmentDownloadFile(x: unknown): x is ProxmoxVirtualEnvironmentDownloadFile {
+    return hasBrand(x, brandSymbol('ProxmoxVirtualEnvironmentDownloadFile'));
+  }
+
   /** Terraform resource type. */
   public static readonly tfResourceType = 'proxmox_virtual_environment_download_file';
 
