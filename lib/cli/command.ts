@@ -129,6 +129,8 @@ function loadHomelab(args: Args): Program {
   if (!process.env.HOMELAB_DEBUG) process.setSourceMapsEnabled(false);
   // ...but the user's own files keep a map, so their errors name their lines (lib/ or build/ is ours)
   if (!process.env.HOMELAB_DEBUG) trackProgramSourceMaps([path.join(__dirname, '..', '..', 'lib'), path.join(__dirname, '..', '..', 'build')]);
+  // run the program file itself each time, also when this process loaded it before (main() called twice)
+  delete require.cache[app];
   const built = loadProgram<Homelab, SynthOptions>(args.app!, () => require(app));
   if (built.length !== 1) {
     const names = built.map((b) => (b.homelab as Homelab).model.name);
