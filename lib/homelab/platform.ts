@@ -140,6 +140,7 @@ export class PlatformServices extends Chart {
           version: c.version,
           targetNamespace: c.namespace,
           createNamespace: true,
+          failurePolicy: c.failurePolicy,
           valuesContent: toYaml(platformChartValues(model, c)),
         },
       }));

@@ -43,7 +43,22 @@ export interface PlatformChartSpec {
    * @default {}
    */
   readonly conversionWebhooks?: Readonly<Record<string, CrdConversionWebhook>>;
+  /**
+   * What k3s's Helm controller does when an install or upgrade of the chart fails
+   * (HelmChart `spec.failurePolicy`, helm.cattle.io/v1): `abort` leaves the release as the
+   * failed attempt left it, marks the HelmChart `Failed` and waits for you; `reinstall`
+   * (the controller's default) uninstalls the release and installs it again.
+   * Every chart that holds state or runs admission webhooks aborts: an uninstall would take
+   * a storage engine, the webhooks, or every address MetalLB announces with it.
+   * @see https://github.com/k3s-io/helm-controller (HelmChartSpec.FailurePolicy)
+   */
+  readonly failurePolicy: HelmFailurePolicy;
+  /** Why {@link failurePolicy} is what it is (kept next to the choice). */
+  readonly failurePolicyReason: string;
 }
+
+/** HelmChart `spec.failurePolicy` values we emit (the CRD also allows `retry`). */
+export type HelmFailurePolicy = 'abort' | 'reinstall';
 
 /** `spec.conversion.webhook` of a CRD, as a chart's CRD template sets it (the namespace is the chart's). */
 export interface CrdConversionWebhook {
@@ -70,6 +85,8 @@ export const TRAEFIK_CHART: PlatformChartSpec = {
     'serverstransports.traefik.io', 'serverstransporttcps.traefik.io', 'tlsoptions.traefik.io', 'tlsstores.traefik.io', 'traefikservices.traefik.io',
   ],
   workloads: [{ deployment: 'traefik', reason: 'the ingress controller (IngressRoutes, Middlewares)' }],
+  failurePolicy: 'reinstall',
+  failurePolicyReason: 'stateless: no volume (certificates live in cert-manager\'s Secrets), no admission webhook; a reinstall recreates the Deployment and the LoadBalancer Service (MetalLB gives back the pinned ingress address), so a failed upgrade heals itself after a short ingress outage',
 };
 
 /**
@@ -95,6 +112,8 @@ export const CERT_MANAGER_CHART: PlatformChartSpec = {
     { deployment: 'cert-manager', reason: 'the controller that issues certificates' },
   ],
   webhookGroups: ['cert-manager.io', 'acme.cert-manager.io'],
+  failurePolicy: 'abort',
+  failurePolicyReason: 'admission webhooks for cert-manager.io: an uninstall removes the webhook while Certificates and the ClusterIssuer stay, and certificate renewals stop',
 };
 
 /**
@@ -116,6 +135,8 @@ export const METALLB_CHART: PlatformChartSpec = {
   ],
   workloads: [{ deployment: 'metallb-controller', reason: 'the webhook that admits metallb.io objects, and the address allocator' }],
   webhookGroups: ['metallb.io'],
+  failurePolicy: 'abort',
+  failurePolicyReason: 'admission and CRD conversion webhooks for metallb.io, and every LoadBalancer address it announces: an uninstall drops the ingress address',
   // charts/metallb/charts/crds/templates/crds.yaml (v0.16.1): the BGPPeer v1beta1 <-> v1beta2 conversion
   conversionWebhooks: { 'bgppeers.metallb.io': { service: 'metallb-webhook-service', path: '/convert', conversionReviewVersions: ['v1beta1', 'v1beta2'] } },
 };
@@ -134,6 +155,8 @@ export const OAUTH2_PROXY_CHART: PlatformChartSpec = {
   source: 'github.com/oauth2-proxy/manifests oauth2-proxy-10.7.0: helm/oauth2-proxy/values.yaml, templates/deployment.yaml',
   crds: [],
   workloads: [{ deployment: 'oauth2-proxy', reason: 'signs people in for admin-only apps' }],
+  failurePolicy: 'reinstall',
+  failurePolicyReason: 'stateless: sessions live in the browsers\' cookies, no volume, no webhook; a reinstall only signs nobody in for a minute',
 };
 
 /**
@@ -167,6 +190,8 @@ export const CSTOR_CHART: PlatformChartSpec = {
     { deployment: 'openebs-cstor-cvc-operator', reason: 'provisions cStor volumes' },
   ],
   webhookGroups: ['cstor.openebs.io'],
+  failurePolicy: 'abort',
+  failurePolicyReason: 'storage engine (pools, volume replicas) and an admission webhook for cstor.openebs.io: an uninstall stops every cStor volume',
 };
 
 /**
@@ -189,6 +214,8 @@ export const OPENEBS_CHART: PlatformChartSpec = {
     { deployment: 'openebs-agent-core', reason: 'Mayastor\'s control plane' },
     { deployment: 'openebs-operator-diskpool', reason: 'creates the pools of DiskPool objects' },
   ],
+  failurePolicy: 'abort',
+  failurePolicyReason: 'storage engine (Mayastor pools, volumes and their etcd): an uninstall stops every volume and may lose the control plane\'s state',
 };
 
 /** Every chart the platform can install, in install order. */

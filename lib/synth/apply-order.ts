@@ -65,6 +65,13 @@ export interface ApplyWait {
   readonly timeoutSeconds: number;
   /** Why the next stage needs it. */
   readonly reason: string;
+  /**
+   * For a Helm controller job: the HelmChart it runs (same namespace). `apply.sh` then waits
+   * for the job's outcome, not just `Complete`: a failed install or upgrade stops it with
+   * the job's log, and after a change of the HelmChart only a new job counts.
+   * @default - not a Helm job
+   */
+  readonly helmChart?: string;
 }
 
 /** A Secret the cluster reads and the user owns (key `value`); `apply.sh` creates it from the environment when missing. */
@@ -134,7 +141,7 @@ function waitsFor(objects: readonly any[], charts: readonly HelmChartReadiness[]
       crds.push({ resource: `crd/${o.metadata.name}`, condition: 'Established', appearsLater: false, timeoutSeconds: CRD_TIMEOUT, reason: `custom resources of ${o.spec?.names?.kind ?? o.metadata.name}` });
     } else if (o?.apiVersion === 'helm.cattle.io/v1' && o.kind === 'HelmChart') {
       const ns = o.metadata.namespace ?? HELM_CONTROLLER_NAMESPACE;
-      jobs.push({ resource: `job/helm-install-${o.metadata.name}`, namespace: ns, condition: 'Complete', appearsLater: true, timeoutSeconds: JOB_TIMEOUT, reason: `Helm installs ${o.spec?.chart} ${o.spec?.version ?? ''}`.trim() });
+      jobs.push({ resource: `job/helm-install-${o.metadata.name}`, namespace: ns, condition: 'Complete', appearsLater: true, timeoutSeconds: JOB_TIMEOUT, reason: `Helm installs ${o.spec?.chart} ${o.spec?.version ?? ''}`.trim(), helmChart: o.metadata.name });
       for (const w of knownChart(o, charts)?.workloads ?? []) {
         deployments.push({ resource: `deployment/${w.deployment}`, namespace: o.spec.targetNamespace, condition: 'Available', appearsLater: true, timeoutSeconds: DEPLOYMENT_TIMEOUT, reason: w.reason });
       }
@@ -225,6 +232,12 @@ export function referencedSecrets(files: readonly K8sFile[]): Omit<ApplySecret, 
 const sh = shellWord;
 
 const POLL_SECONDS = 5;
+/** The end of every polling loop in apply.sh: sleep, count, next round. */
+const POLL_TAIL: readonly string[] = [`    sleep ${POLL_SECONDS}`, `    waited=$((waited + ${POLL_SECONDS}))`, '  done', '}'];
+/** A Helm job's state for `helm_job`: `uid/succeeded/failed/<Failed condition>`. */
+const JOB_STATE = '{.metadata.uid}/{.status.succeeded}/{.status.failed}/{.status.conditions[?(@.type=="Failed")].status}';
+/** A HelmChart's `Failed` condition (set by the Helm controller when a job fails under failurePolicy abort). */
+const CHART_FAILED = '{.status.conditions[?(@.type=="Failed")].status}';
 
 /** `dist/apply.sh`: the apply order as a POSIX sh script that needs only kubectl. */
 export function renderApplyScript(plan: ApplyOrder, header: string): string {
@@ -257,10 +270,7 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     '      say "gave up after $3 s: $2 in namespace $1 does not exist"',
     '      exit 1',
     '    fi',
-    `    sleep ${POLL_SECONDS}`,
-    `    waited=$((waited + ${POLL_SECONDS}))`,
-    '  done',
-    '}',
+    ...POLL_TAIL,
     '',
     '# admitted SECONDS FILE-ARGS...: a webhook Deployment can be Available before its server',
     '# answers; a server-side dry run goes through admission and persists nothing',
@@ -274,9 +284,55 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     '      $KUBECTL apply --dry-run=server "$@" >/dev/null || true',
     '      exit 1',
     '    fi',
-    `    sleep ${POLL_SECONDS}`,
-    `    waited=$((waited + ${POLL_SECONDS}))`,
-    '  done',
+    ...POLL_TAIL,
+    '',
+    '# helm_job NAMESPACE CHART SECONDS OLD-UID CHANGED: the outcome of the Helm controller\'s',
+    '# install or upgrade job helm-install-CHART. When the HelmChart was changed (CHANGED=1), only',
+    '# a new job (not OLD-UID) counts. A failed job stops the script: with failurePolicy abort the',
+    '# HelmChart is marked Failed, otherwise the job ran out of retries.',
+    'helm_job() {',
+    '  waited=0',
+    '  while :; do',
+    `    state=$($KUBECTL -n "$1" get job "helm-install-$2" -o 'jsonpath=${JOB_STATE}' 2>/dev/null || true)`,
+    '    uid=${state%%/*}',
+    '    failed=0',
+    '    if [ -n "$uid" ] && { [ "$5" = 0 ] || [ "$uid" != "$4" ]; }; then',
+    '      rest=${state#*/}',
+    '      succeeded=${rest%%/*}',
+    '      rest=${rest#*/}',
+    '      failed=${rest%%/*}',
+    '      gone=${rest#*/}',
+    '      if [ -n "$succeeded" ] && [ "$succeeded" != 0 ]; then return 0; fi',
+    '      if [ "$gone" = True ]; then helm_failed "$1" "$2" "the job ran out of retries"; fi',
+    '      if [ -n "$failed" ] && [ "$failed" != 0 ]; then',
+    `        aborted=$($KUBECTL -n "$1" get helmchart "$2" -o 'jsonpath=${CHART_FAILED}' 2>/dev/null || true)`,
+    '        if [ "$aborted" = True ]; then helm_failed "$1" "$2" "failurePolicy abort: the release is left as the failed attempt left it, nothing was uninstalled"; fi',
+    '      fi',
+    '    fi',
+    '    if [ "$waited" -ge "$3" ]; then',
+    '      if [ -z "$uid" ]; then',
+    '        say "gave up after $3 s: job/helm-install-$2 in namespace $1 does not exist"',
+    '      elif [ "$5" = 1 ] && [ "$uid" = "$4" ]; then',
+    '        say "gave up after $3 s: the Helm controller started no new job/helm-install-$2 in namespace $1 for the changed HelmChart"',
+    '      else',
+    '        say "gave up after $3 s: job/helm-install-$2 in namespace $1 has not succeeded (failed attempts: ${failed:-0}); its log: $KUBECTL -n $1 logs job/helm-install-$2"',
+    '      fi',
+    '      exit 1',
+    '    fi',
+    ...POLL_TAIL,
+    '',
+    '# helm_failed NAMESPACE CHART WHY: stop, with the end of the job\'s log and how to go on',
+    'helm_failed() {',
+    '  say "the Helm install or upgrade of $2 failed ($3); the end of its log:"',
+    '  $KUBECTL -n "$1" logs --tail=20 "job/helm-install-$2" >&2 || true',
+    '  say "fix the cause (the chart version or values in your program), synth, and run apply.sh again;"',
+    '  say "or retry it unchanged: $KUBECTL -n $1 delete job helm-install-$2, then run apply.sh again (README: Upgrades)"',
+    '  exit 1',
+    '}',
+    '',
+    '# chart_changed NAME: the last stage apply created or changed HelmChart NAME (1) or not (0)',
+    'chart_changed() {',
+    '  if printf \'%s\\n\' "$applied" | grep -Eq "^helmchart\\.helm\\.cattle\\.io/$1 (created|configured)"; then echo 1; else echo 0; fi',
     '}',
     '',
     'has_secret() { $KUBECTL -n "$1" get secret "$2" >/dev/null 2>&1; }',
@@ -311,7 +367,15 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
   }
   for (const s of plan.stages) {
     lines.push(`say 'stage ${s.stage}'`);
-    lines.push(`$KUBECTL apply ${s.files.map((f) => `-f "$DIST/${f}"`).join(' ')}`);
+    const helm = s.waits.filter((w) => w.helmChart !== undefined);
+    const applyFiles = `$KUBECTL apply ${s.files.map((f) => `-f "$DIST/${f}"`).join(' ')}`;
+    if (helm.length === 0) {
+      lines.push(applyFiles);
+    } else {
+      // the Helm jobs before the apply: after a change of its HelmChart, only a new job counts
+      helm.forEach((w, i) => lines.push(`old_job_${i}=$($KUBECTL -n ${sh(w.namespace ?? 'default')} get ${sh(w.resource)} -o 'jsonpath={.metadata.uid}' 2>/dev/null || true)`));
+      lines.push(`applied=$(${applyFiles})`, 'printf \'%s\\n\' "$applied"');
+    }
     for (const sec of s.secrets) {
       lines.push(`if [ -n "\${${sec.env}:-}" ]; then ensure_secret ${sh(sec.namespace)} ${sh(sec.name)} ${sh(sec.key)} "$${sec.env}"; fi`);
     }
@@ -328,6 +392,10 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
       }
       const ns = w.namespace ?? 'default';
       lines.push(`say ${sh(`waiting for ${w.resource} in ${ns} (${w.reason})`)}`);
+      if (w.helmChart !== undefined) {
+        lines.push(`helm_job ${sh(ns)} ${sh(w.helmChart)} ${w.timeoutSeconds} "$old_job_${helm.indexOf(w)}" "$(chart_changed ${sh(w.helmChart)})"`);
+        continue;
+      }
       if (w.appearsLater) lines.push(`wait_exists ${sh(ns)} ${sh(w.resource)} ${w.timeoutSeconds}`);
       lines.push(`$KUBECTL -n ${sh(ns)} wait --for=condition=${w.condition} --timeout=${w.timeoutSeconds}s ${sh(w.resource)}`);
     }

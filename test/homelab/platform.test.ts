@@ -52,6 +52,30 @@ describe('HelmCharts', () => {
     expect(synthK8sFiles(plain.k8s, 'test').map((f) => f.path)).toEqual(['25-namespaces.k8s.yaml', '30-app-files.k8s.yaml', '30-app-gitea.k8s.yaml', '30-app-whoami.k8s.yaml']);
   });
 
+  /**
+   * Charts whose uninstall loses state or drops admission webhooks, by chart name, written from
+   * what each chart runs (not read from the emitter's table): storage engines, cert-manager
+   * (webhook, issued certificates), MetalLB (webhooks, every announced address), databases,
+   * monitoring. A chart the test does not know fails until someone classifies it here.
+   */
+  const STATEFUL = /^(cert-manager|metallb|cstor|openebs|mayastor|longhorn|rook-ceph.*|velero|postgres.*|cloudnative-pg|mariadb.*|mysql.*|redis.*|valkey|etcd|minio|kube-prometheus-stack|prometheus.*|loki|grafana|victoria-metrics.*)$/;
+  const STATELESS = /^(traefik|oauth2-proxy)$/;
+
+  test('every HelmChart that holds state or runs admission webhooks aborts a failed upgrade (failurePolicy abort), with every storage engine in use', () => {
+    // GIVEN the reference (cStor) and the same homelab on Mayastor
+    const mayastor = objectsOf(withInventory((inv) => ({ ...inv, storagePools: inv.storagePools!.map((p) => ({ name: p.name, engine: 'mayastor' as const, hosts: p.hosts, replicas: p.replicas })) })));
+    const charts = [...objects, ...mayastor].filter((o) => o.apiVersion === 'helm.cattle.io/v1' && o.kind === 'HelmChart');
+    // every chart the platform can install is among them
+    expect(new Set(charts.map((c) => c.spec.chart))).toEqual(new Set(PLATFORM_CHARTS.map((c) => c.chart)));
+    // THEN each is classified, stateful ones abort, and the value is one the CRD allows
+    const unknown = charts.filter((c) => !STATEFUL.test(c.spec.chart) && !STATELESS.test(c.spec.chart)).map((c) => c.spec.chart);
+    expect(unknown).toEqual([]);
+    const unsafe = charts.filter((c) => STATEFUL.test(c.spec.chart) && c.spec.failurePolicy !== 'abort').map((c) => `${c.spec.chart}: ${c.spec.failurePolicy ?? '(unset: reinstall)'}`);
+    expect(unsafe).toEqual([]);
+    for (const c of charts) expect(['abort', 'reinstall']).toContain(c.spec.failurePolicy);
+    expect(charts.flatMap(validateManifest)).toEqual([]);
+  });
+
 });
 
 describe('values', () => {

@@ -191,6 +191,15 @@ case "$*" in
   *"create secret"*) printf 'stdin:%s\\n' "$(cat)" >> "$FAKE_LOG" ;;
   *"get --raw=/readyz"*) [ -z "\${FAKE_UNREACHABLE:-}" ] || exit 1 ;;
   *" get secret "*) [ -n "\${FAKE_SECRETS_EXIST:-}" ] || exit 1 ;;
+  *"jsonpath={.metadata.uid}") [ -n "\${FAKE_OLD_UID:-}" ] || exit 1; printf '%s' "$FAKE_OLD_UID" ;;
+  "apply "*|*" apply -f"*) printf '%s\n' "\${FAKE_APPLY_OUT:-}" ;;
+  *" get helmchart "*) printf '%s' "\${FAKE_CHART_FAILED:-}" ;;
+  *" logs "*) echo "Error: UPGRADE FAILED: the log of $*" ;;
+  *" get job helm-install-"*)
+    name=\${*##*get job }; name=\${name%% *}
+    if [ -s "$FAKE_LOG.$name" ]; then head -n 1 "$FAKE_LOG.$name"; sed -i 1d "$FAKE_LOG.$name"; exit 0; fi
+    n=$(cat "$FAKE_LOG.polls" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$FAKE_LOG.polls"; [ "$n" -gt "\${FAKE_APPEAR_AFTER:-0}" ] || exit 1
+    printf 'uid-new/1//' ;;
   *" get "*) n=$(cat "$FAKE_LOG.polls" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$FAKE_LOG.polls"; [ "$n" -gt "\${FAKE_APPEAR_AFTER:-0}" ] || exit 1 ;;
 esac
 exit 0
@@ -226,6 +235,11 @@ exit 0
       if (words[0] === '-n') { namespace = words[1]; words.splice(0, 2); }
       if (words[0] === 'apply' && words[1] !== '--dry-run=server') {
         events.push({ apply: words.filter((w, i) => words[i - 1] === '-f').map((f) => path.relative(dist, f)) });
+      } else if (words[0] === 'get' && words[1] === 'job' && words[2].startsWith('helm-install-')) {
+        // helm_job's polls of a Helm job: one wait for its outcome
+        const wait = { resource: `job/${words[2]}`, namespace, condition: 'Complete' };
+        const last = events[events.length - 1];
+        if (!(last && 'wait' in last && last.wait.resource === wait.resource)) events.push({ wait });
       } else if (words[0] === 'wait') {
         const condition = words.find((w) => w.startsWith('--for=condition='))!.slice('--for=condition='.length);
         for (const resource of words.filter((w) => !w.startsWith('--') && w !== 'wait')) events.push({ wait: { resource, namespace, condition } });
@@ -321,6 +335,41 @@ exit 0
     expect(down.status).toBe(1);
     expect(down.stderr).toContain('cannot reach the cluster');
     expect(down.calls).toEqual(['--context home get --raw=/readyz']);
+  });
+
+  test('stops with the job\'s log when a Helm upgrade fails under failurePolicy abort, before the next stage', () => {
+    // GIVEN cert-manager's job fails once and the Helm controller marks the HelmChart Failed
+    fs.writeFileSync(`${log}.helm-install-cert-manager`, 'uid-new//1/\n');
+    const r = run({ ...secretsEnv, FAKE_CHART_FAILED: 'True' });
+    // THEN apply.sh stops, says which chart failed and why, shows the log and how to retry
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('apply.sh: the Helm install or upgrade of cert-manager failed (failurePolicy abort: the release is left as the failed attempt left it, nothing was uninstalled)');
+    expect(r.stderr).toContain('Error: UPGRADE FAILED: the log of --context home -n kube-system logs --tail=20 job/helm-install-cert-manager');
+    expect(r.stderr).toMatch(/retry it unchanged: .*kubectl --context home -n kube-system delete job helm-install-cert-manager/);
+    // AND nothing after it was applied or waited for
+    expect(r.calls.some((c) => c.includes('20-platform-config'))).toBe(false);
+    expect(r.calls.some((c) => c.includes('helm-install-metallb -o jsonpath={.metadata.uid}/'))).toBe(false);
+  });
+
+  test('stops when a Helm job runs out of retries; a failed attempt alone (reinstall retrying) is waited out', () => {
+    fs.writeFileSync(`${log}.helm-install-traefik`, 'uid-new//1/\nuid-new//2/\nuid-new//6/True\n');
+    const r = run({ ...secretsEnv });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the Helm install or upgrade of traefik failed (the job ran out of retries)');
+    expect(fs.readFileSync(`${log}.sleeps`, 'utf8').trim().split('\n')).toEqual(['sleep 5', 'sleep 5']);
+  });
+
+  test('after a HelmChart changed, the old job\'s success does not count: it waits for the new job\'s outcome', () => {
+    // GIVEN a cluster where every Helm job exists (uid-old, Complete) and the apply changes cert-manager's HelmChart
+    fs.writeFileSync(`${log}.helm-install-cert-manager`, 'uid-old/1//\nuid-old/1//\nuid-new///\nuid-new/1//\n');
+    const r = run({ ...secretsEnv, FAKE_OLD_UID: 'uid-old', FAKE_APPLY_OUT: 'helmchart.helm.cattle.io/traefik unchanged\nhelmchart.helm.cattle.io/cert-manager configured' });
+    expect(r.stderr).toContain('apply.sh: done');
+    expect(r.status).toBe(0);
+    // THEN it polled cert-manager's job until the new one succeeded (4 polls, 3 sleeps), the unchanged charts once
+    const polls = (name: string) => r.calls.filter((c) => c.includes(`get job ${name} -o`)).length;
+    expect(polls('helm-install-cert-manager')).toBe(4);
+    expect(polls('helm-install-traefik')).toBe(1);
+    expect(fs.readFileSync(`${log}.sleeps`, 'utf8').trim().split('\n')).toEqual(['sleep 5', 'sleep 5', 'sleep 5']);
   });
 
   test('kubectl apply -f dist never reads it: kubectl takes .json, .yaml and .yml files only', () => {
