@@ -7,7 +7,7 @@ import { bootstrapCycles, describeCycle } from './bootstrap';
 import { deriveMac } from './derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from './inventory';
 import { Cidr, isDnsLabel, isEmail, isFqdn, isResolvableHost, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../core/net';
-import { CONTROL_CHARACTER, inventoryStrings, LONE_SURROGATE, MULTI_LINE_FIELDS, shapeProblems } from './fields';
+import { CONTROL_CHARACTER, LONE_SURROGATE, MULTI_LINE_FIELDS, selectInventoryStrings, shapeProblems } from './fields';
 import { INVENTORY_SAMPLES } from './inventory-sample';
 import { HomelabProblem, ProblemCollector } from '../core/errors';
 import { firewallPolicyProblems } from './firewall-rules';
@@ -554,15 +554,22 @@ function validateWireguard(inv: Inventory, p: ProblemCollector, needSecret: (pat
  * value, or change it.
  */
 function validateText(inv: Inventory, p: ProblemCollector): void {
-  for (const s of inventoryStrings(inv)) {
-    if (CONTROL_CHARACTER.test(s.value)) {
-      p.add(s.path, s.field, 'holds a control character', s.value, 'printable text (no NUL, ESC or other control characters)');
-    } else if (LONE_SURROGATE.test(s.value)) {
-      p.add(s.path, s.field, 'holds half of a UTF-16 surrogate pair', s.value, 'text that UTF-8 can hold');
-    } else if (/[\t\n\r]/.test(s.value) && !MULTI_LINE_FIELDS.includes(s.pattern)) {
-      p.add(s.path, s.field, 'holds a line break or tab', s.value, 'one line of text');
-    }
+  for (const s of selectInventoryStrings(inv, (value, pattern) => textProblem(value, pattern) !== undefined)) {
+    const [problem, allowed] = textProblem(s.value, s.pattern)!;
+    p.add(s.path, s.field, problem, s.value, allowed);
   }
+}
+
+/** Any character that can make a string fail {@link validateText}: C0 controls, DEL, surrogates (also halves of good pairs). */
+const SUSPECT_TEXT = /[\u0000-\u001f\u007f\ud800-\udfff]/;
+
+/** What is wrong with the text of the string `value` at field `pattern`, and what is allowed; `undefined` when nothing is. */
+function textProblem(value: string, pattern: string): readonly [string, string] | undefined {
+  if (!SUSPECT_TEXT.test(value)) return undefined;
+  if (CONTROL_CHARACTER.test(value)) return ['holds a control character', 'printable text (no NUL, ESC or other control characters)'];
+  if (LONE_SURROGATE.test(value)) return ['holds half of a UTF-16 surrogate pair', 'text that UTF-8 can hold'];
+  if (/[\t\n\r]/.test(value) && !MULTI_LINE_FIELDS.includes(pattern)) return ['holds a line break or tab', 'one line of text'];
+  return undefined;
 }
 
 /** Terraform state must live outside the cluster it builds (seed 000 kept it in MinIO on that cluster). */
