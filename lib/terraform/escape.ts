@@ -81,21 +81,46 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** `value` with every literal string (and object key) escaped; expression tokens untouched. */
+/**
+ * `value` with every literal string (and object key) escaped; expression tokens untouched.
+ * Parts with nothing to escape are returned as they are (no copy): every template sequence and
+ * every cdktf string token holds a `{`, so a string without one is final.
+ */
 export function escapeLiterals(value: unknown): unknown {
   if (typeof value === 'string') {
+    if (!value.includes('{')) return value;
     const fragments = Tokenization.reverseString(value);
     if (fragments.tokens.length === 0) return escapeTemplate(value);
     const only = fragments.length === 1 ? fragments.firstToken : undefined;
     if (only !== undefined) return isExpressionToken(only) ? value : new EscapedData(only);
     return new EscapedConcat(value);
   }
-  if (Array.isArray(value)) return value.map(escapeLiterals);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const e = escapeLiterals(value[i]);
+      if (e !== value[i] && out === undefined) out = value.slice(0, i);
+      out?.push(e);
+    }
+    return out ?? value;
+  }
   if (Tokenization.isResolvable(value)) return isExpressionToken(value) ? value : new EscapedData(value);
   if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[Tokenization.reverseString(k).tokens.length > 0 ? k : escapeTemplate(k)] = escapeLiterals(v);
-    return out;
+    let out: Record<string, unknown> | undefined;
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = value[k];
+      const ek = !k.includes('{') || Tokenization.reverseString(k).tokens.length > 0 ? k : escapeTemplate(k);
+      const ev = escapeLiterals(v);
+      if ((ek !== k || ev !== v) && out === undefined) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
+      }
+      if (out !== undefined) out[ek] = ev;
+    }
+    return out ?? value;
   }
   return value;
 }
