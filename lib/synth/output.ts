@@ -217,7 +217,16 @@ interface Journal {
 }
 
 class Swap {
+  /** Folders this swap has made sure exist (each made once, not once per file). */
+  private readonly made = new Set<string>();
+
   constructor(readonly root: string, readonly stage: string, readonly journal: Journal) {}
+
+  private mkdirOnce(dir: string): void {
+    if (this.made.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
+  }
 
   target(dir: OutputDir): string {
     return path.resolve(this.root, this.journal.targets[dir]);
@@ -234,16 +243,19 @@ class Swap {
     return op.kind === 'backup' ? fs.existsSync(this.staged('old', op)) : !fs.existsSync(this.staged('new', op));
   }
 
-  forward(op: Op): void {
-    if (this.done(op)) return;
+  /** Does an op's rename, unless it is done; `undone`: the caller knows it is not (the swap's first pass). */
+  forward(op: Op, undone = false): void {
+    if (!undone && this.done(op)) return;
     if (op.kind === 'backup') {
-      if (!fs.existsSync(this.live(op))) return; // already gone: nothing to keep
-      fs.mkdirSync(path.dirname(this.staged('old', op)), { recursive: true });
-      step('rename', this.live(op));
-      fs.renameSync(this.live(op), this.staged('old', op));
+      const live = this.live(op);
+      if (!fs.existsSync(live)) return; // already gone: nothing to keep
+      const to = this.staged('old', op);
+      this.mkdirOnce(path.dirname(to));
+      step('rename', live);
+      fs.renameSync(live, to);
     } else {
       const to = this.live(op);
-      fs.mkdirSync(path.dirname(to), { recursive: true });
+      this.mkdirOnce(path.dirname(to));
       if (fs.existsSync(to)) throw Object.assign(new Error(`EEXIST: a file appeared during the swap, '${to}'`), { code: 'EEXIST', path: to });
       step('rename', to);
       fs.renameSync(this.staged('new', op), to);
@@ -285,7 +297,10 @@ class Swap {
 
   /** Removes folders the swap left empty inside the outputs, then the stage. */
   cleanup(): void {
-    for (const op of this.journal.ops) pruneEmpty(this.target(op.dir), path.dirname(this.live(op)));
+    // each folder once: pruning walks up to the output folder, so the order does not matter
+    const dirs = new Map<string, string>();
+    for (const op of this.journal.ops) dirs.set(path.dirname(this.live(op)), this.target(op.dir));
+    for (const [dir, top] of dirs) pruneEmpty(top, dir);
     removeStage(this.stage);
   }
 
@@ -429,6 +444,8 @@ export class StagedOutput {
 
   readonly stage: string;
   private closed = false;
+  /** Folders of the stage made so far (each made once, not once per file). */
+  private readonly made = new Set<string>();
 
   private constructor(readonly root: string, readonly targets: Readonly<Record<OutputDir, string>>, private readonly lock: OutputLock) {
     try {
@@ -449,7 +466,11 @@ export class StagedOutput {
     for (const f of files) {
       const target = path.join(this.stage, 'new', ...f.path.split('/'));
       try {
-        fs.mkdirSync(path.dirname(target), { recursive: true });
+        const dir = path.dirname(target);
+        if (!this.made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          this.made.add(dir);
+        }
         step('write', target);
         fs.writeFileSync(target, f.content, { mode: f.mode ?? 0o644 });
         fs.chmodSync(target, f.mode ?? 0o644);
@@ -476,8 +497,9 @@ export class StagedOutput {
         fresh.push(OWNED_LIST);
       }
       const old = ownedFiles(d, target, new Set(fresh));
+      const oldSet = new Set(old);
       for (const p of fresh) {
-        const problem = conflictAt(target, p, old);
+        const problem = conflictAt(target, p, oldSet);
         if (problem) conflicts.push(new HomelabProblem(display(path.join(target, ...p.split('/'))), 'Output.path', problem, p, 'synth writes this path and replaces only files it wrote itself: move your file elsewhere (outside dist/, cdktf.out/, nixos/ and routers/) and run synth again'));
       }
       const parent = existingParent(target);
@@ -500,7 +522,7 @@ export class StagedOutput {
     try {
       for (const op of ops) {
         failedAt = op;
-        swap.forward(op);
+        swap.forward(op, true);
       }
       failedAt = undefined;
       swap = swap.setState('done');
@@ -582,7 +604,7 @@ function ownedFiles(dir: OutputDir, target: string, fresh: ReadonlySet<string>):
   // only what is still there, and only plain files
   return [...new Set(owned)].filter((p) => {
     try {
-      return fs.lstatSync(path.join(target, ...p.split('/'))).isFile();
+      return fs.lstatSync(path.join(target, ...p.split('/')), { throwIfNoEntry: false })?.isFile() ?? false;
     } catch {
       return false;
     }
@@ -590,23 +612,24 @@ function ownedFiles(dir: OutputDir, target: string, fresh: ReadonlySet<string>):
 }
 
 /** Why synth may not write `p` in `target`, or undefined. */
-function conflictAt(target: string, p: string, owned: readonly string[]): string | undefined {
+function conflictAt(target: string, p: string, owned: ReadonlySet<string>): string | undefined {
   const parts = p.split('/');
   for (let i = 1; i <= parts.length; i++) {
     const rel = parts.slice(0, i).join('/');
-    let st: fs.Stats;
+    let st: fs.Stats | undefined;
     try {
-      st = fs.lstatSync(path.join(target, ...parts.slice(0, i)));
+      st = fs.lstatSync(path.join(target, ...parts.slice(0, i)), { throwIfNoEntry: false });
     } catch {
       return undefined; // nothing there: free
     }
+    if (st === undefined) return undefined; // nothing there: free
     if (i < parts.length) {
       if (st.isDirectory()) continue;
-      if (owned.includes(rel)) return undefined; // synth's own file, moved out first
+      if (owned.has(rel)) return undefined; // synth's own file, moved out first
       return `a file synth did not write is in the way (${rel})`;
     }
     if (st.isDirectory()) return 'a folder synth did not make is in the way';
-    if (!owned.includes(rel)) return 'holds a file synth did not write';
+    if (!owned.has(rel)) return 'holds a file synth did not write';
   }
   return undefined;
 }
