@@ -24,7 +24,11 @@ export function synthTerraform(app: IConstruct, outdir: string): void {
   const manifest = new Manifest(CDKTF_VERSION, outdir, false);
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
   stacks.forEach((s) => escapeTerraformTemplates(s));
-  stacks.forEach((s) => s.prepareStack());
+  // cdktf's preparing pass resolves every element once more only to find references across
+  // stacks (and give the stack its default backend). With one stack there is none to find: the
+  // backend is all it would do, and the pass would cost as much as the synth itself.
+  if (stacks.length === 1) stacks[0].ensureBackendExists();
+  else stacks.forEach((s) => s.prepareStack());
   stacks.forEach((s) => s.synthesizer.synthesize({ outdir, skipValidation: true, manifest }));
   manifest.writeToFile();
 }
