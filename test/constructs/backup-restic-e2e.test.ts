@@ -21,7 +21,7 @@ import { PgServer, startPostgres, hasPostgres } from '../helpers/postgres';
 import { hasRestic, restic, snapshots } from '../helpers/restic';
 import { S3Server, startS3 } from '../helpers/s3';
 import { itWith } from '../helpers/tools';
-import { containerRun, Env, podOf, run, runWhileWriting } from '../helpers/manifest-run';
+import { containerRun, Env, onThisMachine, podOf, run, runWhileWriting } from '../helpers/manifest-run';
 
 const ready = hasPostgres() && hasRestic();
 // visible skip (or a failure under HOMELAB_REQUIRE_TOOLS) when restic or PostgreSQL is missing
@@ -91,14 +91,7 @@ describe('ResticBackedApp backups, run for real', () => {
     expect(m![1]).toBe(b.bucket);
     const repository = repo === 's3' ? `s3:${s3.endpoint}/${bucket ?? m![1]}/${m![2]}` : path.join(dir, 'fs-repos', bucket ?? m![1], m![2]);
     return {
-      ...env,
-      PATH: process.env.PATH!,
-      RESTIC_REPOSITORY: repository,
-      HOMELAB_VOLUMES_DIR: volumes,
-      HOMELAB_TOOLS: path.join(dir, 'tools'),
-      RESTIC_CACHE_DIR: path.join(dir, 'cache'),
-      HOME: dir,
-      TMPDIR: dir,
+      ...onThisMachine(env, { repository, volumes, dir }),
       SSL_CERT_FILE: s3.caCertFile,
       ...(env.PGHOST ? { PGHOST: pg.host, PGPORT: String(pg.port) } : {}),
       ...extra,
@@ -204,7 +197,7 @@ describe('ResticBackedApp backups, run for real', () => {
       expect(c.stderr).toContain('check passed (read 5% of the data)');
       expect(c.status).toBe(0);
       expect(restic(['check'], local(check.env, repo, vol)).status).toBe(0);
-    });
+    }, 180_000); // a backup under a busy writer, a restore and a check, each real: 60 s is too tight on a loaded 2-core machine
   });
 
   itReal('the guard: a backup of a fresh, never restored database fails loudly and stores nothing', async () => {
@@ -332,7 +325,7 @@ describe('ResticBackedApp backups, run for real', () => {
     expect(ro.status).not.toBe(0);
     expect(ro.stderr).toContain(`snapshot ${filesSnapshot} is not a snapshot of gitea`);
     expect(fs.readFileSync(path.join(vol, 'data', 'notes.txt'), 'utf8')).toBe('version 1\n');
-  });
+  }, 180_000); // two apps, four backups and two restores, each real
 
   it('takes the programs from the manifests (no copies in the tests)', () => {
     const backup = containerRun(podOf(giteaCron), 'backup', { 'gitea-restic-password': 'x', 'gitea-b2-key-id': 'x', 'gitea-b2-key': 'x', 'gitea-db-password': 'x', 'gitea-backup-ping-url': 'x' });

@@ -3,6 +3,7 @@
  * synthesized manifest, each `secretKeyRef` resolved from a map of test values.
  */
 import { spawn } from 'child_process';
+import * as path from 'path';
 
 export interface Env { [k: string]: string }
 export interface Run { status: number; stdout: string; stderr: string }
@@ -28,6 +29,32 @@ export function containerRun(pod: any, name: string, secrets: Readonly<Record<st
     } else throw new Error(`unexpected env source for ${e.name}`);
   }
   return { argv: c.command, env };
+}
+
+/** Where a program runs on this machine instead of in its pod. */
+export interface MachinePlaces {
+  /** The repository restic uses here (a folder, or s3rver's endpoint with the same bucket and app path). */
+  readonly repository: string;
+  /** The folder holding the app's volumes, each in a folder of its name. */
+  readonly volumes: string;
+  /** A scratch folder: HOME, TMPDIR, `tools/` (first on PATH) and restic's cache. */
+  readonly dir: string;
+  /** restic's cache folder. @default `<dir>/cache` */
+  readonly cache?: string;
+}
+
+/** A container's environment with this machine's places in place of the pod's (PATH, repository, volumes, tools, HOME, TMPDIR, cache). */
+export function onThisMachine(env: Env, at: MachinePlaces): Env {
+  return {
+    ...env,
+    PATH: process.env.PATH!,
+    RESTIC_REPOSITORY: at.repository,
+    HOMELAB_VOLUMES_DIR: at.volumes,
+    HOMELAB_TOOLS: path.join(at.dir, 'tools'),
+    RESTIC_CACHE_DIR: at.cache ?? path.join(at.dir, 'cache'),
+    HOME: at.dir,
+    TMPDIR: at.dir,
+  };
 }
 
 /** Runs argv with exactly `env`, asynchronously (a writer keeps running meanwhile). */
