@@ -269,7 +269,8 @@ export class NixHostVM extends Construct {
    * static address on the NIC named by its MAC, gateway and DNS, the admins with their ssh
    * keys, sshd (keys only), a firewall open for ssh, the qemu guest agent, and the disk
    * layout of a NixOS cloud image (ext4 labelled `nixos`, grown on boot, GRUB on
-   * {@link VM_BOOT_DISK}). `Homelab` writes a fuller module for its hosts (k3s, sops-nix, storage).
+   * {@link VM_BOOT_DISK}). The VMs `Homelab` builds return their host's whole module instead,
+   * the one synth writes to `nixos/hosts/<host>.nix` (k3s, sops-nix, storage).
    */
   nixModule(): NixValue {
     const props = this.props;

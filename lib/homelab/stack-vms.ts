@@ -6,17 +6,34 @@
  */
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
-import { NixHostVM } from '../constructs/nix-host-vm';
-import { Model, ResolvedVm } from '../model/derive';
+import { NixHostVM, NixHostVMProps } from '../constructs/nix-host-vm';
+import { Model, ResolvedHost, ResolvedVm } from '../model/derive';
+import { NixValue } from '../nix/value';
+import { hostModule } from './nixos/module';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
 import { IVmImageSource, nixHostVMProps } from './props';
 
 /** The sensitive variable of a declared secret (one per secret, shared by the stack's parts). */
 export type SecretVariable = (name: string, description: string) => TerraformVariable;
 
+/**
+ * A host's VM as Homelab builds it: the same Proxmox VM, and as {@link NixHostVM.nixModule} the
+ * host's whole NixOS module, the one synth writes to `nixos/hosts/<host>.nix` (k3s or k3s
+ * containers, sops-nix secrets, storage, metadata), not only the base module of the props.
+ */
+class HomelabHostVM extends NixHostVM {
+  constructor(scope: Construct, id: string, props: NixHostVMProps, private readonly model: Model, private readonly host: ResolvedHost) {
+    super(scope, id, props);
+  }
+
+  override nixModule(): NixValue {
+    return hostModule(this.model, this.host);
+  }
+}
+
 /** The VMs of a homelab and what they share: providers and image downloads. */
 export class ProxmoxVms implements IVmImageSource {
-  /** One per host with a `vm`, in model order. */
+  /** One per host with a `vm`, in model order; `nixModule()` gives the host's whole module, as written to `nixos/hosts/<host>.nix`. */
   readonly vms: readonly NixHostVM[];
   private readonly providers = new Map<string, ProxmoxProvider>();
   private readonly images = new Map<string, { readonly url: string; readonly resource: ProxmoxVirtualEnvironmentDownloadFile }>();
@@ -30,7 +47,7 @@ export class ProxmoxVms implements IVmImageSource {
         ...(model.proxmox.length > 1 ? { alias: px.site } : {}),
       }));
     }
-    this.vms = model.hosts.filter((h) => h.vm).map((h) => new NixHostVM(scope, h.name, nixHostVMProps(model, h, this)));
+    this.vms = model.hosts.filter((h) => h.vm).map((h) => new HomelabHostVM(scope, h.name, nixHostVMProps(model, h, this), model, h));
   }
 
   /** The bpg/proxmox provider of a site's Proxmox cluster. */
