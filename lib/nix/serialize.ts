@@ -50,6 +50,8 @@ export function renderNixFile(value: NixValue, header: string): string {
  *   Nix strings cannot escape, and for unpaired UTF-16 surrogates
  */
 export function nixString(s: string, path = 'nix'): string {
+  // most strings hold nothing to escape or reject: quoted as they are
+  if (!MAY_NEED_WORK.test(s)) return `"${s}"`;
   const bad = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(s);
   if (bad) {
     const code = bad[0].charCodeAt(0);
@@ -59,6 +61,9 @@ export function nixString(s: string, path = 'nix'): string {
   }
   return `"${s.replace(/[\\"\n\r\t]|\$\{/g, (m) => ESCAPES[m])}"`;
 }
+
+/** Every character that {@link nixString} escapes, rejects or looks at (`$` of `${`, surrogates). */
+const MAY_NEED_WORK = /[\u0000-\u001f\u007f"\\$\ud800-\udfff]/;
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '${': '\\${', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -99,7 +104,6 @@ const MIN_NORMAL = 2.2250738585072014e-308;
  * @param ancestors - containers being rendered, to detect cycles
  */
 function render(value: NixValue, level: number, atom: boolean, path: string, ancestors: Set<object>): string {
-  const paren = (code: string) => (atom ? `(${code})` : code);
   switch (typeof value) {
     case 'string':
       return nixString(value, path);
@@ -107,7 +111,7 @@ function render(value: NixValue, level: number, atom: boolean, path: string, anc
       return String(value);
     case 'number': {
       const code = renderNumber(value, path);
-      return value < 0 ? paren(code) : code;
+      return value < 0 ? paren(code, atom) : code;
     }
     case 'object':
       break;
@@ -115,41 +119,49 @@ function render(value: NixValue, level: number, atom: boolean, path: string, anc
       return fail(path, 'NixValue', `unsupported ${typeof value}`, value, SUPPORTED);
   }
   if (value === null) return 'null';
-  if (value instanceof NixRaw) return SIMPLE_RAW.test(value.code) ? value.code : paren(value.code);
+  if (value instanceof NixRaw) return SIMPLE_RAW.test(value.code) ? value.code : paren(value.code, atom);
   if (value instanceof NixPath) return value.path;
   if (value instanceof NixSelect) return [value.base, ...value.attrs.map((a) => nixAttrName(a, path))].join('.');
 
   if (ancestors.has(value)) fail(path, 'NixValue', 'circular reference', '[Circular]', 'pass a tree');
   ancestors.add(value);
   try {
-    return renderContainer(value, level, path, ancestors, paren);
+    return renderContainer(value, level, path, ancestors, atom);
   } finally {
     ancestors.delete(value);
   }
 }
 
-function renderContainer(value: object, level: number, path: string, ancestors: Set<object>, paren: (code: string) => string): string {
+/** `code` in parentheses where a self-delimiting expression is needed (`atom`). */
+function paren(code: string, atom: boolean): string {
+  return atom ? `(${code})` : code;
+}
+
+function renderContainer(value: object, level: number, path: string, ancestors: Set<object>, atom: boolean): string {
   const inner = '  '.repeat(level + 1);
   const close = '  '.repeat(level);
   if (value instanceof NixLambda) {
     const formals = [...value.args, ...(value.ellipsis ? ['...'] : [])];
     const pattern = formals.length ? `{ ${formals.join(', ')} }` : '{ }';
-    return paren(`${pattern}: ${render(value.body, level, false, `${path}.<body>`, ancestors)}`);
+    return paren(`${pattern}: ${render(value.body, level, false, `${path}.<body>`, ancestors)}`, atom);
   }
   if (value instanceof NixApply) {
     const fn = render(value.fn, level, true, `${path}.<fn>`, ancestors);
     const args = value.args.map((a, i) => render(a, level, true, `${path}.<arg ${i}>`, ancestors));
-    return paren([fn, ...args].join(' '));
+    return paren([fn, ...args].join(' '), atom);
   }
   if (value instanceof NixBinOp) {
     const left = render(value.left, level, true, `${path}.<left>`, ancestors);
     const right = render(value.right, level, true, `${path}.<right>`, ancestors);
-    return paren(`${left} ${value.op} ${right}`);
+    return paren(`${left} ${value.op} ${right}`, atom);
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return '[ ]';
-    const items = value.map((v: NixValue, i) => `${inner}${render(v, level + 1, true, `${path}[${i}]`, ancestors)}\n`);
-    return `[\n${items.join('')}${close}]`;
+    let items = '';
+    for (let i = 0; i < value.length; i++) {
+      if (i in value) items += `${inner}${render(value[i], level + 1, true, `${path}[${i}]`, ancestors)}\n`; // a hole renders nothing, as before
+    }
+    return `[\n${items}${close}]`;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
@@ -158,11 +170,13 @@ function renderContainer(value: object, level: number, path: string, ancestors: 
   const keys = Object.keys(value).sort(compareCodePoints);
   if (keys.length === 0) return '{ }';
   const attrs = value as Record<string, NixValue>;
-  const lines = keys.map((key) => {
-    const at = `${path}.${isNixIdentifier(key) ? key : JSON.stringify(key)}`;
-    return `${inner}${nixAttrName(key, at)} = ${render(attrs[key], level + 1, false, at, ancestors)};\n`;
-  });
-  return `{\n${lines.join('')}${close}}`;
+  let lines = '';
+  for (const key of keys) {
+    const bare = isNixIdentifier(key);
+    const at = `${path}.${bare ? key : JSON.stringify(key)}`;
+    lines += `${inner}${bare ? key : nixString(key, at)} = ${render(attrs[key], level + 1, false, at, ancestors)};\n`;
+  }
+  return `{\n${lines}${close}}`;
 }
 
 function renderNumber(n: number, path: string): string {
