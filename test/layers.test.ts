@@ -94,6 +94,42 @@ function inventoryReads(root: string, allowed: readonly string[] = [path.join('h
   });
 }
 
+/** Every import cycle between files (strongly connected components of more than one file), each as `a -> b -> a`. */
+function cyclesOf(root: string): string[] {
+  const next = new Map<string, string[]>();
+  for (const e of edgesOf(root)) if (e.to !== undefined && e.to !== e.from) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  // Tarjan's algorithm
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1) cycles.push([...scc.sort(), scc[0]].map((f) => `lib/${f}`).join(' -> '));
+    }
+  };
+  for (const f of sourcesUnder(root).sort()) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
 /** The top folder of a file (its layer's folder), or the file itself at the root (`index.ts`). */
 const topOf = (file: string): string => file.split(path.sep)[0];
 const rankOf = (top: string): number => LAYERS.findIndex((l) => l.includes(top));
@@ -131,6 +167,10 @@ describe('the layers of lib/', () => {
     const bad = violations(LIB);
     // THEN none points up or sideways (each offending edge is printed)
     expect(bad.join('\n')).toBe('');
+  });
+
+  test('no two files import each other, directly or around a loop', () => {
+    expect(cyclesOf(LIB).join('\n')).toBe('');
   });
 
   test('past lib/model/, only Homelab\'s constructor reads the inventory (to validate and derive it)', () => {
@@ -191,6 +231,13 @@ describe('the layers of lib/', () => {
         'lib/misc.ts: in no layer (put it under one of core, nix, uci, k8s, terraform, model, constructs, synth, homelab, cli, index.ts, or add its folder to LAYERS)',
         'lib/misc.ts:1 imports "../apps/main", which is no file under lib/ (outside lib/ or missing)',
       ]);
+    });
+
+    test('a cycle inside one layer (model/derive.ts <-> model/backup.ts)', () => {
+      write('model/derive.ts', "import { B } from './backup';\nexport const D = B;\n");
+      write('model/backup.ts', "import type { D } from './derive';\nexport const B = 1;\nexport type X = typeof D;\n");
+      expect(violations(root)).toEqual([]);
+      expect(cyclesOf(root)).toEqual(['lib/model/backup.ts -> lib/model/derive.ts -> lib/model/backup.ts']);
     });
 
     test('a read of the raw inventory past derive', () => {
