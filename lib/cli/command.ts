@@ -11,7 +11,7 @@ import { describeProgramError, trackProgramSourceMaps } from './program-errors';
 
 const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
        homelab plan [--app FILE | --plans DIR]
-       homelab apply [--out DIR]
+       homelab apply [--out DIR] [--allow-delete-data]
        homelab router diff ROUTER --from FILE [--app FILE | --plans DIR]
        homelab disks discover --from FILE|- [--lock FILE] [--app FILE | --plans DIR]
        homelab restore APP [--snapshot ID] [--out DIR] [--app FILE | --plans DIR]
@@ -20,7 +20,9 @@ const USAGE = `usage: homelab synth [--app FILE | --plans DIR] [--out DIR]
   plan         print the bring-up from nothing: outside services, routers, Terraform, NixOS hosts,
                cluster stages, with the command and secrets of each step (writes nothing)
   apply        bring the cluster up from dist/ in one pass: each stage applied once, waiting for
-               what the next needs (runs dist/apply.sh; kubectl from PATH or $KUBECTL)
+               what the next needs (runs dist/apply.sh; kubectl from PATH or $KUBECTL); then prune
+               what no stage declares any more; --allow-delete-data lets that delete PVCs, volumes,
+               storage pools and Helm releases (else it stops before applying anything)
   router diff  compare a live router's \`uci export\` (FILE) with what deploy.sh would apply,
                option by option, secrets redacted; exit 0 when equal, 3 when they differ
   disks discover
@@ -209,7 +211,9 @@ function plan(rest: string[], io: Io): number {
 }
 
 function apply(rest: string[], io: Io): number {
-  const args = parseArgs(rest, ['--out']);
+  // --allow-delete-data goes to apply.sh: pruning may then delete PVCs, volumes, pools and Helm releases
+  const allowDeleteData = rest.includes('--allow-delete-data');
+  const args = parseArgs(rest.filter((a) => a !== '--allow-delete-data'), ['--out']);
   if (args.positional.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { k8sApplyCommand } = require('../synth/apply-order') as typeof import('../synth/apply-order');
@@ -218,7 +222,7 @@ function apply(rest: string[], io: Io): number {
   if (!fs.existsSync(argv[argv.length - 1])) throw new UsageError(`${path.relative('.', argv[argv.length - 1]) || argv[argv.length - 1]} not found: run homelab synth first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawnSync } = require('child_process') as typeof import('child_process');
-  const r = spawnSync(command, argv, { stdio: 'inherit' });
+  const r = spawnSync(command, allowDeleteData ? [...argv, '--allow-delete-data'] : argv, { stdio: 'inherit' });
   if (r.error) { io.err(`homelab: cannot run ${command}: ${r.error.message}\n`); return 1; }
   return r.status ?? 1;
 }

@@ -28,6 +28,10 @@ import { HELM_CONTROLLER_NAMESPACE } from '../k8s/namespaces';
 import { K8sFile } from './k8s';
 import { K8sStage, K8S_STAGES } from './stages';
 import { shellWord } from '../core/shell';
+import {
+  APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_ID_LABEL, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PARENT_NAMESPACE, APPLYSET_PART_OF_LABEL, APPLYSET_TOOLING,
+  APPLYSET_TOOLING_ANNOTATION, clusterScopedCustomKinds, DATA_KINDS, memberKey, prunesStage, stageApplySetId, stageApplySetParent,
+} from './applyset';
 
 /**
  * What a k3s HelmChart runs that the next stage needs ready, beyond its install job (which is
@@ -94,6 +98,24 @@ export interface ApplyStage {
   readonly secrets: readonly ApplySecret[];
   /** What must hold before the next stage. */
   readonly waits: readonly ApplyWait[];
+  /** The stage's ApplySet (`applyset.ts`): what `apply.sh` prunes after the last stage. */
+  readonly applySet: StageApplySet;
+}
+
+/** A stage's ApplySet, as `apply.sh` keeps and prunes it. */
+export interface StageApplySet {
+  /** The parent ConfigMap's name (in {@link APPLYSET_PARENT_NAMESPACE}). */
+  readonly parent: string;
+  /** The value of every member's `applyset.kubernetes.io/part-of` label. */
+  readonly id: string;
+  /** `contains-group-kinds`: the members' GroupKinds, sorted. */
+  readonly groupKinds: readonly string[];
+  /** `additional-namespaces`: the members' namespaces but the parent's, sorted. */
+  readonly namespaces: readonly string[];
+  /** The members, `<GroupKind>|<namespace>|<name>` (namespace empty when cluster-scoped). */
+  readonly members: readonly string[];
+  /** False for the CRDs: never pruned. */
+  readonly prune: boolean;
 }
 
 /** The apply stages of `dist/` in order (what `apply.sh` runs); not `homelab plan`'s bring-up, nor a CSV plan folder. */
@@ -179,6 +201,19 @@ export function buildApplyOrder(files: readonly K8sFile[], secrets: readonly Omi
     if (!list) placed.set(at, (list = []));
     list.push({ ...s, env: secretEnvVar(s.name) });
   }
+  const clusterScoped = clusterScopedCustomKinds(stages.flatMap((s) => s.objects));
+  const applySetOf = (stage: K8sStage, objects: readonly any[]): StageApplySet => {
+    const members = objects.map((o) => memberKey(o, clusterScoped));
+    const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return {
+      parent: stageApplySetParent(stage).name,
+      id: stageApplySetId(stage),
+      groupKinds: sorted(members.map((m) => m.split('|')[0])),
+      namespaces: sorted(members.map((m) => m.split('|')[1]).filter((n) => n !== '' && n !== APPLYSET_PARENT_NAMESPACE)),
+      members,
+      prune: prunesStage(stage),
+    };
+  };
   return {
     stages: stages.map((s, i) => {
       const next = stages[i + 1];
@@ -194,6 +229,7 @@ export function buildApplyOrder(files: readonly K8sFile[], secrets: readonly Omi
         files: s.own.map((f) => f.path),
         secrets: (placed.get(i) ?? []).sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1)),
         waits,
+        applySet: applySetOf(s.stage, s.objects),
       };
     }),
   };
@@ -253,6 +289,13 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     '#',
     '#   KUBECTL                kubectl command (default kubectl), e.g. KUBECTL="kubectl --context home"',
     '#   HOMELAB_SECRET_<NAME>  value of a Secret that does not exist yet; created once, never updated',
+    '#   --allow-delete-data    let pruning delete PersistentVolumeClaims, volumes, storage pools, Helm',
+    '#                          releases and namespaces that hold PersistentVolumeClaims',
+    '#',
+    '# Pruning: every object carries its stage\'s ApplySet label (applyset.kubernetes.io/part-of);',
+    '# after the last stage, what the cluster holds of a stage\'s set that no stage declares any more',
+    '# is deleted (CRDs never). Anything that would delete data stops the script before it applies',
+    '# anything, unless --allow-delete-data is given.',
     '#',
     `# Stages: ${plan.stages.map((s) => s.stage).join(', ')}`,
     'set -eu',
@@ -260,6 +303,14 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     'DIST=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)',
     '',
     "say() { printf 'apply.sh: %s\\n' \"$*\" >&2; }",
+    '',
+    'ALLOW_DELETE_DATA=0',
+    'for arg in "$@"; do',
+    '  case $arg in',
+    '    --allow-delete-data) ALLOW_DELETE_DATA=1 ;;',
+    '    *) say "unknown argument: $arg (allowed: --allow-delete-data)"; exit 2 ;;',
+    '  esac',
+    'done',
     '',
     '# wait_exists NAMESPACE RESOURCE SECONDS: a controller creates RESOURCE after the stage is',
     '# applied, and kubectl wait fails at once on an object that does not exist yet',
@@ -301,9 +352,9 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     '      succeeded=${rest%%/*}',
     '      rest=${rest#*/}',
     '      failed=${rest%%/*}',
-    '      gone=${rest#*/}',
+    '      exhausted=${rest#*/}',
     '      if [ -n "$succeeded" ] && [ "$succeeded" != 0 ]; then return 0; fi',
-    '      if [ "$gone" = True ]; then helm_failed "$1" "$2" "the job ran out of retries"; fi',
+    '      if [ "$exhausted" = True ]; then helm_failed "$1" "$2" "the job ran out of retries"; fi',
     '      if [ -n "$failed" ] && [ "$failed" != 0 ]; then',
     `        aborted=$($KUBECTL -n "$1" get helmchart "$2" -o 'jsonpath=${CHART_FAILED}' 2>/dev/null || true)`,
     '        if [ "$aborted" = True ]; then helm_failed "$1" "$2" "failurePolicy abort: the release is left as the failed attempt left it, nothing was uninstalled"; fi',
@@ -345,6 +396,7 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     '  say "created Secret $1/$2"',
     '}',
     '',
+    ...APPLYSET_FUNCTIONS,
     'if ! $KUBECTL get --raw=/readyz >/dev/null; then',
     '  say "cannot reach the cluster with: $KUBECTL"',
     '  exit 1',
@@ -365,6 +417,7 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
       '',
     );
   }
+  lines.push(...renderPruneCheck(plan));
   for (const s of plan.stages) {
     lines.push(`say 'stage ${s.stage}'`);
     const helm = s.waits.filter((w) => w.helmChart !== undefined);
@@ -401,8 +454,120 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     }
     lines.push('');
   }
+  lines.push(...renderPrune(plan));
   lines.push("say 'done'");
   return lines.join('\n') + '\n';
+}
+
+const PARENT_NS = APPLYSET_PARENT_NAMESPACE;
+const jsonpathKey = (k: string) => k.replace(/\./g, '\\.');
+
+/** The shell functions of the ApplySets: read and write a stage's parent, list its live members, prune one. */
+const APPLYSET_FUNCTIONS: readonly string[] = [
+  '# read_parent NAME: the ApplySet parent ConfigMap NAME; sets old_gks to its contains-group-kinds.',
+  '# A parent that another tool owns stops the script (ApplySet tools never touch each other\'s sets).',
+  'read_parent() {',
+  `  parent=$($KUBECTL -n ${PARENT_NS} get configmap "$1" -o 'jsonpath={.metadata.annotations.${jsonpathKey(APPLYSET_TOOLING_ANNOTATION)}}|{.metadata.annotations.${jsonpathKey(APPLYSET_GROUP_KINDS_ANNOTATION)}}' 2>/dev/null || true)`,
+  '  tooling=${parent%%|*}',
+  '  case $tooling in',
+  `    ''|${APPLYSET_TOOLING.split('/')[0]}/*) ;;`,
+  `    *) say "ConfigMap ${PARENT_NS}/$1 is the ApplySet parent of another tool ($tooling): stopped, nothing applied"; exit 1 ;;`,
+  '  esac',
+  '  old_gks=$(printf \'%s\' "${parent#*|}" | tr -cd \'A-Za-z0-9.,-\')',
+  '}',
+  '',
+  '# union LIST LIST: two comma-separated lists as one, sorted, without repeats',
+  'union() { printf \'%s,%s\' "$1" "$2" | tr \',\' \'\\n\' | grep -v \'^$\' | LC_ALL=C sort -u | paste -sd, -; }',
+  '',
+  '# live_members ID GROUP-KINDS: the objects labelled part of ApplySet ID, one <GroupKind>|<namespace>|<name> a line',
+  'live_members() {',
+  '  for gk in $(printf \'%s\' "$2" | tr \',\' \' \'); do',
+  `    $KUBECTL get "$(printf '%s' "$gk" | tr 'A-Z' 'a-z')" -A -l "${APPLYSET_PART_OF_LABEL}=$1" -o 'jsonpath={range .items[*]}{.metadata.namespace}|{.metadata.name}{"\\n"}{end}' 2>/dev/null | sed "s/^/$gk|/" || true`,
+  '  done',
+  '}',
+  '',
+  '# write_parent NAME ID GROUP-KINDS NAMESPACES: the ApplySet parent, as kubectl\'s ApplySet specification has it',
+  'write_parent() {',
+  '  $KUBECTL apply -f - >/dev/null <<EOF',
+  'apiVersion: v1',
+  'kind: ConfigMap',
+  'metadata:',
+  '  name: $1',
+  `  namespace: ${PARENT_NS}`,
+  '  labels:',
+  `    ${APPLYSET_ID_LABEL}: $2`,
+  '  annotations:',
+  `    ${APPLYSET_TOOLING_ANNOTATION}: ${APPLYSET_TOOLING}`,
+  `    ${APPLYSET_GROUP_KINDS_ANNOTATION}: "$3"`,
+  `    ${APPLYSET_NAMESPACES_ANNOTATION}: "$4"`,
+  'EOF',
+  '}',
+  '',
+  '# prune_one <GroupKind>|<namespace>|<name>',
+  'prune_one() {',
+  '  gk=${1%%|*}',
+  '  rest=${1#*|}',
+  '  pns=${rest%%|*}',
+  '  pname=${rest#*|}',
+  '  resource=$(printf \'%s\' "$gk" | tr \'A-Z\' \'a-z\')',
+  '  say "pruning $gk $pname${pns:+ in $pns} (no stage declares it any more)"',
+  '  if [ -n "$pns" ]; then $KUBECTL -n "$pns" delete "$resource" "$pname" --ignore-not-found; else $KUBECTL delete "$resource" "$pname" --ignore-not-found; fi',
+  '}',
+  '',
+];
+
+/**
+ * Before anything is applied: each pruned stage's live members that no stage declares (objects
+ * that moved to another stage are declared), and the stop when pruning them would delete data.
+ * Then every parent is written with the old and new kinds, so an interrupted run leaks nothing.
+ */
+function renderPruneCheck(plan: ApplyPlan): string[] {
+  const pruned = plan.stages.map((s, i) => ({ s, i })).filter(({ s }) => s.applySet.prune);
+  const lines: string[] = [
+    '# ApplySets: what the cluster holds of each stage\'s set that no stage declares any more (pruned after',
+    '# the last stage); every object the stages declare, <GroupKind>|<namespace>|<name>:',
+    "expected=$(cat <<'HOMELAB_MEMBERS'",
+    ...plan.stages.flatMap((s) => s.applySet.members),
+    'HOMELAB_MEMBERS',
+    ')',
+  ];
+  for (const { s, i } of plan.stages.map((st, j) => ({ s: st, i: j }))) {
+    lines.push(`read_parent ${sh(s.applySet.parent)}`, `gks_${i}=$(union "$old_gks" ${sh(s.applySet.groupKinds.join(','))})`);
+    if (s.applySet.prune) lines.push(`gone_${i}=$(live_members ${sh(s.applySet.id)} "$gks_${i}" | grep -vxF -e "$expected" || true)`);
+  }
+  lines.push(
+    `gone="${pruned.map(({ i }) => `$gone_${i}`).join(' ')}"`,
+    "blocked=''",
+    'for m in $gone; do',
+    '  gk=${m%%|*}',
+    '  name=${m##*|}',
+    '  case $gk in',
+    `    ${DATA_KINDS.join('|')}) blocked="$blocked $m" ;;`,
+    '    Namespace) if [ -n "$($KUBECTL -n "$name" get persistentvolumeclaim -o name 2>/dev/null || true)" ]; then blocked="$blocked $m"; fi ;;',
+    '  esac',
+    'done',
+    'if [ -n "$blocked" ] && [ "$ALLOW_DELETE_DATA" != 1 ]; then',
+    '  say "stopped before applying anything: pruning would delete data (<kind>|<namespace>|<name>):"',
+    '  for m in $blocked; do say "  $m"; done',
+    '  say "these are no longer in your program: a PersistentVolumeClaim, a volume, a storage pool, a Helm release"',
+    '  say "(uninstalled with its volumes) or a namespace that still holds PersistentVolumeClaims. Back the data up"',
+    '  say "or put them back into your program; to delete them, run again with --allow-delete-data"',
+    '  exit 1',
+    'fi',
+    ...plan.stages.map((s, i) => `write_parent ${sh(s.applySet.parent)} ${sh(s.applySet.id)} "$gks_${i}" ${sh(s.applySet.namespaces.join(','))}`),
+    '',
+  );
+  return lines;
+}
+
+/** After the last stage: delete what no stage declares, the last stage's first; then each parent holds only the new kinds. */
+function renderPrune(plan: ApplyPlan): string[] {
+  const lines: string[] = ['# prune: the last stage first (a namespace goes after the objects in it)'];
+  plan.stages.forEach((s, i) => { if (s.applySet.prune) lines.unshift(`for m in $gone_${i}; do prune_one "$m"; done`); });
+  lines.unshift(lines.pop()!);
+  for (const s of plan.stages) lines.push(`write_parent ${sh(s.applySet.parent)} ${sh(s.applySet.id)} ${sh(s.applySet.groupKinds.join(','))} ${sh(s.applySet.namespaces.join(','))}`);
+  lines.push('');
+  return lines;
 }
 
 /** The command `homelab apply` runs: `sh <outdir>/dist/apply.sh` (add `KUBECTL` to its environment to change kubectl). */

@@ -3,12 +3,13 @@
  * re-resolution: the app is validated once, then each chart's objects are
  * resolved once and written with the fast emitter. Output equals what
  * `cdk8s synth` writes per chart, minus the re-validation cost (quadratic in
- * the number of charts).
+ * the number of charts), plus each stage's ApplySet label on every object.
  */
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { constructProblems, HomelabProblem } from '../core/errors';
 import { K8sStage, k8sFileName, k8sFileNoteOf, k8sStageOf } from './stages';
 import { toYamlDocuments } from '../k8s/yaml';
+import { stageApplySetId, withApplySetLabel } from './applyset';
 
 export interface K8sFile {
   /** `dist/`-relative name, `<stage number>-<chart>.k8s.yaml` (see `stages.ts`). */
@@ -16,7 +17,7 @@ export interface K8sFile {
   readonly content: string;
   /** The stage the file is applied in. */
   readonly stage: K8sStage;
-  /** The resolved objects written to the file, in file order. */
+  /** The resolved objects written to the file, in file order (with their stage's ApplySet label, see `applyset.ts`). */
   readonly objects: readonly any[];
 }
 
@@ -47,7 +48,8 @@ export function synthK8sFiles(app: App, header: string): K8sFile[] {
   const all = app.node.findAll();
   const charts = all.some((c) => c.node.dependencies.length > 0) ? app.charts : all.filter((c): c is Chart => Chart.isChart(c));
   for (const chart of charts) {
-    const objects = chartObjects(chart);
+    const id = stageApplySetId(k8sStageOf(chart));
+    const objects = chartObjects(chart).map((o) => withApplySetLabel(o, id));
     if (objects.length === 0) continue;
     const note = k8sFileNoteOf(chart);
     files.push({ path: k8sFileName(chart), content: toYamlDocuments(objects, note ? `${header}\n\n${note}` : header), stage: k8sStageOf(chart), objects });

@@ -194,6 +194,8 @@ case "$*" in
   *"jsonpath={.metadata.uid}") [ -n "\${FAKE_OLD_UID:-}" ] || exit 1; printf '%s' "$FAKE_OLD_UID" ;;
   "apply "*|*" apply -f"*) printf '%s\n' "\${FAKE_APPLY_OUT:-}" ;;
   *" get helmchart "*) printf '%s' "\${FAKE_CHART_FAILED:-}" ;;
+  *" get configmap homelab-applyset-"*) exit 1 ;;
+  *" -l applyset.kubernetes.io/part-of="*) exit 0 ;;
   *" logs "*) echo "Error: UPGRADE FAILED: the log of $*" ;;
   *" get job helm-install-"*)
     name=\${*##*get job }; name=\${name%% *}
@@ -233,7 +235,7 @@ exit 0
       const words = raw.replace(/^--context home /, '').split(' ');
       let namespace: string | undefined;
       if (words[0] === '-n') { namespace = words[1]; words.splice(0, 2); }
-      if (words[0] === 'apply' && words[1] !== '--dry-run=server') {
+      if (words[0] === 'apply' && words[1] !== '--dry-run=server' && words[2] !== '-') {
         events.push({ apply: words.filter((w, i) => words[i - 1] === '-f').map((f) => path.relative(dist, f)) });
       } else if (words[0] === 'get' && words[1] === 'job' && words[2].startsWith('helm-install-')) {
         // helm_job's polls of a Helm job: one wait for its outcome
@@ -347,7 +349,7 @@ exit 0
     expect(r.stderr).toContain('Error: UPGRADE FAILED: the log of --context home -n kube-system logs --tail=20 job/helm-install-cert-manager');
     expect(r.stderr).toMatch(/retry it unchanged: .*kubectl --context home -n kube-system delete job helm-install-cert-manager/);
     // AND nothing after it was applied or waited for
-    expect(r.calls.some((c) => c.includes('20-platform-config'))).toBe(false);
+    expect(r.calls.some((c) => /apply .*20-platform-config/.test(c))).toBe(false);
     expect(r.calls.some((c) => c.includes('helm-install-metallb -o jsonpath={.metadata.uid}/'))).toBe(false);
   });
 
