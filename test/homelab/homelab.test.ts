@@ -11,6 +11,8 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { inventory } from '../../apps/inventory';
 import { chartObjects, deriveMac, Homelab, k8sFileName, OPENEBS_CHART, parseUci, PLATFORM_CHARTS, PROMETHEUS_RULE_CRD, routerPackages, toParsed } from '../../lib';
+import { APPLYSET_PART_OF_LABEL, stageApplySetId } from '../../lib/synth/applyset';
+import { k8sStageOf } from '../../lib/synth/stages';
 import { checkPodSecurityRestricted, loadManifests, validateManifest } from '../helpers/k8s-validate';
 import { nixEvalModule, nixEvalStrict, nixParse } from '../helpers/nix';
 import { hasTool, itWith } from '../helpers/tools';
@@ -140,11 +142,12 @@ describe('kubernetes', () => {
     }
   });
 
-  test('the YAML files hold exactly the objects cdk8s resolves', () => {
+  test('the YAML files hold exactly the objects cdk8s resolves, each with its stage\'s ApplySet label', () => {
     for (const chart of lab.k8s.charts) {
       const file = path.join(out, 'dist', k8sFileName(chart));
       const parsed = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS());
-      expect(parsed).toEqual(chartObjects(chart));
+      const id = stageApplySetId(k8sStageOf(chart));
+      expect(parsed).toEqual(chartObjects(chart).map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, [APPLYSET_PART_OF_LABEL]: id } } })));
     }
   });
 
