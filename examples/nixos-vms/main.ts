@@ -6,15 +6,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { NixHostVM, ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile, renderNixFile } from 'homelab-cdk';
+import { NixHostVM, nix, providers } from 'homelab-cdk';
 
 const app = new App({ stackTraces: false });
 const stack = new TerraformStack(app, 'vms');
-const provider = new ProxmoxProvider(stack, 'proxmox', {
+const provider = new providers.ProxmoxProvider(stack, 'proxmox', {
   endpoint: 'https://pve1.lab.example.org:8006/',
   apiToken: new TerraformVariable(stack, 'proxmox_api_token', { type: 'string', sensitive: true }).stringValue,
 });
-const image = new ProxmoxVirtualEnvironmentDownloadFile(stack, 'nixos-image', {
+const image = new providers.ProxmoxVirtualEnvironmentDownloadFile(stack, 'nixos-image', {
   provider,
   nodeName: 'pve1',
   datastoreId: 'local',
@@ -39,4 +39,4 @@ const vms = [
 app.synth();
 const dir = path.join(process.env.NIXOS_OUT ?? '.', 'nixos');
 fs.mkdirSync(dir, { recursive: true });
-for (const vm of vms) fs.writeFileSync(path.join(dir, `${vm.hostName}.nix`), renderNixFile(vm.nixModule(), `example nixos-vms (host ${vm.hostName})`));
+for (const vm of vms) fs.writeFileSync(path.join(dir, `${vm.hostName}.nix`), nix.renderNixFile(vm.nixModule(), `example nixos-vms (host ${vm.hostName})`));

@@ -10,13 +10,13 @@
  */
 import { App, Chart } from 'cdk8s';
 import { App as TfApp, TerraformStack, TerraformVariable } from 'cdktf';
-import { B2Provider, CertIssuer, RestrictedPodSecurityResolver, ResticB2Bucket, ResticBackedApp } from 'homelab-cdk';
+import { CertIssuer, providers, RestrictedPodSecurityResolver, ResticB2Bucket, ResticBackedApp } from 'homelab-cdk';
 
 // Terraform: the bucket and the app's repository in it
 const tf = new TfApp({ stackTraces: false });
 const stack = new TerraformStack(tf, 'backups');
 const b2Key = (name: string) => new TerraformVariable(stack, name, { type: 'string', sensitive: true }).stringValue;
-new B2Provider(stack, 'b2', { applicationKeyId: b2Key('b2_key_id'), applicationKey: b2Key('b2_key') });
+new providers.B2Provider(stack, 'b2', { applicationKeyId: b2Key('b2_key_id'), applicationKey: b2Key('b2_key') });
 const bucket = new ResticB2Bucket(stack, 'Backups', { bucketName: 'example-wiki-backups', region: 'eu-central-003', keepDeletedDays: 30 });
 const repository = bucket.addRepository('wiki', { passwordSecretName: 'wiki-restic-password' });
 

@@ -6,7 +6,8 @@
 import { ApplyOrder, secretEnvVar } from '../synth/apply-order';
 import { Model } from '../model/derive';
 import { secretEnvName } from '../homelab/router/packages';
-import { resticKeyOutputs, secretVariableName } from '../homelab/stack';
+import { resticKeyOutputs } from '../constructs/restic-b2-bucket';
+import { secretVariableName } from '../homelab/stack';
 import { sopsSecretPath } from '../nix/sops';
 import { shellCommand, shellWord } from '../core/shell';
 

@@ -96,10 +96,10 @@ export interface ClusterAppProps {
   readonly ingress?: AppIngressOptions;
 }
 
-export { SECRET_VALUE_KEY } from './secrets';
 
 /**
  * A {@link ClusterAppProps} with every default applied (what the objects are built from).
+ * @internal
  * @internal
  */
 export interface AppConfig {
@@ -172,7 +172,7 @@ function checkAppConfig(at: string, cls: string, app: AppConfig): void {
   p.throwIfAny();
 }
 
-/** The Kubernetes objects of one app, as children of `scope`. */
+/** The Kubernetes objects of one app, as children of `scope`. @internal */
 export interface AppObjects {
   readonly deployment: kplus.Deployment;
   readonly service: kplus.Service;
@@ -194,6 +194,7 @@ export interface AppObjects {
  * {@link OAuthIngress} (id `Ingress`) to `scope`. {@link ClusterApp} uses it with its chart as scope;
  * pass `namespace` to write it on every object (for a scope whose chart has another namespace).
  * @param name the app's name @default - the name in props, else the scope's id
+ * @internal
  */
 export function addAppObjects(scope: Construct, props: ClusterAppProps, namespace?: string): AppObjects {
   const app = appConfig(props.name ?? scope.node.id, props);
@@ -273,7 +274,7 @@ export class ClusterApp extends Chart {
   /** The networking.k8s.io Ingress (without a platform only). */
   readonly ingress?: kplus.Ingress;
   readonly certificate?: ApiObject;
-  /** The app's container, its pod volumes by name and its database server. */
+  /** The app's container, its pod volumes by name and its database server. @internal */
   protected readonly objects: AppObjects;
 
   /** The props with every default applied. @internal */

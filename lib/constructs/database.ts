@@ -13,10 +13,10 @@ import { Construct } from 'constructs';
 import { DatabaseEngine } from '../model/inventory';
 import { secretEnv } from './secrets';
 
-/** UID and GID the official postgres, mysql and mariadb images run their server as. */
+/** UID and GID the official postgres, mysql and mariadb images run their server as. @internal */
 export const DATABASE_UID = 999;
 
-/** An app's database with every default applied (see `AppDatabase` for the fields). */
+/** An app's database with every default applied (see `AppDatabase` for the fields). @internal */
 export interface DatabaseConfig {
   readonly engine: DatabaseEngine;
   /** Server image, or the sqlite tools image. */
@@ -33,7 +33,7 @@ export interface DatabaseConfig {
   readonly file?: string;
 }
 
-/** The database server of an app. */
+/** The database server of an app. @internal */
 export interface DatabaseServer {
   readonly statefulSet: kplus.StatefulSet;
   readonly service: kplus.Service;
@@ -43,6 +43,7 @@ export interface DatabaseServer {
 /**
  * The variables a client of the server needs, in order: `DB_HOST`, `DB_PORT`, `DB_NAME`,
  * `DB_USER`, `DB_PASSWORD` (the app gets these first, so its `env` can say `$(DB_HOST)`).
+ * @internal
  */
 export function databaseClientEnv(scope: Construct, db: DatabaseConfig): [string, kplus.EnvValue][] {
   if (!db.service) return [];
@@ -55,7 +56,7 @@ export function databaseClientEnv(scope: Construct, db: DatabaseConfig): [string
   ];
 }
 
-/** Adds the app's database server to `scope`; undefined for SQLite or no database. */
+/** Adds the app's database server to `scope`; undefined for SQLite or no database. @internal */
 export function addDatabaseServer(scope: Construct, appName: string, db: DatabaseConfig, namespace?: string): DatabaseServer | undefined {
   if (!db.service) return undefined;
   const labels = { 'app.kubernetes.io/name': db.service, 'app.kubernetes.io/part-of': appName, 'app.kubernetes.io/component': 'database' };

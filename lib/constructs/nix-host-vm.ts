@@ -21,8 +21,6 @@ import {
 import { ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
-export { passthroughSerial };
-
 /** An admin account of the guest: ssh keys only (cloud-init uses the first admin). */
 export interface NixHostVMAdmin {
   /** Login name. */
@@ -123,6 +121,7 @@ const SCSI_HARDWARE = 'virtio-scsi-single';
 /**
  * Root device of the guest: the system disk is `scsi0` on a virtio-scsi controller,
  * which SeaBIOS boots and Linux names `/dev/sda`.
+ * @internal
  */
 export const VM_BOOT_DISK = '/dev/sda';
 

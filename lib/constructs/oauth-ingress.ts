@@ -45,17 +45,17 @@ import { isDnsLabel, isEmail, isFqdn } from '../core/net';
 import { ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
-/** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). */
+/** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). @internal */
 export const OAUTH2_PROXY_NAMESPACE = 'oauth2-proxy';
-/** Name of oauth2-proxy's Service (the chart's fullname; name the release so). */
+/** Name of oauth2-proxy's Service (the chart's fullname; name the release so). @internal */
 export const OAUTH2_PROXY_SERVICE = 'oauth2-proxy';
-/** Port of oauth2-proxy's Service (the chart's `service.portNumber` default). */
+/** Port of oauth2-proxy's Service (the chart's `service.portNumber` default). @internal */
 export const OAUTH2_PROXY_PORT = 80;
-/** oauth2-proxy's `--proxy-prefix` (its default); sign-in, callback and auth live below it. */
+/** oauth2-proxy's `--proxy-prefix` (its default); sign-in, callback and auth live below it. @internal */
 export const OAUTH2_PROXY_PREFIX = '/oauth2';
-/** Response headers oauth2-proxy sets on `/oauth2/auth` (with `--set-xauthrequest`) and Traefik hands to the app. */
+/** Response headers oauth2-proxy sets on `/oauth2/auth` (with `--set-xauthrequest`) and Traefik hands to the app. @internal */
 export const OAUTH2_PROXY_AUTH_RESPONSE_HEADERS: readonly string[] = ['X-Auth-Request-User', 'X-Auth-Request-Email'];
-/** Traefik entry point of the routes (the chart's default HTTPS entry point). */
+/** Traefik entry point of the routes (the chart's default HTTPS entry point). @internal */
 export const TRAEFIK_HTTPS_ENTRYPOINT = 'websecure';
 
 /**
@@ -70,6 +70,7 @@ export const TRAEFIK_HTTPS_ENTRYPOINT = 'websecure';
  * Also needed, and per homelab: `whitelist-domain` listing every admin host (the `rd` target of
  * the sign-in is an absolute `https://<host>/...` URL, refused for other domains), and no
  * `redirect-url`, so the callback is `https://<host>/oauth2/callback` on each admin host.
+ * @internal
  */
 export const OAUTH2_PROXY_FLAGS: Readonly<Record<string, string>> = {
   'reverse-proxy': 'true',
@@ -192,13 +193,13 @@ export interface OAuthIngressProps {
   readonly forwardAuth?: OAuthForwardAuth;
 }
 
-/** Query string of oauth2-proxy's auth endpoint: each value URL-encoded, values joined by "," (oauth2-proxy splits on it after decoding). */
+/** Query string of oauth2-proxy's auth endpoint: each value URL-encoded, values joined by "," (oauth2-proxy splits on it after decoding). @internal */
 export function oauth2ProxyAuthQuery(allowedEmails: readonly string[], allowedGroups: readonly string[]): string {
   const param = (key: string, values: readonly string[]) => (values.length > 0 ? [`${key}=${values.map(encodeURIComponent).join(',')}`] : []);
   return [...param('allowed_emails', allowedEmails), ...param('allowed_groups', allowedGroups)].join('&');
 }
 
-/** In-cluster URL of oauth2-proxy's auth endpoint with the allowed emails and groups. */
+/** In-cluster URL of oauth2-proxy's auth endpoint with the allowed emails and groups. @internal */
 export function oauth2ProxyAuthAddress(allowedEmails: readonly string[], allowedGroups: readonly string[], proxy: IOAuth2Proxy = OAuth2Proxy.platform()): string {
   const query = oauth2ProxyAuthQuery(allowedEmails, allowedGroups);
   const port = proxy.port === 80 ? '' : `:${proxy.port}`;

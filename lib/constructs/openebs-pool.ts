@@ -19,18 +19,18 @@ import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../model/stor
 import { HomelabProblem } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
-/** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. */
+/** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. @internal */
 export const OPENEBS_NAMESPACE = 'openebs';
 
-/** cStor's CSI provisioner. @see https://github.com/openebs/cstor-csi */
+/** cStor's CSI provisioner. @see https://github.com/openebs/cstor-csi @internal */
 export const CSTOR_PROVISIONER = 'cstor.csi.openebs.io';
-/** Mayastor's CSI provisioner (OpenEBS docs, Replicated PV Mayastor, "Create StorageClass(s)"). */
+/** Mayastor's CSI provisioner (OpenEBS docs, Replicated PV Mayastor, "Create StorageClass(s)"). @internal */
 export const MAYASTOR_PROVISIONER = 'io.openebs.csi-mayastor';
 
-/** Disks per raid group of each cStor layout (`dataRaidGroupType`); stripe takes all disks of a node. */
+/** Disks per raid group of each cStor layout (`dataRaidGroupType`); stripe takes all disks of a node. @internal */
 export const RAID_GROUP_SIZE: Readonly<Record<PoolLayout, number | undefined>> = { stripe: undefined, mirror: 2, raidz: 3, raidz2: 6 };
 
-/** The command that fills `storage.lock.json`. */
+/** The command that fills `storage.lock.json`. @internal */
 export const DISCOVER_COMMAND = 'npx homelab disks discover --from <file>';
 
 /** A pool other constructs reference (a volume's StorageClass). */

@@ -15,7 +15,7 @@ import { HomelabProblem, ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { IResticRepository } from './restic-backed-app';
 
-/** Backblaze B2's S3 endpoint for a region. */
+/** Backblaze B2's S3 endpoint for a region. @internal */
 export function b2S3Endpoint(region: string): string {
   return `https://s3.${region}.backblazeb2.com`;
 }
@@ -36,13 +36,14 @@ export function b2S3Endpoint(region: string): string {
  * for the app's `keepDeletedDays` (the lifecycle rule), the undelete window.
  * Not `listAllBucketNames`: only the S3 ListBuckets call needs it, and restic
  * never makes it.
+ * @internal
  */
 export const RESTIC_B2_CAPABILITIES = ['listBuckets', 'listFiles', 'readFiles', 'writeFiles'];
 
-/** B2 accepts at most this many lifecycle rules per bucket. */
+/** B2 accepts at most this many lifecycle rules per bucket. @internal */
 export const B2_MAX_LIFECYCLE_RULES = 100;
 
-/** B2 key names are at most this long (letters, digits and `-`). */
+/** B2 key names are at most this long (letters, digits and `-`). @internal */
 export const B2_MAX_KEY_NAME_LENGTH = 100;
 
 /**
@@ -50,13 +51,14 @@ export const B2_MAX_KEY_NAME_LENGTH = 100;
  * (both sensitive): `terraform output -raw <name>` gives the value for
  * `HOMELAB_SECRET_<APP>_B2_KEY_ID` and `HOMELAB_SECRET_<APP>_B2_KEY`, which
  * `dist/apply.sh` turns into the Secrets `<app>-b2-key-id` and `<app>-b2-key`.
+ * @internal
  */
 export function resticKeyOutputs(app: string): { keyId: string; key: string } {
   const name = app.replace(/-/g, '_');
   return { keyId: `restic_${name}_b2_key_id`, key: `restic_${name}_b2_key` };
 }
 
-/** A lifecycle rule: B2 deletes hidden versions under `fileNamePrefix` after `daysFromHidingToDeleting`. */
+/** A lifecycle rule: B2 deletes hidden versions under `fileNamePrefix` after `daysFromHidingToDeleting`. @internal */
 export interface ResticLifecycleRule {
   readonly fileNamePrefix: string;
   readonly daysFromHidingToDeleting: number;
@@ -66,12 +68,13 @@ export interface ResticLifecycleRule {
  * The settings of a bucket for restic: private, SSE-B2, and `lifecycleRules`. restic manages
  * its files itself, so no rule ever hides by age (`days_from_uploading_to_hiding` would destroy
  * the repositories).
+ * @internal
  */
 export function resticBucketConfig(bucketName: string, lifecycleRules: B2BucketConfig['lifecycleRules']): B2BucketConfig {
   return { bucketName, bucketType: 'allPrivate', defaultServerSideEncryption: { mode: 'SSE-B2', algorithm: 'AES256' }, lifecycleRules };
 }
 
-/** What {@link addResticKey} creates. */
+/** What {@link addResticKey} creates. @internal */
 export interface ResticKeyOptions {
   readonly keyName: string;
   readonly bucket: B2Bucket;
@@ -86,7 +89,7 @@ export interface ResticKeyOptions {
   readonly provider?: B2Provider;
 }
 
-/** Adds to `scope` a restic key limited to `prefix` of the bucket (id `keyId`), and its sensitive outputs. */
+/** Adds to `scope` a restic key limited to `prefix` of the bucket (id `keyId`), and its sensitive outputs. @internal */
 export function addResticKey(scope: Construct, keyId: string, o: ResticKeyOptions): { key: B2ApplicationKey; keyIdOutput: TerraformOutput; keyOutput: TerraformOutput } {
   const key = new B2ApplicationKey(scope, keyId, {
     ...(o.provider ? { provider: o.provider } : {}),

@@ -31,15 +31,15 @@ import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from './secrets';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
-/** Where the backup containers see the app's volumes (`<dir>/<volume>`). */
+/** Where the backup containers see the app's volumes (`<dir>/<volume>`). @internal */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
-/** emptyDir the init containers copy restic (and kubectl) into; first on PATH. */
+/** emptyDir the init containers copy restic (and kubectl) into; first on PATH. @internal */
 export const BACKUP_TOOLS_DIR = '/homelab/tools';
-/** kubectl for the scale-to-zero quiesce (the image has a shell and `cp` since Kubernetes 1.28). */
+/** kubectl for the scale-to-zero quiesce (the image has a shell and `cp` since Kubernetes 1.28). @internal */
 export const KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.31.3';
-/** The CA bundle in restic's (Alpine) image, copied next to restic for images without one. */
+/** The CA bundle in restic's (Alpine) image, copied next to restic for images without one. @internal */
 export const RESTIC_IMAGE_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
-/** Extra time past the longest gap of the schedule before the stale-backup alert fires. */
+/** Extra time past the longest gap of the schedule before the stale-backup alert fires. @internal */
 export const BACKUP_ALERT_GRACE_SECONDS = 2 * 3600;
 
 /** What a restic pod does. */

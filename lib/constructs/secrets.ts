@@ -5,10 +5,10 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
-/** Key under which every referenced Kubernetes Secret holds its value. */
+/** Key under which every referenced Kubernetes Secret holds its value. @internal */
 export const SECRET_VALUE_KEY = 'value';
 
-/** A declared secret's value as an env var source (`secretKeyRef`, key `value`); one reference per secret in `scope`. */
+/** A declared secret's value as an env var source (`secretKeyRef`, key `value`); one reference per secret in `scope`. @internal */
 export function secretEnv(scope: Construct, secretName: string): kplus.EnvValue {
   const id = `SecretRef-${secretName}`;
   const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, secretName);

@@ -79,7 +79,7 @@ export class Homelab extends cdk8s.App {
     return isInstance(this, Homelab, HOMELAB_BRAND, x);
   }
 
-  /** The resolved model every emitter reads. */
+  /** The resolved model every emitter reads. @internal */
   readonly model: Model;
   /** The Terraform stack (add your own resources here). */
   readonly stack: HomelabStack;
@@ -165,7 +165,7 @@ export class Homelab extends cdk8s.App {
     return this.synthesized;
   }
 
-  /** Renders the Nix and UCI outputs (pure; no file system). */
+  /** Renders the Nix and UCI outputs (pure; no file system). @internal */
   renderHostFiles(): OutputFile[] {
     const files: OutputFile[] = [];
     for (const h of this.model.hosts) {
@@ -190,6 +190,7 @@ export class Homelab extends cdk8s.App {
   /**
    * The apply order of the given `dist/` files (from `synthK8sFiles(lab, ...)`):
    * stages in order, their files, the Secrets each makes room for, and the waits before the next.
+   * @internal
    */
   applyOrder(files: readonly K8sFile[] = synthK8sFiles(this, HEADER)): ApplyOrder {
     const describe = (name: string) => this.model.secrets.find((x) => x.name === name)?.description;
@@ -198,7 +199,7 @@ export class Homelab extends cdk8s.App {
     return buildApplyOrder(files, secrets, PLATFORM_CHARTS);
   }
 
-  /** @deprecated renamed {@link applyOrder} */
+  /** @deprecated renamed {@link applyOrder} @internal */
   applyPlan(files?: readonly K8sFile[]): ApplyOrder {
     return this.applyOrder(files);
   }

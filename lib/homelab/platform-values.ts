@@ -3,7 +3,7 @@
  * charts this homelab installs, the Secrets they read, MetalLB's pools and Traefik's address,
  * oauth2-proxy's access rules and domains.
  */
-import { SECRET_VALUE_KEY } from '../constructs/cluster-app';
+import { SECRET_VALUE_KEY } from '../constructs/secrets';
 import { Model } from '../model/derive';
 import { isIPv4InRange } from '../core/net';
 import { CERT_MANAGER_CHART, CSTOR_CHART, METALLB_CHART, OAUTH2_PROXY_CHART, OPENEBS_CHART, PLATFORM_CHARTS, PlatformChartSpec, TRAEFIK_CHART } from './versions';

@@ -32,7 +32,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SECRET_VALUE_KEY } from '../constructs/cluster-app';
+import { SECRET_VALUE_KEY } from '../constructs/secrets';
 import { Model } from '../model/derive';
 import { bundledCrds, PlainDataApiObject } from '../k8s/crds';
 import { addNamespaces, HELM_CONTROLLER_NAMESPACE } from '../k8s/namespaces';

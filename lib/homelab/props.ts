@@ -8,14 +8,14 @@ import { CertIssuer, IngressRouting, OAuthIngressProps } from '../constructs/oau
 import { NixHostVMProps } from '../constructs/nix-host-vm';
 import { IOpenEBSPool, OpenEBSPoolProps } from '../constructs/openebs-pool';
 import { ResticBackedAppProps, ResticRepository } from '../constructs/restic-backed-app';
-import { Model, ResolvedApp, ResolvedHost, ResolvedPool, ResolvedVm } from '../model/derive';
+import { Model, ResolvedApp, ResolvedHost, ResolvedPool } from '../model/derive';
 import { sopsSecretPath } from '../nix/sops';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
 import { ClusterSpec } from '../model/inventory';
 import { StorageLock } from '../model/storage-lock';
 import { HomelabProblem } from '../core/errors';
 
-/** The OAuthIngress settings of an app (without its Service) from the cluster settings. */
+/** The OAuthIngress settings of an app (without its Service) from the cluster settings. @internal */
 export function ingressOptions(app: ResolvedApp, cluster: ClusterSpec | undefined): Omit<OAuthIngressProps, 'service'> | undefined {
   const ingress = app.ingress;
   if (!ingress) return undefined;
@@ -37,6 +37,7 @@ export function ingressOptions(app: ResolvedApp, cluster: ClusterSpec | undefine
 /**
  * The props of an app's {@link ClusterApp}. A volume or database naming a pool without an
  * OpenEBSPool in `pools` is reported by `onMissingPool` (the model rules catch it first).
+ * @internal
  */
 export function clusterAppProps(app: ResolvedApp, cluster: ClusterSpec | undefined, pools: readonly IOpenEBSPool[], onMissingPool?: (what: string, pool: string) => void): ClusterAppProps {
   const pool = (what: string, name: string | undefined) => {
@@ -70,7 +71,7 @@ export function clusterAppProps(app: ResolvedApp, cluster: ClusterSpec | undefin
   };
 }
 
-/** The props of a backed-up app's {@link ResticBackedApp} (`app.backups` must be set). */
+/** The props of a backed-up app's {@link ResticBackedApp} (`app.backups` must be set). @internal */
 export function resticBackedAppProps(app: ResolvedApp, cluster: ClusterSpec | undefined, pools: readonly IOpenEBSPool[], onMissingPool?: (what: string, pool: string) => void): ResticBackedAppProps {
   const b = app.backups!;
   return {
@@ -93,7 +94,7 @@ export function resticBackedAppProps(app: ResolvedApp, cluster: ClusterSpec | un
   };
 }
 
-/** Collects a problem (construct path of the app, `ClusterApp.volumes` or `.database`) for each pool an app names that has no OpenEBSPool. */
+/** Collects a problem (construct path of the app, `ClusterApp.volumes` or `.database`) for each pool an app names that has no OpenEBSPool. @internal */
 export function missingPoolReporter(pools: readonly IOpenEBSPool[], problems: HomelabProblem[]): { report: (what: string, pool: string) => void; attach: (scope: IConstruct) => void } {
   const missing: [string, string][] = [];
   return {
@@ -107,20 +108,39 @@ export function missingPoolReporter(pools: readonly IOpenEBSPool[], problems: Ho
   };
 }
 
-/** The props of a storage pool's {@link OpenEBSPool}. */
+/** The props of a storage pool's {@link OpenEBSPool}. @internal */
 export function openEBSPoolProps(pool: ResolvedPool, lock: StorageLock, lockFile: string): OpenEBSPoolProps {
   return { name: pool.name, engine: pool.engine, layout: pool.layout, replicas: pool.replicas, nodes: pool.nodes, lock, lockFile };
 }
 
-/** Where the homelab's VMs get their system disk images and Proxmox providers (its Terraform stack). */
+/** A system disk image to download to a Proxmox node: what {@link IVmImageSource.imageFor} is asked for. */
+export interface VmImageDownload {
+  /** The site whose Proxmox cluster holds the node. */
+  readonly site: string;
+  /** The Proxmox node. */
+  readonly node: string;
+  /** Datastore the image is downloaded to (content type `import`). */
+  readonly datastore: string;
+  /** http(s) URL of an uncompressed qcow2/raw image. */
+  readonly url: string;
+  /** Expected sha256 of the file (hex). @default - not checked */
+  readonly sha256?: string;
+  /** File name in the datastore. @default - the last segment of the URL's path */
+  readonly fileName?: string;
+}
+
+/**
+ * Where the homelab's VMs get their system disk images and Proxmox providers. The homelab's
+ * Terraform stack is one (`lab.stack`): your own `NixHostVM`s there can share its downloads.
+ */
 export interface IVmImageSource {
-  /** Downloads (once per node and URL) the image and returns the resource. */
-  imageFor(vm: ResolvedVm): ProxmoxVirtualEnvironmentDownloadFile;
+  /** The download of the image to the node (once per node and file), as the VM's `image`. */
+  imageFor(image: VmImageDownload): ProxmoxVirtualEnvironmentDownloadFile;
   /** The provider for the Proxmox cluster of a site. */
   proxmoxProvider(site: string): ProxmoxProvider;
 }
 
-/** The props of the {@link NixHostVM} of a host with `vm`. */
+/** The props of the {@link NixHostVM} of a host with `vm`. @internal */
 export function nixHostVMProps(model: Model, host: ResolvedHost, images: IVmImageSource): NixHostVMProps {
   const vm = host.vm!;
   return {
@@ -142,7 +162,7 @@ export function nixHostVMProps(model: Model, host: ResolvedHost, images: IVmImag
     datastore: vm.nodeSpec.datastore,
     systemDiskGiB: vm.systemDiskGiB,
     systemDiskDatastore: vm.systemDisk.datastore ?? vm.nodeSpec.datastore,
-    image: vm.systemDisk.image ? images.imageFor(vm) : undefined,
+    image: vm.systemDisk.image ? images.imageFor({ site: host.site, node: vm.node, datastore: vm.nodeSpec.imageDatastore, ...vm.systemDisk.image }) : undefined,
     clone: vm.systemDisk.clone,
     dataDisksGiB: vm.dataDisksGiB,
     passthroughDisks: vm.passthroughDisks,

@@ -7,11 +7,11 @@
 import { TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { NixHostVM, NixHostVMProps } from '../constructs/nix-host-vm';
-import { Model, ResolvedHost, ResolvedVm } from '../model/derive';
+import { Model, ResolvedHost } from '../model/derive';
 import { NixValue } from '../nix/value';
 import { hostModule } from './nixos/module';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
-import { IVmImageSource, nixHostVMProps } from './props';
+import { IVmImageSource, nixHostVMProps, VmImageDownload } from './props';
 
 /** The sensitive variable of a declared secret (one per secret, shared by the stack's parts). */
 export type SecretVariable = (name: string, description: string) => TerraformVariable;
@@ -38,7 +38,7 @@ export class ProxmoxVms implements IVmImageSource {
   private readonly providers = new Map<string, ProxmoxProvider>();
   private readonly images = new Map<string, { readonly url: string; readonly resource: ProxmoxVirtualEnvironmentDownloadFile }>();
 
-  constructor(private readonly scope: Construct, private readonly model: Model, secret: SecretVariable) {
+  constructor(private readonly scope: Construct, model: Model, secret: SecretVariable) {
     for (const px of model.proxmox) {
       this.providers.set(px.site, new ProxmoxProvider(scope, `proxmox-${px.site}`, {
         endpoint: px.endpoint,
@@ -57,18 +57,17 @@ export class ProxmoxVms implements IVmImageSource {
     return p;
   }
 
-  /** The image download for a VM's system disk: one resource per node and URL, shared by its VMs. */
-  imageFor(vm: ResolvedVm): ProxmoxVirtualEnvironmentDownloadFile {
-    const image = vm.systemDisk.image!;
-    const site = this.model.hosts.find((h) => h.vm === vm)!.site;
+  /** The image download for a VM's system disk: one resource per node and file, shared by its VMs. */
+  imageFor(image: VmImageDownload): ProxmoxVirtualEnvironmentDownloadFile {
+    const { site, node } = image;
     const fileName = image.fileName ?? new URL(image.url).pathname.split('/').pop()!;
-    const key = `${site}/${vm.node}/${vm.nodeSpec.imageDatastore}/${fileName}`;
+    const key = `${site}/${node}/${image.datastore}/${fileName}`;
     const known = this.images.get(key);
     if (!known) {
-      const d = new ProxmoxVirtualEnvironmentDownloadFile(this.scope, `image-${site}-${vm.node}-${fileName.replace(/[^A-Za-z0-9-]/g, '-')}`, {
+      const d = new ProxmoxVirtualEnvironmentDownloadFile(this.scope, `image-${site}-${node}-${fileName.replace(/[^A-Za-z0-9-]/g, '-')}`, {
         provider: this.proxmoxProvider(site),
-        nodeName: vm.node,
-        datastoreId: vm.nodeSpec.imageDatastore,
+        nodeName: node,
+        datastoreId: image.datastore,
         contentType: 'import',
         url: image.url,
         fileName,
@@ -79,7 +78,7 @@ export class ProxmoxVms implements IVmImageSource {
       return d;
     }
     if (known.url !== image.url) {
-      throw new Error(`[${this.scope.node.path}] Vm.systemDisk.image.fileName: two images share file name ${JSON.stringify(fileName)} on node ${vm.node} (got ${JSON.stringify(image.url)}); give them different fileName`);
+      throw new Error(`[${this.scope.node.path}] Vm.systemDisk.image.fileName: two images share file name ${JSON.stringify(fileName)} on node ${node} (got ${JSON.stringify(image.url)}); give them different fileName`);
     }
     return known.resource;
   }

@@ -11,8 +11,8 @@ import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { NixHostVM } from '../constructs/nix-host-vm';
-import { IVmImageSource } from './props';
-import { Model, ResolvedVm } from '../model/derive';
+import { IVmImageSource, VmImageDownload } from './props';
+import { Model } from '../model/derive';
 import { B2ApplicationKey, B2Bucket } from '../terraform/providers/b2';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
@@ -20,8 +20,6 @@ import { addStateBackend } from './stack-backend';
 import { addDnsRecords } from './stack-dns';
 import { addBackupBuckets } from './stack-backups';
 import { ProxmoxVms } from './stack-vms';
-
-export { B2_MAX_KEY_NAME_LENGTH, B2_MAX_LIFECYCLE_RULES, b2S3Endpoint, RESTIC_B2_CAPABILITIES, resticKeyOutputs } from '../constructs/restic-b2-bucket';
 
 /** Terraform variable name for a declared secret. */
 export function secretVariableName(secret: string): string {
@@ -100,8 +98,8 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
   }
 
   /** The image download for a VM's system disk: one resource per node and URL, shared by its VMs. */
-  imageFor(vm: ResolvedVm): ProxmoxVirtualEnvironmentDownloadFile {
-    return this.proxmoxVms.imageFor(vm);
+  imageFor(image: VmImageDownload): ProxmoxVirtualEnvironmentDownloadFile {
+    return this.proxmoxVms.imageFor(image);
   }
 
   /** The sensitive variable for a declared secret (one per secret). */

@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { B2Provider, CertIssuer, RestrictedPodSecurityResolver, ResticB2Bucket, ResticBackedApp } from '../../lib';
+import { CertIssuer, providers, RestrictedPodSecurityResolver, ResticB2Bucket, ResticBackedApp } from '../../lib';
 import { containerRun, Env, onThisMachine, podOf, run } from '../helpers/manifest-run';
 import { hasPostgres, itWithPostgres, PgServer, startPostgres } from '../helpers/postgres';
 import { hasRestic, itWithRestic, restic, snapshots } from '../helpers/restic';
@@ -38,7 +38,7 @@ function synthUserProject(dir: string): { k8s: any[]; tf: any } {
   const tf = new TfApp({ outdir: path.join(dir, 'cdktf.out'), stackTraces: false });
   const stack = new TerraformStack(tf, 'backups');
   const b2Key = (name: string) => new TerraformVariable(stack, name, { type: 'string', sensitive: true }).stringValue;
-  new B2Provider(stack, 'b2', { applicationKeyId: b2Key('b2_key_id'), applicationKey: b2Key('b2_key') });
+  new providers.B2Provider(stack, 'b2', { applicationKeyId: b2Key('b2_key_id'), applicationKey: b2Key('b2_key') });
   const bucket = new ResticB2Bucket(stack, 'Backups', { bucketName: BUCKET, region: 'eu-central-003', keepDeletedDays: 30 });
   const repository = bucket.addRepository('notes', { passwordSecretName: 'notes-restic-password' });
 

@@ -1,6 +1,7 @@
 import * as cdktf from 'cdktf';
 import { B2Provider } from '../../lib/terraform/providers/b2';
-import { RESTIC_B2_CAPABILITIES, ResticB2Bucket } from '../../lib';
+import { ResticB2Bucket } from '../../lib';
+import { RESTIC_B2_CAPABILITIES } from '../../lib/constructs/restic-b2-bucket';
 import { bodies, docFor, undocumentedKeys } from '../helpers/terraform-docs';
 import { problemMessages } from '../helpers/problems';
 

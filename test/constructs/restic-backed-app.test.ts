@@ -11,10 +11,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { inventory as reference } from '../../apps/inventory';
-import {
-  AppSpec, BACKUP_ALERT_GRACE_SECONDS, BACKUP_SCRIPT, CHECK_SCRIPT, chartObjects, Homelab, Inventory,
-  PING_SCRIPT, ResolvedApp, RESTORE_SCRIPT, restoreManifest, ResticBackedApp, validateInventory,
-} from '../../lib';
+import { AppSpec, Homelab, Inventory, ResticBackedApp } from '../../lib';
+import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from '../../lib/constructs/backup-scripts';
+import { BACKUP_ALERT_GRACE_SECONDS } from '../../lib/constructs/restic-backed-app';
+import { restoreManifest } from '../../lib/homelab/restore';
+import { ResolvedApp } from '../../lib/model/derive';
+import { validateInventory } from '../../lib/model/rules';
+import { chartObjects } from '../../lib/synth/k8s';
 import { checkPodSecurityRestricted, validateManifest } from '../helpers/k8s-validate';
 import { listFiles } from '../helpers/tree';
 

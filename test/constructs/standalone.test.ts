@@ -2,10 +2,8 @@
  * The constructs from their own props, in a plain cdk8s App: no Homelab, no inventory.
  */
 import { App, Chart, Testing } from 'cdk8s';
-import {
-  CertIssuer, ClusterApp, IngressRouting, OpenEBSPool, RestrictedPodSecurityResolver,
-  ResticBackedApp, ResticRepository, chartObjects,
-} from '../../lib';
+import { CertIssuer, ClusterApp, IngressRouting, OpenEBSPool, RestrictedPodSecurityResolver, ResticBackedApp, ResticRepository } from '../../lib';
+import { chartObjects } from '../../lib/synth/k8s';
 import { checkPodSecurityRestricted, validateManifest } from '../helpers/k8s-validate';
 import { problemMessages } from '../helpers/problems';
 

@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { constructProblems, Homelab, HomelabValidationError, Inventory } from '../../lib';
+import { Homelab, HomelabValidationError, Inventory } from '../../lib';
+import { constructProblems } from '../../lib/core/errors';
 import { inventory } from '../../apps/inventory';
 import { listFiles } from '../helpers/tree';
 

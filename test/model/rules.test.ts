@@ -799,7 +799,7 @@ describe('router network names', () => {
     inv.sites[0].routers[0].networks = ['wan', 'iot'];
     inv.sites[0].routers[0].wifi[0].network = 'wan';
     // WHEN
-    const problems = require('../../lib').validateInventory(inv);
+    const problems = require('../../lib/model/rules').validateInventory(inv);
     // THEN
     expect(problems.map((p: any) => p.message)).toContain('[inventory.sites[home].routers[gw]] Router.networks: name taken by the router\'s own interfaces (got "wan"); a network name other than loopback, wan, wan6');
   });

@@ -181,11 +181,13 @@ function buildStack(): TerraformStack {
   });
 
   new TerraformOutput(stack, 'bucket_id', { value: bucket.bucketId });
+  new TerraformOutput(stack, 'bucket_tf_id', { value: bucket.id });
   new TerraformOutput(stack, 'account_id', { value: bucket.accountId });
   new TerraformOutput(stack, 'key_id', { value: key.applicationKeyId });
   new TerraformOutput(stack, 'key_secret', { value: key.applicationKey, sensitive: true });
   new TerraformOutput(stack, 'image_id', { value: image.id });
   new TerraformOutput(stack, 'image_size', { value: image.size });
+  new TerraformOutput(stack, 'nas01_id', { value: vm.id });
   new TerraformOutput(stack, 'nas01_macs', { value: vm.macAddresses });
   new TerraformOutput(stack, 'nas01_ipv4', { value: vm.ipv4Addresses });
   new TerraformOutput(stack, 'nas01_ipv6', { value: vm.ipv6Addresses });
@@ -313,12 +315,12 @@ describe('provider bindings', () => {
     // WHEN the referenced attribute names are read back
     const refs = Object.values<any>(out.output).map((o) => String(o.value));
 
-    // THEN each is documented for its resource
-    expect(refs.length).toBe(10);
+    // THEN each is documented for its resource (`id`, which Terraform gives every resource, also where the page omits it)
+    expect(refs.length).toBe(12);
     for (const ref of refs) {
       const m = ref.match(/^\$\{([a-z0-9_]+)\.[A-Za-z0-9_]+\.([a-z0-9_]+)\}$/);
       expect(m).not.toBeNull();
-      expect({ ref, documented: docFor(`resource.${m![1]}`).has(m![2]) }).toEqual({ ref, documented: true });
+      expect({ ref, documented: m![2] === 'id' || docFor(`resource.${m![1]}`).has(m![2]) }).toEqual({ ref, documented: true });
     }
     expect(out.output.key_secret.sensitive).toBe(true);
   });

@@ -15,7 +15,7 @@
  * for single blocks such as `cpu`), which Terraform JSON accepts for every
  * block nesting mode.
  *
- * @internal
+ * Not exported from the package: only the bindings built on it are (`providers`).
  */
 import { Construct } from 'constructs';
 import {
@@ -288,7 +288,7 @@ function isBindingInstance(cls: Function, x: unknown): boolean {
 /**
  * A provider binding whose arguments are described by a field table: the
  * provider block, its `alias`, unknown-key checks and both synth forms.
- * @internal
+ * The base of the public provider classes; not exported itself.
  */
 export abstract class TableProvider<C extends { readonly alias?: string }> extends TerraformProvider {
   /**
@@ -333,7 +333,7 @@ export abstract class TableProvider<C extends { readonly alias?: string }> exten
 /**
  * A resource binding whose arguments are described by a field table: the
  * resource and its meta-arguments, unknown-key checks and both synth forms.
- * @internal
+ * The base of the public resource classes; not exported itself.
  */
 export abstract class TableResource<C extends TerraformMetaArguments> extends TerraformResource {
   /**

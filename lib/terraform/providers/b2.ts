@@ -275,6 +275,11 @@ export class B2Bucket extends TableResource<B2BucketConfig> {
     super(scope, id, config, { provider: B2, tfType: B2Bucket.tfResourceType, className: 'B2Bucket', fields: B2_BUCKET_FIELDS });
   }
 
+  /** `id` (read-only): the ID of this resource. */
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+
   /** `bucket_id` (read-only): the ID B2 gave the bucket. */
   public get bucketId(): string {
     return this.getStringAttribute('bucket_id');

@@ -1055,6 +1055,11 @@ export class ProxmoxVirtualEnvironmentVm extends TableResource<ProxmoxVirtualEnv
       className: 'ProxmoxVirtualEnvironmentVm', fields: PROXMOX_VM_FIELDS });
   }
 
+  /** `id` (read-only): the VM's id, as Terraform knows it (the `vm_id`, as a string). */
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+
   /** `mac_addresses` (read-only): MAC addresses, from the agent or the NIC configuration. */
   public get macAddresses(): string[] {
     return this.getListAttribute('mac_addresses');

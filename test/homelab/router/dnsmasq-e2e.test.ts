@@ -10,7 +10,8 @@
  * site's names and reverse names through the forward.
  */
 import { inventory } from '../../../apps/inventory';
-import { deriveModel, Inventory } from '../../../lib';
+import { Inventory } from '../../../lib';
+import { deriveModel } from '../../../lib/model/derive';
 import { parseUci, renderUciPackage } from '../../../lib/uci';
 import { translateDhcpPackage } from '../../../lib/uci/openwrt/dnsmasq-init';
 import { routerPackages } from '../../../lib/homelab/router/packages';

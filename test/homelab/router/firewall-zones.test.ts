@@ -3,7 +3,9 @@
  * is read back from the UCI firewall package synth writes (parsed), not from the policy function.
  */
 import { inventory } from '../../../apps/inventory';
-import { Homelab, parseUci, renderUciPackage } from '../../../lib';
+import { Homelab } from '../../../lib';
+import { parseUci } from '../../../lib/uci/parse';
+import { renderUciPackage } from '../../../lib/uci/serialize';
 import { deriveModel } from '../../../lib/model/derive';
 import { Inventory } from '../../../lib/model/inventory';
 import { routerPackages } from '../../../lib/homelab/router/packages';

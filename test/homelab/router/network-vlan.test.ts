@@ -5,7 +5,8 @@
  * own address sits on an interface with a VLAN the bridge carries.
  */
 import { inventory } from '../../../apps/inventory';
-import { deriveModel, Inventory, RouterSpec, SiteSpec } from '../../../lib';
+import { Inventory, RouterSpec, SiteSpec } from '../../../lib';
+import { deriveModel } from '../../../lib/model/derive';
 import { parseUci, renderUciPackage, UciParsedPackage } from '../../../lib/uci';
 import { routerPackages } from '../../../lib/homelab/router/packages';
 import { bridgeStates, interfaceVlan } from '../../helpers/netifd-bridge';

@@ -7,7 +7,7 @@
 import { inventory } from '../../../apps/inventory';
 import { isUciSecretOption, parseUci, renderUciPackage, toParsed, UciParsedPackage, UciParsedSection } from '../../../lib/uci';
 import { routerPackages } from '../../../lib/homelab/router/packages';
-import { deriveModel, Model } from '../../../lib';
+import { deriveModel, Model } from '../../../lib/model/derive';
 import { parseCidr, parseIPv4, reverseZones } from '../../../lib/core/net';
 
 /** Every package of router `name`, rendered and parsed back the way a UCI loader reads the file. */
