@@ -3,12 +3,10 @@
  * as one written-down sequence (the bootstrap graph in model/bootstrap.ts, in
  * order, with the command and the secrets of each step).
  */
-import { ApplyOrder, secretEnvVar } from '../synth/apply-order';
+import { ApplyOrder } from '../synth/apply-order';
 import { Model } from '../model/derive';
-import { secretEnvName } from '../homelab/router/packages';
 import { resticKeyOutputs } from '../constructs/restic-b2-bucket';
-import { secretVariableName } from '../homelab/stack';
-import { sopsSecretPath } from '../nix/sops';
+import { secretEnvVar, secretVariableName, sopsSecretPath } from '../core/secrets';
 import { shellCommand, shellWord } from '../core/shell';
 
 /** The bring-up order (`homelab plan`) as text. */
@@ -30,7 +28,7 @@ export function formatBringUp(model: Model, apply: ApplyOrder): string {
     if (x.id === 'routers') {
       step(`routers: ${x.label}`, model.routers.map((r) => {
         const secrets = [...new Set([...(r.wifi ?? []).map((w) => w.keySecret), ...(r.mesh ? [r.mesh.privateKeySecret] : [])])];
-        return `${secrets.map((s) => `${secretEnvName(s)}=… `).join('')}${shellWord(`./routers/${r.name}/deploy.sh`)}`;
+        return `${secrets.map((s) => `${secretEnvVar(s)}=… `).join('')}${shellWord(`./routers/${r.name}/deploy.sh`)}`;
       }));
     } else if (x.id === 'terraform') {
       const secrets = new Set<string>();

@@ -11,11 +11,12 @@
 import { isUciSecretOption } from '../uci/openwrt';
 import { isSecretOptionName } from '../uci/openwrt/secret-names';
 import { toParsed } from '../uci/parse';
-import { keptOnDeploy, secretPlaceholder } from '../homelab/router/packages';
+import { keptOnDeploy } from '../homelab/router/packages';
+import { SECRET_PLACEHOLDER_MARK } from '../core/secrets';
 import type { UciPackage, UciParsedOption, UciParsedPackage, UciParsedSection } from '../uci/section';
 
 /** `@@HOMELAB_SECRET:`: the start of every placeholder we write for a secret. */
-const PLACEHOLDER_PREFIX = secretPlaceholder('').slice(0, -2);
+const PLACEHOLDER_PREFIX = SECRET_PLACEHOLDER_MARK;
 
 /** The secret option names OpenWrt uses; kept with the typed sections (`openwrt/secret-names.ts`). */
 export { SECRET_OPTION_NAMES, looksSecret } from '../uci/openwrt/secret-names';

@@ -13,7 +13,7 @@ import { DatabaseEngine } from '../model/inventory';
 import { isDnsLabel } from '../core/net';
 import { ProblemCollector } from '../core/errors';
 import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } from './database';
-import { secretEnv } from './secrets';
+import { secretEnv } from '../core/secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';

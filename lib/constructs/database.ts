@@ -11,7 +11,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseEngine } from '../model/inventory';
-import { secretEnv } from './secrets';
+import { secretEnv } from '../core/secrets';
 
 /** UID and GID the official postgres, mysql and mariadb images run their server as. @internal */
 export const DATABASE_UID = 999;

@@ -28,7 +28,7 @@ import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from './back
 import { isDnsLabel, isFqdn } from '../core/net';
 import { ProblemCollector } from '../core/errors';
 import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
-import { secretEnv } from './secrets';
+import { secretEnv } from '../core/secrets';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). @internal */

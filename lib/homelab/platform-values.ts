@@ -3,7 +3,7 @@
  * charts this homelab installs, the Secrets they read, MetalLB's pools and Traefik's address,
  * oauth2-proxy's access rules and domains.
  */
-import { SECRET_VALUE_KEY } from '../constructs/secrets';
+import { SECRET_VALUE_KEY, secretKeyRef } from '../core/secrets';
 import { Model } from '../model/derive';
 import { isIPv4InRange } from '../core/net';
 import { CERT_MANAGER_CHART, CSTOR_CHART, METALLB_CHART, OAUTH2_PROXY_CHART, OPENEBS_CHART, PLATFORM_CHARTS, PlatformChartSpec, TRAEFIK_CHART } from './versions';
@@ -204,7 +204,7 @@ export function oauth2ProxyValues(model: Model): Record<string, unknown> {
     '--skip-provider-button=true',
     ...oauth2ProxyDomains(model).flatMap((d) => [`--cookie-domain=${d}`, `--whitelist-domain=${d}`]),
   ];
-  const fromSecret = (name: string, secret: string) => ({ name, valueFrom: { secretKeyRef: { name: secret, key: SECRET_VALUE_KEY } } });
+  const fromSecret = (name: string, secret: string) => ({ name, valueFrom: { secretKeyRef: secretKeyRef(secret) } });
   return {
     config: { emailDomains: [...access.emailDomains], upstreams: ['static://202'] },
     proxyVarsAsSecrets: false,

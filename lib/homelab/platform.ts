@@ -32,7 +32,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SECRET_VALUE_KEY } from '../constructs/secrets';
+import { SECRET_ENV_PREFIX, secretKeyRef } from '../core/secrets';
 import { Model } from '../model/derive';
 import { bundledCrds, PlainDataApiObject } from '../k8s/crds';
 import { addNamespaces, HELM_CONTROLLER_NAMESPACE } from '../k8s/namespaces';
@@ -155,7 +155,7 @@ function secretsNote(model: Model): string {
   const width = Math.max(0, ...secrets.map((s) => `${s.namespace}/${s.name}`.length));
   return [
     'Secrets are yours: synth never writes a value. Each is a Secret with the key "value";',
-    'dist/apply.sh creates a missing one from $HOMELAB_SECRET_<NAME> (never updates one), or create it:',
+    `dist/apply.sh creates a missing one from $${SECRET_ENV_PREFIX}<NAME> (never updates one), or create it:`,
     '  kubectl -n <namespace> create secret generic <name> --from-file=value=/dev/stdin',
     ...secrets.map((s) => `  ${`${s.namespace}/${s.name}`.padEnd(width)}${s.description ? `  ${s.description}` : ''}`),
   ].join('\n');
@@ -197,7 +197,7 @@ export class PlatformConfig extends Chart {
             privateKeySecretRef: { name: `${issuer}-account-key` },
             solvers: [{
               selector: { dnsZones: [dns.zone] },
-              dns01: { cloudflare: { apiTokenSecretRef: { name: dns.apiTokenSecret, key: SECRET_VALUE_KEY } } },
+              dns01: { cloudflare: { apiTokenSecretRef: secretKeyRef(dns.apiTokenSecret) } },
             }],
           },
         },

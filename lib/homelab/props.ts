@@ -9,7 +9,7 @@ import { NixHostVMProps } from '../constructs/nix-host-vm';
 import { IOpenEBSPool, OpenEBSPoolProps } from '../constructs/openebs-pool';
 import { ResticBackedAppProps, ResticRepository } from '../constructs/restic-backed-app';
 import { Model, ResolvedApp, ResolvedHost, ResolvedPool } from '../model/derive';
-import { sopsSecretPath } from '../nix/sops';
+import { sopsSecretPath } from '../core/secrets';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
 import { ClusterSpec } from '../model/inventory';
 import { StorageLock } from '../model/storage-lock';

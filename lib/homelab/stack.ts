@@ -20,11 +20,7 @@ import { addStateBackend } from './stack-backend';
 import { addDnsRecords } from './stack-dns';
 import { addBackupBuckets } from './stack-backups';
 import { ProxmoxVms } from './stack-vms';
-
-/** Terraform variable name for a declared secret. */
-export function secretVariableName(secret: string): string {
-  return secret.replace(/-/g, '_');
-}
+import { secretVariableName } from '../core/secrets';
 
 const HOMELAB_STACK_BRAND = brandSymbol('HomelabStack');
 

@@ -9,11 +9,11 @@
 import { selectInventoryStrings } from './fields';
 import { Inventory } from './inventory';
 import { HomelabProblem } from '../core/errors';
-import { PLACEHOLDER_MARK } from '../uci/openwrt/common';
+import { SECRET_PLACEHOLDER_MARK } from '../core/secrets';
 
 /** Every string of `inventory` that holds a placeholder, as a problem at its data path (the one walker, `model/fields.ts`). */
 export function placeholderProblems(inventory: Inventory): HomelabProblem[] {
-  return selectInventoryStrings(inventory, (value) => value.includes(PLACEHOLDER_MARK)).map((s) => new HomelabProblem(s.path, s.field,
+  return selectInventoryStrings(inventory, (value) => value.includes(SECRET_PLACEHOLDER_MARK)).map((s) => new HomelabProblem(s.path, s.field,
     'holds a secret placeholder, which deploy.sh would fill with a secret value here', s.value,
     'placeholders are written by synth only into the options that hold a secret, the Wi-Fi and WireGuard keys: refer to a secret by name in its own field, such as keySecret'));
 }

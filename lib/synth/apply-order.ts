@@ -32,6 +32,7 @@ import {
   APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_ID_LABEL, APPLYSET_NAMESPACES_ANNOTATION, APPLYSET_PARENT_NAMESPACE, APPLYSET_PART_OF_LABEL, APPLYSET_TOOLING,
   APPLYSET_TOOLING_ANNOTATION, clusterScopedCustomKinds, DATA_KINDS, memberKey, prunesStage, stageApplySetId, stageApplySetParent,
 } from './applyset';
+import { SECRET_ENV_PREFIX, secretEnvVar } from '../core/secrets';
 
 /**
  * What a k3s HelmChart runs that the next stage needs ready, beyond its install job (which is
@@ -147,11 +148,6 @@ function webhookGroupsOf(objects: readonly any[], charts: readonly HelmChartRead
     for (const g of knownChart(o, charts)?.webhookGroups ?? []) groups.add(g);
   }
   return groups;
-}
-
-/** `HOMELAB_SECRET_<NAME>` (the convention of the routers' deploy.sh). */
-export function secretEnvVar(name: string): string {
-  return `HOMELAB_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
 function waitsFor(objects: readonly any[], charts: readonly HelmChartReadiness[]): ApplyWait[] {
@@ -288,7 +284,7 @@ export function renderApplyScript(plan: ApplyOrder, header: string): string {
     '# up, plain `kubectl apply -f dist` applies the same files (it never reads this script).',
     '#',
     '#   KUBECTL                kubectl command (default kubectl), e.g. KUBECTL="kubectl --context home"',
-    '#   HOMELAB_SECRET_<NAME>  value of a Secret that does not exist yet; created once, never updated',
+    `#   ${SECRET_ENV_PREFIX}<NAME>  value of a Secret that does not exist yet; created once, never updated`,
     '#   --allow-delete-data    let pruning delete PersistentVolumeClaims, volumes, storage pools, Helm',
     '#                          releases and namespaces that hold PersistentVolumeClaims',
     '#',

@@ -7,7 +7,7 @@ import { HomelabValidationError } from '../../lib';
 import {
   isUciSecretOption, openwrt, parseUci, redactUciSecrets, renderUciPackage, toParsed, UCI_SECRET_OPTIONS, UciPackage, UciSection,
 } from '../../lib/uci';
-import { secretEnvName, secretPlaceholder } from '../../lib/homelab/router/packages';
+import { secretEnvVar, secretPlaceholder } from '../../lib/core/secrets';
 
 const at = { router: 'gw' };
 
@@ -164,7 +164,7 @@ describe('typed sections reject what OpenWrt would reject or misread', () => {
 describe('secret options', () => {
   test('secret options render as the placeholder deploy.sh fills from HOMELAB_SECRET_<NAME>', () => {
     expect(secretPlaceholder('wg-gw-key')).toBe('@@HOMELAB_SECRET:wg-gw-key@@');
-    expect(secretEnvName('wg-gw-key')).toBe('HOMELAB_SECRET_WG_GW_KEY');
+    expect(secretEnvVar('wg-gw-key')).toBe('HOMELAB_SECRET_WG_GW_KEY');
     const peer = openwrt.wireguardPeer(at, 'wg0', { public_key: 'sTvytGxCEXI9IWGnJgIb7ioCele6glkoZwezGN6lbw8=', allowed_ips: ['10.0.1.0/24'], preshared_key: { secret: 'wg-psk' } });
     expect(peer.options).toContainEqual(['preshared_key', secretPlaceholder('wg-psk')]);
   });

@@ -6,7 +6,7 @@
  * @module
  */
 import { AdminSpec } from '../../model/inventory';
-import { sopsSecretPath } from '../../nix/sops';
+import { sopsSecretPath } from '../../core/secrets';
 import { NixAttrs } from '../../nix/value';
 
 /** The NixOS settings for a set of admins. */

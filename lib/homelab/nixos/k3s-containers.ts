@@ -13,7 +13,7 @@ import { createHash } from 'crypto';
 import { K3sNode, Model, ResolvedHost } from '../../model/derive';
 import { HomelabProblem, HomelabValidationError } from '../../core/errors';
 import { AdminAccounts, sshDaemon } from './admins';
-import { sopsSecretPath } from '../../nix/sops';
+import { sopsSecretPath } from '../../core/secrets';
 import { NixAttrs, NixValue } from '../../nix/value';
 
 /** Ports a k3s server without an agent listens on: the API server, and the embedded etcd's client and peer ports. */

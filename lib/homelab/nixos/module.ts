@@ -13,10 +13,11 @@ import { adminAccounts, sshDaemon } from './admins';
 import { storageNodeConfig } from './storage';
 import { K3S_AGENT_KERNEL_MODULES, k3sAgentContainer, k3sServerContainer, k3sServerDisableFlags, podmanMacvlanNetwork } from './k3s-containers';
 import { compareCodePoints } from '../../nix/serialize';
-import { SOPS_FILE, sopsSecretPath } from '../../nix/sops';
+import { SOPS_FILE } from '../../nix/sops';
+import { sopsSecretPath } from '../../core/secrets';
 import { NixApply, NixAttrs, NixBinOp, NixLambda, NixPath, NixSelect, NixValue } from '../../nix/value';
 
-export { sopsSecretPath, SOPS_FILE, SOPS_FILE_AT_ROOT } from '../../nix/sops';
+export { SOPS_FILE, SOPS_FILE_AT_ROOT } from '../../nix/sops';
 
 const K3S_SERVER_TCP = [6443, 2379, 2380, 10250];
 const K3S_AGENT_TCP = [10250];

@@ -18,7 +18,6 @@ import {
 } from '../../uci/openwrt';
 import { UciPackage, UciSection } from '../../uci/section';
 
-export { secretPlaceholder, secretEnvName } from '../../uci/openwrt/common';
 
 const ident = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 

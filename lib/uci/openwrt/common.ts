@@ -13,6 +13,7 @@ import { isIPv6 } from 'net';
 import { parseIPv4 } from '../../core/net';
 import { HomelabProblem, HomelabValidationError } from '../../core/errors';
 import type { UciOption, UciOptionValue, UciSection } from '../section';
+import { SECRET_PLACEHOLDER_MARK, secretPlaceholder } from '../../core/secrets';
 
 /** Where sections are built: errors name the router. */
 export interface UciContext {
@@ -30,19 +31,6 @@ export interface UciContext {
 export interface SecretRef {
   /** The secret's name in the inventory (`[A-Za-z0-9][A-Za-z0-9_-]*`). */
   readonly secret: string;
-}
-
-/** The start of every secret placeholder (what `deploy.sh`'s fill step looks for; the model rejects it in any inventory string). */
-export const PLACEHOLDER_MARK = '@@HOMELAB_SECRET:';
-
-/** The placeholder written in place of a secret value. */
-export function secretPlaceholder(name: string): string {
-  return `${PLACEHOLDER_MARK}${name}@@`;
-}
-
-/** Environment variable that `deploy.sh` reads a secret from. */
-export function secretEnvName(name: string): string {
-  return `HOMELAB_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /** Secret names: safe inside the placeholder and as an environment variable name once upper-cased. */
@@ -144,7 +132,7 @@ export function defineSection<T extends object>(
           const checked = field.check(value, p, option);
           // deploy.sh fills placeholders: one in a plain option (an SSID, a description) would carry a secret there
           const plain = field.secret ? [] : [checked].flat().filter((x): x is string => typeof x === 'string');
-          const leak = plain.find((x) => x.includes(PLACEHOLDER_MARK));
+          const leak = plain.find((x) => x.includes(SECRET_PLACEHOLDER_MARK));
           if (leak !== undefined) p.fail(option, 'holds a secret placeholder outside a secret option', leak, 'secrets only in the options that hold one, as { secret: "<name>" }');
           else if (checked !== undefined) out.push([option, checked]);
         }

@@ -25,7 +25,7 @@ import { DROPBEAR } from './dropbear';
 import { WIFI_DEVICE, WIFI_IFACE } from './wireless';
 
 export type { SecretRef, UciContext, SectionDef } from './common';
-export { secretPlaceholder, secretEnvName } from './common';
+export { secretPlaceholder } from '../../core/secrets';
 export * from './network';
 export * from './dhcp';
 export * from './firewall';

@@ -12,7 +12,8 @@ import { inventory } from '../../../apps/inventory';
 import { Homelab } from '../../../lib';
 import { parseUci } from '../../../lib/uci/parse';
 import { deployScript } from '../../../lib/homelab/router/deploy';
-import { routerPackages, secretEnvName, secretPlaceholder } from '../../../lib/homelab/router/packages';
+import { secretEnvVar, secretPlaceholder } from '../../../lib/core/secrets';
+import { routerPackages } from '../../../lib/homelab/router/packages';
 import { FakeRouter, FakeRouterOptions } from '../../helpers/fake-router';
 import { hasTool } from '../../helpers/tools';
 import { listFiles } from '../../helpers/tree';
@@ -21,7 +22,7 @@ const hex = crypto.randomBytes(6).toString('hex');
 /** Canaries; the wifi one has a quote (UCI `'\''`) and shell metacharacters. */
 const WIFI_PSK = `it's-CANARY-wifi-${hex} "$HOME" \`x\` \\ ;`;
 const WG_KEY = `CANARY-wg-${hex}+/=`;
-const SECRETS = { [secretEnvName('wifi-psk')]: WIFI_PSK, [secretEnvName('wg-gw-key')]: WG_KEY };
+const SECRETS = { [secretEnvVar('wifi-psk')]: WIFI_PSK, [secretEnvVar('wg-gw-key')]: WG_KEY };
 /** Fast timings for every run: rollback after 1 s, reconnect at once. */
 const FAST = { ROLLBACK_SECONDS: '1', CONFIRM_AFTER: '0' };
 
@@ -272,7 +273,7 @@ describe('checks before changing anything', () => {
     // GIVEN the wifi key is not in the environment
     const fake = router();
     const env: Record<string, string> = { ...SECRETS, ...FAST };
-    delete env[secretEnvName('wifi-psk')];
+    delete env[secretEnvVar('wifi-psk')];
     // WHEN
     const r = fake.run(script, env);
     // THEN
@@ -287,7 +288,7 @@ describe('checks before changing anything', () => {
 
   test('fails with a clear message when a secret holds a line break, naming it', () => {
     const fake = router();
-    const r = fake.run(script, { ...SECRETS, ...FAST, [secretEnvName('wifi-psk')]: 'two\nlines' });
+    const r = fake.run(script, { ...SECRETS, ...FAST, [secretEnvVar('wifi-psk')]: 'two\nlines' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('secret wifi-psk contains a line break');
     expect(r.stderr).not.toContain('missing;');
