@@ -17,6 +17,7 @@ import { secretEnv } from '../core/secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
 import { IOpenEBSPool } from './openebs-pool';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../k8s/security';
 
 /** A persistent volume of a {@link ClusterApp}, mounted into its container. */
 export interface AppVolume {
@@ -210,14 +211,14 @@ function addObjects(scope: Construct, app: AppConfig, namespace?: string): AppOb
     metadata: metadata(app.name),
     replicas: app.replicas,
     automountServiceAccountToken: false,
-    securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
+    securityContext: restrictedPodSecurity(app.runAsUser),
     podMetadata: { labels },
   });
   const container = deployment.addContainer({
     name: 'app',
     image: app.image,
     ports: [{ number: app.port, name: 'http' }],
-    securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: app.runAsUser, group: app.runAsUser },
+    securityContext: restrictedContainerSecurity(app.runAsUser),
     resources: {
       cpu: { request: kplus.Cpu.millis(app.cpuMillis), limit: kplus.Cpu.millis(app.cpuMillis * 10) },
       memory: { request: Size.mebibytes(app.memoryMiB), limit: Size.mebibytes(app.memoryMiB * 2) },

@@ -12,6 +12,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DatabaseEngine } from '../model/inventory';
 import { secretEnv } from '../core/secrets';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../k8s/security';
 
 /** UID and GID the official postgres, mysql and mariadb images run their server as. @internal */
 export const DATABASE_UID = 999;
@@ -76,7 +77,7 @@ export function addDatabaseServer(scope: Construct, appName: string, db: Databas
     replicas: 1,
     service,
     automountServiceAccountToken: false,
-    securityContext: { ensureNonRoot: true, user: DATABASE_UID, group: DATABASE_UID, fsGroup: DATABASE_UID },
+    securityContext: restrictedPodSecurity(DATABASE_UID),
     podMetadata: { labels },
   });
   service.select(statefulSet);
@@ -84,7 +85,7 @@ export function addDatabaseServer(scope: Construct, appName: string, db: Databas
     name: db.engine,
     image: db.image,
     portNumber: db.port,
-    securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: DATABASE_UID, group: DATABASE_UID },
+    securityContext: restrictedContainerSecurity(DATABASE_UID),
     resources: {
       cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(2000) },
       memory: { request: Size.mebibytes(256), limit: Size.mebibytes(1024) },

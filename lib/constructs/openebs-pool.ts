@@ -15,7 +15,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PoolLayout, StorageEngine } from '../model/inventory';
 import { isDnsLabel } from '../core/net';
-import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
+import { lockedBlockDevice, RAID_GROUP_SIZE, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
 import { HomelabProblem } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
@@ -26,9 +26,6 @@ export const OPENEBS_NAMESPACE = 'openebs';
 export const CSTOR_PROVISIONER = 'cstor.csi.openebs.io';
 /** Mayastor's CSI provisioner (OpenEBS docs, Replicated PV Mayastor, "Create StorageClass(s)"). @internal */
 export const MAYASTOR_PROVISIONER = 'io.openebs.csi-mayastor';
-
-/** Disks per raid group of each cStor layout (`dataRaidGroupType`); stripe takes all disks of a node. @internal */
-export const RAID_GROUP_SIZE: Readonly<Record<PoolLayout, number | undefined>> = { stripe: undefined, mirror: 2, raidz: 3, raidz2: 6 };
 
 /** The command that fills `storage.lock.json`. @internal */
 export const DISCOVER_COMMAND = 'npx homelab disks discover --from <file>';

@@ -8,17 +8,12 @@
  */
 import { Lazy, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../model/backup';
+import { b2S3Endpoint, DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../model/backup';
 import { B2ApplicationKey, B2Bucket, B2BucketConfig, B2Provider } from '../terraform/providers/b2';
 import { isDnsLabel } from '../core/net';
 import { HomelabProblem, ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { IResticRepository } from './restic-backed-app';
-
-/** Backblaze B2's S3 endpoint for a region. @internal */
-export function b2S3Endpoint(region: string): string {
-  return `https://s3.${region}.backblazeb2.com`;
-}
 
 /**
  * Capabilities an app's restic needs on its prefix of the bucket, through

@@ -30,6 +30,7 @@ import { ProblemCollector } from '../core/errors';
 import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from '../core/secrets';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
+import { restrictedContainerSecurity, restrictedPodSecurity } from '../k8s/security';
 
 /** Where the backup containers see the app's volumes (`<dir>/<volume>`). @internal */
 export const BACKUP_VOLUMES_DIR = '/homelab/volumes';
@@ -269,7 +270,7 @@ export class ResticBackedApp extends ClusterApp {
       activeDeadline: Duration.hours(6),
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: this.serviceAccount !== undefined,
-      securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
+      securityContext: restrictedPodSecurity(app.runAsUser),
     });
     // A ReadWriteOnce volume is readable only on the node that runs the app: the backup pod runs
     // there (also with scale-to-zero: it mounts the volume before it scales the app down). While
@@ -320,7 +321,7 @@ export class ResticBackedApp extends ClusterApp {
       activeDeadline: Duration.hours(12),
       ttlAfterFinished: Duration.days(7),
       automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: app.runAsUser, group: app.runAsUser, fsGroup: app.runAsUser },
+      securityContext: restrictedPodSecurity(app.runAsUser),
     });
     const volumes = new Map<string, kplus.Volume>();
     for (const v of app.volumes) {
@@ -345,7 +346,7 @@ function addResticContainers(scope: Construct, workload: kplus.AbstractPod, app:
   const id = (s: string) => `${idPrefix}${role}-${s}`;
   const tools = kplus.Volume.fromEmptyDir(scope, id('Tools'), 'homelab-tools');
   const tmp = kplus.Volume.fromEmptyDir(scope, id('Tmp'), 'homelab-tmp');
-  const securityContext = { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: app.runAsUser, group: app.runAsUser };
+  const securityContext = restrictedContainerSecurity(app.runAsUser);
   const small = { cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) } };
   const copy = (name: string, image: string, command: string[]) => {
     const c = workload.addInitContainer({ name, image, command, securityContext, resources: small });

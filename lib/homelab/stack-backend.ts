@@ -7,7 +7,7 @@
  * backends cannot read variables, and nothing secret is written.
  */
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
-import { b2S3Endpoint } from '../constructs/restic-b2-bucket';
+import { b2S3Endpoint } from '../model/backup';
 import { ResolvedStateBackend } from '../model/derive';
 
 /** Sets the stack's state backend. */

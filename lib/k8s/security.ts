@@ -8,6 +8,21 @@
  * `runAsNonRoot: true` where they are not set. Values a user set explicitly win.
  */
 import { IResolver, ResolutionContext } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
+
+/**
+ * The security context of every container we write, running as `uid` (user and group): non-root,
+ * read-only root filesystem, no privilege escalation, not privileged. The resolver below adds
+ * `capabilities.drop: [ALL]`; the pod adds seccomp.
+ */
+export function restrictedContainerSecurity(uid: number): kplus.ContainerSecurityContextProps {
+  return { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false, user: uid, group: uid };
+}
+
+/** The security context of a pod whose containers run as `uid` and own their volumes (`fsGroup`). */
+export function restrictedPodSecurity(uid: number): kplus.PodSecurityContextProps {
+  return { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid };
+}
 
 const TEMPLATE = ['spec', 'template', 'spec'];
 const POD_SPEC_PATHS: Record<string, readonly string[]> = {

@@ -9,7 +9,13 @@ import { AppBackupSpec, AppSpec, DatabaseEngine, DatabaseSpec, Inventory, Quiesc
 
 /** Restic image of the backup jobs unless `inventory.backup.resticImage` says otherwise. */
 export const DEFAULT_RESTIC_IMAGE = 'docker.io/restic/restic:0.17.3';
+/** B2 region of buckets (backups, the Terraform state) that name none. */
 export const DEFAULT_B2_REGION = 'us-west-004';
+
+/** Backblaze B2's S3 endpoint for a region (restic repositories, the Terraform state backend). */
+export function b2S3Endpoint(region: string): string {
+  return `https://s3.${region}.backblazeb2.com`;
+}
 export const DEFAULT_BACKUP_SCHEDULE = '0 3 * * *';
 export const DEFAULT_CHECK_SCHEDULE = '30 4 * * 0';
 export const DEFAULT_READ_DATA_SUBSET = '5%';
@@ -114,7 +120,7 @@ export function resolveBackup(inv: Inventory, app: AppSpec): ResolvedBackup | un
     ownBucket: b.bucket !== undefined,
     region,
     prefix: `${app.name}/`,
-    repository: `s3:https://s3.${region}.backblazeb2.com/${bucket}/${app.name}`,
+    repository: `s3:${b2S3Endpoint(region)}/${bucket}/${app.name}`,
     passwordSecret: b.passwordSecret,
     keyIdSecret: `${app.name}-b2-key-id`,
     keySecret: `${app.name}-b2-key`,

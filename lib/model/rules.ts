@@ -12,6 +12,7 @@ import { INVENTORY_SAMPLES } from './inventory-sample';
 import { HomelabProblem, ProblemCollector } from '../core/errors';
 import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
+import { RAID_GROUP_SIZE } from './storage-lock';
 
 export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
 /** One OpenSSH public key line. */
@@ -946,8 +947,6 @@ function isReadDataSubset(s: unknown): boolean {
   return /^[1-9]\d*[KMGT]$/.test(s);
 }
 
-const RAID_GROUP: Record<string, number> = { stripe: 1, mirror: 2, raidz: 3, raidz2: 6 };
-
 /** Storage pools: names, engines, nodes with disks, layouts that fit the disk counts, replicas, volume references. */
 function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
   const pools = inv.storagePools ?? [];
@@ -960,7 +959,7 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
     else if (names.has(pool.name)) p.add(ppath, 'StoragePool.name', 'duplicate pool name', pool.name, 'pool names are unique (each is a StorageClass)');
     names.add(pool.name);
     if (pool.engine !== 'cstor' && pool.engine !== 'mayastor') p.add(ppath, 'StoragePool.engine', 'unknown engine', pool.engine, '"cstor" or "mayastor"');
-    if (pool.layout !== undefined && !(pool.layout in RAID_GROUP)) p.add(ppath, 'StoragePool.layout', 'unknown layout', pool.layout, '"stripe", "mirror", "raidz" or "raidz2"');
+    if (pool.layout !== undefined && !(pool.layout in RAID_GROUP_SIZE)) p.add(ppath, 'StoragePool.layout', 'unknown layout', pool.layout, '"stripe", "mirror", "raidz" or "raidz2"');
     if (pool.engine === 'mayastor' && pool.layout !== undefined && pool.layout !== 'stripe') p.add(ppath, 'StoragePool.layout', 'no raid layout in a Mayastor pool (one DiskPool per disk; volumes are replicated across nodes)', pool.layout, 'drop layout, and set replicas');
     if (!Array.isArray(pool.hosts) || pool.hosts.length === 0) { p.add(ppath, 'StoragePool.hosts', 'no node', pool.hosts ?? null, 'name the k3s hosts whose disks form the pool'); continue; }
     const seen = new Set<string>();
@@ -972,7 +971,7 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
       if (!h.k3s) p.add(ppath, 'StoragePool.hosts', 'not a k3s node (its disks would serve no cluster)', name, 'a host with k3s: "server" or "agent"');
       const disks = h.vm ? h.vm.passthroughDisks ?? [] : h.disks ?? [];
       if (disks.length === 0) p.add(ppath, 'StoragePool.hosts', `host ${name} has no ${h.vm ? 'vm.passthroughDisks' : 'disks'}`, name, h.vm ? 'pass whole disks through to the VM by /dev/disk/by-id' : 'list its data disks by /dev/disk/by-id in disks');
-      const group = RAID_GROUP[pool.layout ?? 'stripe'] ?? 1;
+      const group = RAID_GROUP_SIZE[pool.layout ?? 'stripe'] ?? 1;
       if (pool.engine === 'cstor' && disks.length > 0 && group > 1 && disks.length % group !== 0) {
         p.add(ppath, 'StoragePool.layout', `${pool.layout} needs disks in groups of ${group}, but host ${name} has ${disks.length}`, pool.layout, `a multiple of ${group} disks on every node, or another layout`);
       }

@@ -5,8 +5,18 @@
  * names are never typed by hand (seed 001).
  */
 
+import { PoolLayout } from './inventory';
+
 /** The lock file name, at the project root. */
 export const STORAGE_LOCK_FILE = 'storage.lock.json';
+
+/**
+ * Disks per cStor raid group of each layout (`dataRaidGroupType`): a node's disks must split into
+ * whole groups. A stripe has none: all of a node's disks, any number, form its one group. The model
+ * rules and `OpenEBSPool` both check with this table.
+ * @see https://github.com/openebs/cstor-operators/blob/develop/docs/tutorial/cspc/tuning.md
+ */
+export const RAID_GROUP_SIZE: Readonly<Record<PoolLayout, number | undefined>> = { stripe: undefined, mirror: 2, raidz: 3, raidz2: 6 };
 
 /** One disk: where it is and the BlockDevice NDM made of it. */
 export interface LockedDisk {
