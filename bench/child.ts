@@ -130,15 +130,15 @@ function run(): Omit<ChildResult, 'case' | 'inv' | 'bootMs' | 'maxRssKiB' | 'hwm
       const { parseLock } = require('../lib/model/storage-lock') as typeof import('../lib/model/storage-lock');
       const { clusterAppProps, openEBSPoolProps, resticBackedAppProps } = require('../lib/homelab/props') as typeof import('../lib/homelab/props');
       const pools: InstanceType<typeof OpenEBSPool>[] = [];
-      if (inv.cluster?.platform && model.pools.length > 0) {
+      if (inv.cluster?.platform && model.storagePools.length > 0) {
         const storage = new cdk8s.Chart(k8s, 'storage', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
         setK8sStage(storage, K8sStage.PLATFORM_CONFIG);
         const lockFile = path.join(__dirname, '..', 'storage.lock.json');
         const lock = parseLock(fs.readFileSync(lockFile, 'utf8'), lockFile);
-        for (const pool of model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, openEBSPoolProps(pool, lock, lockFile)));
+        for (const pool of model.storagePools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, openEBSPoolProps(pool, lock, lockFile)));
       }
       for (const app of model.apps) {
-        if (app.backups) new ResticBackedApp(k8s, `app-${app.name}`, resticBackedAppProps(app, cluster, pools));
+        if (app.backup) new ResticBackedApp(k8s, `app-${app.name}`, resticBackedAppProps(app, cluster, pools));
         else new ClusterApp(k8s, `app-${app.name}`, clusterAppProps(app, cluster, pools));
       }
       lap('build: k8s constructs');

@@ -55,10 +55,10 @@ export function formatBringUp(model: Model, apply: ApplyOrder): string {
       // each backed-up app's B2 key: Terraform created it; its outputs go straight into the variables
       const fromTerraform = new Map<string, string>();
       for (const app of model.apps) {
-        if (!app.backups) continue;
+        if (!app.backup) continue;
         const out = resticKeyOutputs(app.name);
-        fromTerraform.set(secretEnvVar(app.backups.keyIdSecret), out.keyId);
-        fromTerraform.set(secretEnvVar(app.backups.keySecret), out.key);
+        fromTerraform.set(secretEnvVar(app.backup.keyIdSecret), out.keyId);
+        fromTerraform.set(secretEnvVar(app.backup.keySecret), out.key);
       }
       const tf = shellCommand(['terraform', `-chdir=cdktf.out/stacks/${model.name}`, 'output', '-raw']);
       step(`cluster: ${apply.stages.length} stage${apply.stages.length === 1 ? '' : 's'}, each applied once, waiting for what the next needs`, [

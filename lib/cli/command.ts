@@ -286,15 +286,15 @@ function restore(rest: string[], io: Io): number {
   const apps = loadHomelab(args).lab.model.apps;
   const app = apps.find((a) => a.name === name);
   if (!app) throw new UsageError(`no app ${JSON.stringify(name)}; the homelab has ${JSON.stringify(apps.map((a) => a.name))}`);
-  if (!app.backups) throw new UsageError(`app ${JSON.stringify(name)} has no backup; apps with backup: ${JSON.stringify(apps.filter((a) => a.backups).map((a) => a.name))}`);
+  if (!app.backup) throw new UsageError(`app ${JSON.stringify(name)} has no backup; apps with backup: ${JSON.stringify(apps.filter((a) => a.backup).map((a) => a.name))}`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { restoreManifest } = require('../homelab/restore') as typeof import('../homelab/restore');
   const m = restoreManifest(app, { snapshot: args.snapshot });
   fs.mkdirSync(out, { recursive: true });
   const file = path.join(out, m.fileName);
   writeAtomically(file, m.yaml, 'restore');
-  io.out(`homelab: wrote ${file}: restores ${app.name} (${app.backups.parts.join(', ')}) from ${app.backups.repository}, snapshot ${args.snapshot ?? 'latest of each part'}\n`);
-  io.out(`Volumes are emptied before their snapshot is restored; ${app.db?.engine === 'postgresql' ? 'the database dump is loaded in one transaction' : app.db ? 'the database is replaced' : 'there is no database'}. Run:\n`);
+  io.out(`homelab: wrote ${file}: restores ${app.name} (${app.backup.parts.join(', ')}) from ${app.backup.repository}, snapshot ${args.snapshot ?? 'latest of each part'}\n`);
+  io.out(`Volumes are emptied before their snapshot is restored; ${app.database?.engine === 'postgresql' ? 'the database dump is loaded in one transaction' : app.database ? 'the database is replaced' : 'there is no database'}. Run:\n`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { shellCommand } = require('../core/shell') as typeof import('../core/shell');
   for (const argv of m.argv) io.out(`  ${shellCommand(argv.map((w) => (w === m.fileName ? file : w)))}\n`);

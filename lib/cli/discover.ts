@@ -147,7 +147,7 @@ export function discoverDisks(blockDevices: unknown, model: Model, options: Disc
 
   // Every (pool, node, link) of the model, and the set of (node, link).
   const wanted: { pool: string; node: string; link: string }[] = [];
-  for (const pool of model.pools) {
+  for (const pool of model.storagePools) {
     for (const n of pool.nodes) for (const link of n.disks) wanted.push({ pool: pool.name, node: n.host, link });
   }
   const inModel = new Set(wanted.map((w) => key(w.node, w.link)));

@@ -112,18 +112,18 @@ export class Homelab extends cdk8s.App {
     this.platform = addPlatformCharts(this, this.model);
     if (this.model.apps.length > 0) setK8sStage(new NamespacesChart(this, 'namespaces', this.model.apps.map((a) => a.namespace)), K8sStage.NAMESPACES);
     const pools: OpenEBSPool[] = [];
-    if (this.platform && this.model.pools.length > 0) {
+    if (this.platform && this.model.storagePools.length > 0) {
       // after the operators (stage 10) and their admission webhooks; next to the platform config
       const storage = new cdk8s.Chart(this, 'storage', { labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
       setK8sStage(storage, K8sStage.PLATFORM_CONFIG);
       const lockFile = props.storageLockFile ?? STORAGE_LOCK_FILE;
       const lock = readStorageLock(lockFile);
-      for (const pool of this.model.pools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, openEBSPoolProps(pool, lock, lockFile)));
+      for (const pool of this.model.storagePools) pools.push(new OpenEBSPool(storage, `pool-${pool.name}`, openEBSPoolProps(pool, lock, lockFile)));
     }
     this.pools = pools;
     this.apps = this.model.apps.map((app) => {
       const missing = missingPoolReporter(pools, this.poolProblems);
-      const chart = app.backups
+      const chart = app.backup
         ? new ResticBackedApp(this, `app-${app.name}`, resticBackedAppProps(app, cluster, pools, missing.report))
         : new ClusterApp(this, `app-${app.name}`, clusterAppProps(app, cluster, pools, missing.report));
       missing.attach(chart);

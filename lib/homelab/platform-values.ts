@@ -30,7 +30,7 @@ export const METALLB_IPS_ANNOTATION = 'metallb.io/loadBalancerIPs';
 export function platformCharts(model: Model): PlatformChartSpec[] {
   const platform = model.cluster?.platform;
   if (!platform) return [];
-  const engines = new Set(model.pools.map((p) => p.engine));
+  const engines = new Set(model.storagePools.map((p) => p.engine));
   return PLATFORM_CHARTS.filter((c) => (c === OAUTH2_PROXY_CHART ? platform.oauth !== undefined
     : c === CSTOR_CHART ? engines.has('cstor')
       : c === OPENEBS_CHART ? engines.has('mayastor')

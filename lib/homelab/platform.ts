@@ -74,7 +74,7 @@ export class PlatformCrds extends Chart {
     const charts = platformCharts(model);
     const crds = new Map<string, ApiObject>();
     // PrometheusRule for the backup alerts (a prometheus-operator, if any, picks them up)
-    const extra = model.apps.some((a) => a.backups) ? [PROMETHEUS_RULE_CRD] : [];
+    const extra = model.apps.some((a) => a.backup) ? [PROMETHEUS_RULE_CRD] : [];
     for (const shared of bundledCrds([...charts.flatMap((c) => c.crds), ...extra])) {
       let crd = shared;
       const owner = charts.find((c) => c.conversionWebhooks?.[crd.metadata.name]);

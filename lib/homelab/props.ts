@@ -73,7 +73,7 @@ export function clusterAppProps(app: ResolvedApp, cluster: ClusterSpec | undefin
 
 /** The props of a backed-up app's {@link ResticBackedApp} (`app.backups` must be set). @internal */
 export function resticBackedAppProps(app: ResolvedApp, cluster: ClusterSpec | undefined, pools: readonly IOpenEBSPool[], onMissingPool?: (what: string, pool: string) => void): ResticBackedAppProps {
-  const b = app.backups!;
+  const b = app.backup!;
   return {
     ...clusterAppProps(app, cluster, pools, onMissingPool),
     repository: ResticRepository.fromUrl({

@@ -75,7 +75,7 @@ export class HomelabStack extends TerraformStack implements IVmImageSource {
         keepDeletedDays: backup.keepDeletedDays,
         applicationKeyId,
         applicationKey,
-        apps: model.apps.flatMap((a) => (a.backups ? [{ name: a.name, backups: a.backups }] : [])),
+        apps: model.apps.flatMap((a) => (a.backup ? [{ name: a.name, backups: a.backup }] : [])),
         stateBackend: model.stateBackend,
       });
       this.bucket = made.bucket;

@@ -101,9 +101,9 @@ export interface ResolvedHost extends HostSpec {
 export interface ResolvedApp extends AppSpec {
   readonly namespace: string;
   /** The database with its defaults (service `<app>-db` for server engines). */
-  readonly db?: ResolvedDatabase;
+  readonly database?: ResolvedDatabase;
   /** Restic backups (needs `inventory.backup`). */
-  readonly backups?: ResolvedBackup;
+  readonly backup?: ResolvedBackup;
   readonly replicas: number;
   readonly runAsUser: number;
   readonly cpuMillis: number;
@@ -287,7 +287,7 @@ export interface Model {
   /** k3s release for podman agents. */
   readonly k3sVersion: string;
   /** OpenEBS storage pools, with their nodes and disks. */
-  readonly pools: readonly ResolvedPool[];
+  readonly storagePools: readonly ResolvedPool[];
   /** Site that runs the cluster (where its servers are). */
   readonly clusterSite?: SiteSpec;
   readonly ingressIP?: string;
@@ -350,8 +350,8 @@ export function deriveModel(inv: Inventory): Model {
     cpuMillis: a.cpuMillis ?? 100,
     memoryMiB: a.memoryMiB ?? 256,
     tmpVolume: a.tmpVolume ?? true,
-    db: resolveDatabase(a),
-    backups: resolveBackup(inv, a),
+    database: resolveDatabase(a),
+    backup: resolveBackup(inv, a),
   }));
 
   const k3sNodes: K3sNode[] = hosts.flatMap((h) => [
@@ -493,7 +493,7 @@ export function deriveModel(inv: Inventory): Model {
     initNode,
     serverAddr: initNode ? `https://${initNode.ip}:6443` : undefined,
     k3sVersion: inv.cluster?.k3sVersion ?? 'v1.30.4+k3s1',
-    pools: (inv.storagePools ?? []).map((p) => ({
+    storagePools: (inv.storagePools ?? []).map((p) => ({
       name: p.name,
       engine: p.engine,
       layout: p.layout ?? 'stripe',

@@ -66,7 +66,7 @@ describe('discoverDisks', () => {
 
   test('the model has the pool disks the fixture is written for', () => {
     // THEN
-    expect(model.pools.map((p) => p.nodes)).toEqual([[
+    expect(model.storagePools.map((p) => p.nodes)).toEqual([[
       { host: 'olaf', disks: [OLAF_860, OLAF_870] },
       { host: 'ulf', disks: [ULF_WD, ULF_ST, ULF_MISS] },
       { host: 'rolf', disks: [ROLF_WD, ROLF_WRONG] },
@@ -467,7 +467,7 @@ describe('formatDiscoverReport', () => {
   test('a clean run is one section', () => {
     // GIVEN: a model whose only pool disk is olaf's clean SSD
     const model = poolModel();
-    const only: Model = { ...model, pools: [{ ...model.pools[0], nodes: [{ host: 'olaf', disks: [OLAF_860] }] }] };
+    const only: Model = { ...model, storagePools: [{ ...model.storagePools[0], nodes: [{ host: 'olaf', disks: [OLAF_860] }] }] };
     const list = fixture();
     list.items = list.items.filter((i: any) => i.metadata.name === BD.olaf860);
 

@@ -64,7 +64,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'homelab-mariadb-e2e-'));
     fs.mkdirSync(path.join(dir, 'tools'));
     maria = await startMariadb();
-    maria.createUser(gitea.db!.user!, SECRETS['gitea-db-password']);
+    maria.createUser(gitea.database!.user!, SECRETS['gitea-db-password']);
   }, 60_000);
 
   afterAll(async () => {
@@ -104,7 +104,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
   function repositoryAt(env: Env, name: string): string {
     const m = /^s3:https:\/\/[^/]+\/([^/]+)\/([^/]+)$/.exec(env.RESTIC_REPOSITORY);
     expect(m).not.toBeNull();
-    expect(m![1]).toBe(gitea.backups!.bucket);
+    expect(m![1]).toBe(gitea.backup!.bucket);
     return path.join(dir, name, m![1], m![2]);
   }
 
@@ -113,7 +113,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
    * transfers an account took part in, so any transfer missing from the ledger shows.
    */
   function seedDatabase(db: string): void {
-    maria.createDatabase(db, gitea.db!.user!);
+    maria.createDatabase(db, gitea.database!.user!);
     maria.sql(`CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL, ops bigint NOT NULL DEFAULT 0) ENGINE=InnoDB;
       CREATE TABLE ledger (n bigint AUTO_INCREMENT PRIMARY KEY, src int NOT NULL, dst int NOT NULL) ENGINE=InnoDB;
       INSERT INTO accounts (id, balance) SELECT seq, ${START_BALANCE} FROM seq_1_to_${ACCOUNTS};`, db);
@@ -195,7 +195,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
 
   /** The restore Job's program into a fresh database `fresh` (owned by gitea) and an empty volume. */
   async function restoreInto(fresh: string, repository: string): Promise<{ run: Run; volumes: string }> {
-    maria.createDatabase(fresh, gitea.db!.user!);
+    maria.createDatabase(fresh, gitea.database!.user!);
     const volumes = path.join(dir, `${fresh}-volumes`);
     fs.mkdirSync(path.join(volumes, 'data'), { recursive: true });
     const restore = containerRun(podOf(job), 'restore-job', secrets());
@@ -219,7 +219,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
       MYSQL_PWD: SECRETS['gitea-db-password'],
       HOMELAB_DB_NAME: 'gitea',
       HOMELAB_DB_USER: 'gitea',
-      RESTIC_REPOSITORY: `s3:https://s3.us-west-004.backblazeb2.com/${gitea.backups!.bucket}/gitea`,
+      RESTIC_REPOSITORY: `s3:https://s3.us-west-004.backblazeb2.com/${gitea.backup!.bucket}/gitea`,
     });
     expect(backup.env.PGHOST).toBeUndefined();
     // the backup pod runs the server's image, for its client tools
@@ -272,7 +272,7 @@ describe('ResticBackedApp with MariaDB, run for real', () => {
 
     // WHEN the cluster lost the database: a new, empty one comes up in its place
     maria.sql(`DROP DATABASE ${db}`);
-    maria.createDatabase(db, gitea.db!.user!);
+    maria.createDatabase(db, gitea.database!.user!);
     const backup = containerRun(podOf(cron), 'backup', secrets());
     const r = await run(backup.argv, env);
 

@@ -66,7 +66,7 @@ describe('ResticBackedApp backups, run for real', () => {
     fs.chmodSync(dir, 0o755);
     pg = await startPostgres();
     s3 = await startS3();
-    await s3.createBucket(gitea.backups!.bucket);
+    await s3.createBucket(gitea.backup!.bucket);
     pings = [];
     pingServer = http.createServer((req, res) => { pings.push(req.url ?? ''); res.end('OK'); });
     await new Promise<void>((r) => pingServer.listen(0, '127.0.0.1', r));
@@ -87,7 +87,7 @@ describe('ResticBackedApp backups, run for real', () => {
 
   /** Overrides for this machine (see the module comment), per repository kind. */
   function local(env: Env, repo: 'fs' | 's3', volumes: string, extra: Env = {}, bucket?: string): Env {
-    const b = gitea.backups!;
+    const b = gitea.backup!;
     // s3:https://s3.<region>.backblazeb2.com/<bucket>/<app> -> the same bucket and app path, locally
     const m = /^s3:https:\/\/[^/]+\/([^/]+)\/([^/]+)$/.exec(env.RESTIC_REPOSITORY);
     expect(m).not.toBeNull();
@@ -299,7 +299,7 @@ describe('ResticBackedApp backups, run for real', () => {
     fs.writeFileSync(path.join(filesVol, 'srv', 'photo.jpg'), 'jpeg');
     const fb = containerRun(podOf(filesCron), 'backup', secrets());
     const fenv = local(fb.env, 's3', filesVol, {}, 'select-bucket');
-    expect(fb.env.RESTIC_REPOSITORY).toBe(`s3:https://s3.us-west-004.backblazeb2.com/${files.backups!.bucket}/files`);
+    expect(fb.env.RESTIC_REPOSITORY).toBe(`s3:https://s3.us-west-004.backblazeb2.com/${files.backup!.bucket}/files`);
     expect(fenv.RESTIC_REPOSITORY).toBe(`s3:${s3.endpoint}/select-bucket/files`);
     const fr = await run(fb.argv, fenv);
     expect(fr.stderr).toContain('backup complete: volume-srv');

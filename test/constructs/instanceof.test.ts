@@ -24,7 +24,7 @@ describe('instanceof', () => {
     // WHEN the apps are filtered by class
     const backedUp = lab.apps.filter((a) => a instanceof ResticBackedApp).map((a) => a.node.id);
     // THEN only the apps with backups are ResticBackedApps, and every app is a ClusterApp
-    expect(backedUp).toEqual(lab.model.apps.filter((a) => a.backups).map((a) => `app-${a.name}`));
+    expect(backedUp).toEqual(lab.model.apps.filter((a) => a.backup).map((a) => `app-${a.name}`));
     expect(backedUp.length).toBeGreaterThan(0);
     expect(backedUp.length).toBeLessThan(lab.apps.length);
     expect(lab.apps.every((a) => a instanceof ClusterApp)).toBe(true);

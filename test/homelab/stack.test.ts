@@ -142,9 +142,9 @@ describe('HomelabStack backups', () => {
   });
 
   test('the key prefixes are the prefixes the model gives restic', () => {
-    for (const app of lab.model.apps.filter((a) => a.backups)) {
-      expect(keys()[`BackupKey-${app.name}`].name_prefix).toBe(app.backups!.prefix);
-      expect(app.backups!.repository.endsWith(`/${app.backups!.prefix.replace(/\/$/, '')}`)).toBe(true);
+    for (const app of lab.model.apps.filter((a) => a.backup)) {
+      expect(keys()[`BackupKey-${app.name}`].name_prefix).toBe(app.backup!.prefix);
+      expect(app.backup!.repository.endsWith(`/${app.backup!.prefix.replace(/\/$/, '')}`)).toBe(true);
     }
   });
 
@@ -309,7 +309,7 @@ describe('HomelabStack backups with a bucket of the app\'s own', () => {
     expect(json.resource.b2_application_key['BackupKey-files'].bucket_ids).toEqual(['${b2_bucket.BackupBucket-files.bucket_id}']);
     expect(json.resource.b2_application_key['BackupKey-files'].name_prefix).toBe('files/');
     expect(json.resource.b2_application_key['BackupKey-gitea'].bucket_ids).toEqual([BUCKET_ID]);
-    const files = lab.model.apps.find((a) => a.name === 'files')!.backups!;
+    const files = lab.model.apps.find((a) => a.name === 'files')!.backup!;
     expect(files.repository).toBe('s3:https://s3.us-west-004.backblazeb2.com/lab-files-archive/files');
     expect(files.ownBucket).toBe(true);
   });

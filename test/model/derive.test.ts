@@ -126,3 +126,18 @@ describe('deriveModel on the reference inventory', () => {
     expect(deriveModel(inventory)).toEqual(model);
   });
 });
+
+describe('the model speaks the inventory\'s names', () => {
+  test('an app\'s database and backup, and the storage pools, keep their inventory keys (resolved, no second name)', () => {
+    // GIVEN the reference inventory WHEN derived
+    const model = deriveModel(inventory);
+    const gitea = model.apps.find((a) => a.name === 'gitea')!;
+    // THEN the resolved values sit under the spec's keys
+    expect(gitea.database).toMatchObject({ engine: 'postgresql', service: 'gitea-db' });
+    expect(gitea.backup?.repository).toMatch(/^s3:https:\/\/s3\..*\/gitea$/);
+    expect(model.storagePools.map((p) => p.name)).toEqual((inventory.storagePools ?? []).map((p) => p.name));
+    // AND the names they had besides are gone
+    for (const old of ['db', 'backups']) expect(Object.keys(gitea)).not.toContain(old);
+    expect(Object.keys(model)).not.toContain('pools');
+  });
+});

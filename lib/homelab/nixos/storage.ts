@@ -29,7 +29,7 @@ export interface StorageNodeConfig {
 
 /** The storage needs of a host; empty when no pool uses it. */
 export function storageNodeConfig(model: Model, host: string): StorageNodeConfig {
-  const engines = new Set(model.pools.filter((p) => p.nodes.some((n) => n.host === host)).map((p) => p.engine));
+  const engines = new Set(model.storagePools.filter((p) => p.nodes.some((n) => n.host === host)).map((p) => p.engine));
   const labels: Record<string, string> = {};
   for (const e of [...engines].sort()) labels[STORAGE_NODE_LABELS[e][0]] = STORAGE_NODE_LABELS[e][1];
   return {
