@@ -332,7 +332,10 @@ export function main(argv: string[], io: Io = { err: (s) => process.stderr.write
     if (typeof err?.code === 'string' && typeof err.path === 'string') {
       // a file system error: which file, what happened, what to do
       const { what: happened, todo } = describeFsError(err);
-      io.err(`homelab: 1 problem; ${what}\n  [${err.path}] ${command}: ${happened} (got ${JSON.stringify(err.code)}${err.syscall ? ` from ${err.syscall}` : ''}); ${todo}\n`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { problem, shown } = require('../core/errors') as typeof import('../core/errors');
+      const found = problem(err.path, command, happened, shown(`${JSON.stringify(err.code)}${err.syscall ? ` from ${err.syscall}` : ''}`), todo);
+      io.err(`homelab: 1 problem; ${what}\n  ${found.message}\n`);
       return 1;
     }
     // the user's own error first, at their file:line (a syntax error as esbuild's message, without its stack)

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { resolveDatabase } from '../model/backup';
 import { DatabaseEngine } from '../model/inventory';
 import { isDnsLabel } from '../core/net';
-import { ProblemCollector } from '../core/errors';
+import { oneOf, ProblemCollector } from '../core/errors';
 import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } from './database';
 import { secretEnv } from '../core/secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
@@ -168,7 +168,8 @@ function checkAppConfig(at: string, cls: string, app: AppConfig): void {
   const db = app.db;
   if (db && db.engine !== 'sqlite' && !db.passwordSecret) p.add(at, `${cls}.database.passwordSecret`, `a ${db.engine} server needs a password`, db.passwordSecret, 'the name of a Kubernetes Secret with key "value"');
   if (db?.engine === 'sqlite' && (!db.volume || !names.has(db.volume) || !db.file)) {
-    p.add(at, `${cls}.database.volume`, 'sqlite needs one of the app volumes and a file in it', { volume: db.volume, file: db.file }, `volume one of ${JSON.stringify([...names])}, and file, e.g. "app.db"`);
+    p.add(at, `${cls}.database.volume`, 'sqlite needs one of the app volumes and a file in it', { volume: db.volume, file: db.file },
+      `volume ${oneOf([...names], 'from volumes (the app has none: add one, e.g. { name: "data", mountPath: "/data", sizeGiB: 1 })')}, and file, e.g. "app.db"`);
   }
   p.throwIfAny();
 }

@@ -42,7 +42,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { isDnsLabel, isEmail, isFqdn } from '../core/net';
-import { ProblemCollector } from '../core/errors';
+import { oneOf, ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Namespace of the oauth2-proxy release (the platform's HelmChart targets it). @internal */
@@ -274,7 +274,7 @@ export class OAuthIngress extends Construct {
     if (!isDnsLabel(name) || name.length > 52) p.add(at, 'OAuthIngress.name', 'not a DNS label of at most 52 characters', name, 'lowercase letters, digits and "-"; object names add "-signin"');
     if (!isDnsLabel(this.namespace)) p.add(at, 'OAuthIngress.namespace', 'not a DNS label', this.namespace, 'lowercase letters, digits and "-", 1-63 characters');
     if (servicePort === undefined || !servicePorts.includes(servicePort)) {
-      p.add(at, 'OAuthIngress.servicePort', `not a port of Service ${serviceName}`, servicePort ?? null, `one of ${JSON.stringify(servicePorts)}`);
+      p.add(at, 'OAuthIngress.servicePort', `not a port of Service ${serviceName}`, servicePort ?? null, oneOf(servicePorts, `a port of the Service, which has none: give Service ${serviceName} a port`));
     }
     if (!isDnsLabel(issuer.issuerName) && !isFqdn(issuer.issuerName)) p.add(at, 'OAuthIngress.issuer', 'not an issuer name', issuer.issuerName, 'the name of a cert-manager (Cluster)Issuer: lowercase letters, digits, "-" and "."');
     if (auth) {

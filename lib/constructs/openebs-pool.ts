@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { PoolLayout, StorageEngine } from '../model/inventory';
 import { isDnsLabel } from '../core/net';
 import { lockedBlockDevice, RAID_GROUP_SIZE, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
-import { HomelabProblem } from '../core/errors';
+import { addProblemValidation, HomelabProblem } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. @internal */
@@ -186,7 +186,7 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
     }
     this.problems = problems;
     // standalone, `cdk8s synth` reports them; Homelab collects `problems` itself
-    this.node.addValidation({ validate: () => problems.map((p) => p.message) });
+    addProblemValidation(this, () => problems);
   }
 
   get storageClassName(): string {

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { b2S3Endpoint, DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../model/backup';
 import { B2ApplicationKey, B2Bucket, B2BucketConfig, B2Provider } from '../terraform/providers/b2';
 import { isDnsLabel } from '../core/net';
-import { HomelabProblem, ProblemCollector } from '../core/errors';
+import { addProblemValidation, problem, ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { IResticRepository } from './restic-backed-app';
 
@@ -191,11 +191,9 @@ export class ResticB2Bucket extends Construct {
         produce: () => (this.rules.length > 0 ? this.rules : [{ fileNamePrefix: '', daysFromHidingToDeleting: keep }]),
       }) as any),
     });
-    this.node.addValidation({
-      validate: () => (this.rules.length > B2_MAX_LIFECYCLE_RULES
-        ? [new HomelabProblem(this.node.path, 'ResticB2Bucket.repositories', 'more repositories than B2 allows lifecycle rules on one bucket', this.rules.length, `at most ${B2_MAX_LIFECYCLE_RULES}, or another bucket`).message]
-        : []),
-    });
+    addProblemValidation(this, () => (this.rules.length > B2_MAX_LIFECYCLE_RULES
+      ? [problem(this.node.path, 'ResticB2Bucket.repositories', 'more repositories than B2 allows lifecycle rules on one bucket', this.rules.length, `at most ${B2_MAX_LIFECYCLE_RULES}, or another bucket`)]
+      : []));
   }
 
   /**

@@ -26,7 +26,7 @@ import { CronError, maxCronGapSeconds, parseCron } from '../model/cron';
 import { DEFAULT_BACKUP_SCHEDULE, DEFAULT_CHECK_SCHEDULE, DEFAULT_READ_DATA_SUBSET, DEFAULT_RESTIC_IMAGE, ResolvedBackup } from '../model/backup';
 import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from './backup-scripts';
 import { isDnsLabel, isFqdn } from '../core/net';
-import { ProblemCollector } from '../core/errors';
+import { oneOf, ProblemCollector } from '../core/errors';
 import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from '../core/secrets';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
@@ -184,7 +184,7 @@ function backupConfig(at: string, app: AppConfig, props: ResticBackedAppProps): 
   }
   const names = app.volumes.map((v) => v.name);
   volumes.forEach((v, i) => {
-    if (!names.includes(v)) p.add(at, `ResticBackedApp.backupVolumes[${i}]`, 'not a volume of the app', v, `one of ${JSON.stringify(names)}`);
+    if (!names.includes(v)) p.add(at, `ResticBackedApp.backupVolumes[${i}]`, 'not a volume of the app', v, oneOf(names, 'a volume of the app, which has none: add it to volumes, or back up only the database'));
   });
   if (backups.parts.length === 0) p.add(at, 'ResticBackedApp.backupVolumes', 'nothing to back up', volumes, 'a database or at least one volume');
   if (typeof repo.repositoryUrl !== 'string' || repo.repositoryUrl === '') p.add(at, 'ResticBackedApp.repository.repositoryUrl', 'empty', repo.repositoryUrl, 'a restic repository, e.g. "s3:https://s3.us-west-004.backblazeb2.com/bucket/app"');

@@ -6,6 +6,7 @@
 import { SECRET_VALUE_KEY, secretKeyRef } from '../core/secrets';
 import { Model } from '../model/derive';
 import { isIPv4InRange } from '../core/net';
+import { bug } from '../core/errors';
 import { CERT_MANAGER_CHART, CSTOR_CHART, METALLB_CHART, OAUTH2_PROXY_CHART, OPENEBS_CHART, PLATFORM_CHARTS, PlatformChartSpec, TRAEFIK_CHART } from './versions';
 
 /** Let's Encrypt's ACME directories. */
@@ -238,6 +239,6 @@ export function platformChartValues(model: Model, chart: PlatformChartSpec): Rec
     case OAUTH2_PROXY_CHART: return oauth2ProxyValues(model);
     case CSTOR_CHART: return { openebsNDM: { enabled: true } };
     case OPENEBS_CHART: return openebsValues();
-    default: throw new Error(`homelab-cdk: no values for chart ${chart.name}`);
+    default: return bug('platform', 'PlatformChartSpec.name', 'no values for this chart', chart.name, 'a case in platformChartValues');
   }
 }

@@ -39,6 +39,7 @@ import { addNamespaces, HELM_CONTROLLER_NAMESPACE } from '../k8s/namespaces';
 import { K8sStage, setK8sFileNote, setK8sStage } from '../synth/stages';
 import { toYaml } from '../k8s/yaml';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
+import { addProblemValidation, problem } from '../core/errors';
 import { METALLB_CHART } from './versions';
 import { LETSENCRYPT_PRODUCTION, LETSENCRYPT_STAGING, loadBalancerNetworks, platformChartValues, platformCharts, platformSecrets } from './platform-values';
 
@@ -218,11 +219,10 @@ export class PlatformConfig extends Chart {
         spec: { ipAddressPools: networks.map((n) => n.name) },
       });
     }
-    this.node.addValidation({
-      validate: () => (networks.length > 0 ? [] : [
-        `no network at the cluster's site ${JSON.stringify(model.clusterSite?.name ?? null)} has a loadBalancerPool, so MetalLB has no address for Traefik; declare one (networks[].loadBalancerPool)`,
-      ]),
-    });
+    addProblemValidation(this, () => (networks.length > 0 ? [] : [
+      problem(this.node.path, 'PlatformConfig.networks', 'no network at the cluster\'s site has a loadBalancerPool, so MetalLB has no address for Traefik',
+        model.clusterSite?.name ?? null, 'a loadBalancerPool on a network of that site (networks[].loadBalancerPool), outside its DHCP range'),
+    ]));
   }
 }
 

@@ -13,7 +13,7 @@ import { sopsSecretPath } from '../core/secrets';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
 import { ClusterSpec } from '../model/inventory';
 import { StorageLock } from '../model/storage-lock';
-import { HomelabProblem } from '../core/errors';
+import { HomelabProblem, oneOf } from '../core/errors';
 
 /** The OAuthIngress settings of an app (without its Service) from the cluster settings. @internal */
 export function ingressOptions(app: ResolvedApp, cluster: ClusterSpec | undefined): Omit<OAuthIngressProps, 'service'> | undefined {
@@ -102,7 +102,8 @@ export function missingPoolReporter(pools: readonly IOpenEBSPool[], problems: Ho
     attach: (scope) => {
       for (const [what, pool] of missing) {
         problems.push(new HomelabProblem(scope.node.path, what === 'database' ? 'ClusterApp.database.pool' : 'ClusterApp.volumes.pool',
-          `${what} names a pool the homelab has no OpenEBSPool for`, pool, `one of ${JSON.stringify(pools.map((p) => p.poolName))} (pools need cluster.platform)`));
+          `${what} names a pool the homelab has no OpenEBSPool for`, pool,
+          oneOf(pools.map((p) => p.poolName), 'a pool of inventory.storagePools, which need cluster.platform (the homelab has none), or a storageClass instead of pool')));
       }
     },
   };

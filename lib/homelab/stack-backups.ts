@@ -10,6 +10,7 @@ import { ResolvedBackup } from '../model/backup';
 import { ResolvedStateBackend } from '../model/derive';
 import { addResticKey, B2_MAX_KEY_NAME_LENGTH, B2_MAX_LIFECYCLE_RULES, resticBucketConfig, resticKeyOutputs } from '../constructs/restic-b2-bucket';
 import { B2ApplicationKey, B2Bucket, B2Provider } from '../terraform/providers/b2';
+import { fail } from '../core/errors';
 
 export interface BackupBucketsProps {
   /** The homelab's name: the first part of every key name (`<homelab>-<app>-restic`). */
@@ -43,13 +44,15 @@ export function addBackupBuckets(scope: Construct, props: BackupBucketsProps): B
   // apps with a bucket of their own get it below; the others share the homelab's
   const shared = backedUp.filter((a) => !a.backups.ownBucket);
   if (shared.length > B2_MAX_LIFECYCLE_RULES) {
-    throw new Error(`[${at}] HomelabStack.lifecycleRules: more backed-up apps than B2 allows lifecycle rules on one bucket (got ${shared.length}); at most ${B2_MAX_LIFECYCLE_RULES}, or give some apps a bucket of their own (backup.bucket)`);
+    fail(at, 'HomelabStack.lifecycleRules', 'more backed-up apps than B2 allows lifecycle rules on one bucket', shared.length,
+      `at most ${B2_MAX_LIFECYCLE_RULES}, or give some apps a bucket of their own (backup.bucket)`);
   }
   // The state holds every app key: no app key may reach it.
   const state = props.stateBackend.type === 's3' ? props.stateBackend : undefined;
   const exposed = state === undefined ? undefined : backedUp.find((a) => a.backups.bucket === state.bucket && state.key.startsWith(a.backups.prefix));
   if (exposed) {
-    throw new Error(`[${at}] HomelabStack.stateBackend.key: the Terraform state, which holds every app's B2 key, is under app ${exposed.name}'s backup prefix (got ${JSON.stringify(state!.key)}); a key outside ${JSON.stringify(exposed.backups.prefix)}, or another bucket`);
+    fail(at, 'HomelabStack.stateBackend.key', `the Terraform state, which holds every app's B2 key, is under app ${exposed.name}'s backup prefix`, state!.key,
+      `a key outside ${JSON.stringify(exposed.backups.prefix)}, or another bucket`);
   }
   // B2 rejects two rules that apply to the same files, and the whole-bucket
   // rule ('') overlaps every app's: with backed-up apps, each app's prefix
@@ -68,7 +71,8 @@ export function addBackupBuckets(scope: Construct, props: BackupBucketsProps): B
   for (const app of backedUp) {
     const keyName = `${props.homelab}-${app.name}-restic`;
     if (keyName.length > B2_MAX_KEY_NAME_LENGTH) {
-      throw new Error(`[${at}/BackupKey-${app.name}] B2ApplicationKey.keyName: too long for B2 (got ${JSON.stringify(keyName)}); at most ${B2_MAX_KEY_NAME_LENGTH} characters, so homelab and app names of at most ${B2_MAX_KEY_NAME_LENGTH - '--restic'.length} together`);
+      fail(`${at}/BackupKey-${app.name}`, 'B2ApplicationKey.keyName', 'too long for B2', keyName,
+        `at most ${B2_MAX_KEY_NAME_LENGTH} characters, so homelab and app names of at most ${B2_MAX_KEY_NAME_LENGTH - '--restic'.length} together`);
     }
     const { key } = addResticKey(scope, `BackupKey-${app.name}`, {
       keyName,

@@ -12,6 +12,7 @@ import { NixValue } from '../nix/value';
 import { hostModule } from './nixos/module';
 import { ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile } from '../terraform/providers/proxmox';
 import { IVmImageSource, nixHostVMProps, VmImageDownload } from './props';
+import { fail, oneOf } from '../core/errors';
 
 /** The sensitive variable of a declared secret (one per secret, shared by the stack's parts). */
 export type SecretVariable = (name: string, description: string) => TerraformVariable;
@@ -53,7 +54,7 @@ export class ProxmoxVms implements IVmImageSource {
   /** The bpg/proxmox provider of a site's Proxmox cluster. */
   proxmoxProvider(site: string): ProxmoxProvider {
     const p = this.providers.get(site);
-    if (!p) throw new Error(`[${this.scope.node.path}] HomelabStack.proxmoxProvider: site has no Proxmox cluster (got ${JSON.stringify(site)}); a site with proxmox set`);
+    if (!p) fail(this.scope.node.path, 'HomelabStack.proxmoxProvider', 'site has no Proxmox cluster', site, oneOf([...this.providers.keys()], 'no site has one: set proxmox on the site'));
     return p;
   }
 
@@ -78,7 +79,7 @@ export class ProxmoxVms implements IVmImageSource {
       return d;
     }
     if (known.url !== image.url) {
-      throw new Error(`[${this.scope.node.path}] Vm.systemDisk.image.fileName: two images share file name ${JSON.stringify(fileName)} on node ${node} (got ${JSON.stringify(image.url)}); give them different fileName`);
+      fail(this.scope.node.path, 'Vm.systemDisk.image.fileName', `two images share file name ${JSON.stringify(fileName)} on node ${node}`, image.url, 'give them different fileName');
     }
     return known.resource;
   }

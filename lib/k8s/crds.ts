@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
+import { bug } from '../core/errors';
 
 /** Where the stripped bundle lives, relative to the package root. */
 export const CRD_BUNDLE_FILE = 'schemas/crds/platform.stripped.json';
@@ -218,7 +219,7 @@ export function bundledCrds(names: readonly string[]): any[] {
   const all = crdBundle();
   return names.map((n) => {
     const crd = all.get(n);
-    if (!crd) throw new Error(`homelab-cdk: no CRD ${JSON.stringify(n)} in ${CRD_BUNDLE_FILE}; add its upstream file to schemas/crds/ (or an OPEN_SCHEMA_CRDS entry) and regenerate the bundle`);
+    if (!crd) bug(CRD_BUNDLE_FILE, 'CustomResourceDefinition.name', 'not in the CRD bundle', n, 'add its upstream file to schemas/crds/ (or an OPEN_SCHEMA_CRDS entry) and regenerate the bundle');
     return crd;
   });
 }

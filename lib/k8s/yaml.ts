@@ -12,6 +12,8 @@
  * given (cdk8s already sorts keys), so the output is deterministic.
  */
 
+import { fail } from '../core/errors';
+
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_/.:=@+-]*$/;
 const SPECIAL = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 /** `e5`: some YAML 1.1 readers take a bare exponent for a float. */
@@ -67,7 +69,7 @@ function scalar(v: unknown): string | undefined {
     case 'string':
       return scalarString(v);
     case 'number':
-      if (!Number.isFinite(v)) throw new Error(`cannot write ${v} to YAML`);
+      if (!Number.isFinite(v)) fail('yaml', 'YamlValue', 'number is not finite', v, 'a finite number');
       return String(v);
     case 'boolean':
       return v ? 'true' : 'false';
@@ -75,7 +77,7 @@ function scalar(v: unknown): string | undefined {
       if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
       return Object.keys(v as object).length === 0 ? '{}' : undefined;
     default:
-      throw new Error(`cannot write a ${typeof v} to YAML`);
+      return fail('yaml', 'YamlValue', `unsupported ${typeof v}`, v, 'a string, finite number, boolean, null, array or plain object');
   }
 }
 

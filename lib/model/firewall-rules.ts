@@ -4,7 +4,7 @@
  * zone, and `allowTo` may only name networks of the same router or the mesh.
  */
 import { Inventory } from './inventory';
-import { HomelabProblem } from '../core/errors';
+import { HomelabProblem, oneOf } from '../core/errors';
 
 /** `allowTo` entry for the other sites' networks over the WireGuard mesh. */
 export const MESH_TARGET = 'mesh';
@@ -42,7 +42,10 @@ export function firewallPolicyProblems(inv: Inventory): HomelabProblem[] {
       const seen = new Set<string>();
       n.allowTo.forEach((t, i) => {
         const field = `Network.allowTo[${i}]`;
-        const allowed = `one of ${JSON.stringify([...neighbours, ...(meshed ? [MESH_TARGET] : [])])}: networks on the same router${meshed ? `, or "${MESH_TARGET}" for the other sites` : ''}`;
+        const targets = [...neighbours, ...(meshed ? [MESH_TARGET] : [])];
+        const allowed = targets.length === 0
+          ? 'another network on the same router (it serves no other: add one to its networks), or drop allowTo'
+          : `${oneOf(targets, '')}: networks on the same router${meshed ? `, or "${MESH_TARGET}" for the other sites` : ''}`;
         if (served.length === 0) problems.push(new HomelabProblem(path, field, 'the network is on no router, so there is no firewall to open', t, 'add the network to a router\'s networks, or drop allowTo'));
         else if (seen.has(t)) problems.push(new HomelabProblem(path, field, 'listed twice', t, 'name each network once'));
         else if (t === n.name) problems.push(new HomelabProblem(path, field, 'the network itself', t, allowed));

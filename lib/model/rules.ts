@@ -9,7 +9,7 @@ import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec,
 import { Cidr, isDnsLabel, isEmail, isFqdn, isResolvableHost, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../core/net';
 import { CONTROL_CHARACTER, LONE_SURROGATE, MULTI_LINE_FIELDS, selectInventoryStrings, shapeProblems } from './fields';
 import { INVENTORY_SAMPLES } from './inventory-sample';
-import { HomelabProblem, ProblemCollector } from '../core/errors';
+import { HomelabProblem, oneOf, ProblemCollector } from '../core/errors';
 import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
 import { RAID_GROUP_SIZE } from './storage-lock';
@@ -180,7 +180,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
         }
       }
       for (const a of h.admins ?? []) {
-        if (!(inv.admins ?? []).some((x) => x.name === a)) p.add(hpath, 'Host.admins', 'unknown admin', a, `one of ${JSON.stringify((inv.admins ?? []).map((x) => x.name))}`);
+        if (!(inv.admins ?? []).some((x) => x.name === a)) p.add(hpath, 'Host.admins', 'unknown admin', a, oneOf((inv.admins ?? []).map((x) => x.name), 'an admin of inventory.admins (none is declared: declare one with ssh keys)'));
       }
       if (h.admins !== undefined && h.admins.length === 0) p.add(hpath, 'Host.admins', 'no admin on the host', [], 'at least one admin (hosts are reached over ssh only)');
       for (const [k, v] of Object.entries(h.metadata ?? {})) {
@@ -226,12 +226,12 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
       if (!r.networks || r.networks.length === 0) p.add(rpath, 'Router.networks', 'serves no network', r.networks, `name one or more networks of site ${site.name}`);
       for (const nn of r.networks ?? []) {
         if (RESERVED_ROUTER_NETWORKS.has(nn)) p.add(rpath, 'Router.networks', 'name taken by the router\'s own interfaces', nn, `a network name other than ${[...RESERVED_ROUTER_NETWORKS].join(', ')}`);
-        if (!nets.has(nn)) p.add(rpath, 'Router.networks', 'unknown network', nn, `one of ${JSON.stringify([...nets.keys()])}`);
+        if (!nets.has(nn)) p.add(rpath, 'Router.networks', 'unknown network', nn, oneOf([...nets.keys()], `a network of site ${site.name} (it has none: declare one in networks)`));
         else if (served.has(nn)) p.add(rpath, 'Router.networks', `network already served by router ${served.get(nn)}`, nn, 'one router per network');
         else served.set(nn, r.name);
       }
       for (const [j, w] of (r.wifi ?? []).entries()) {
-        if (!nets.has(w.network)) p.add(rpath, `Router.wifi[${j}].network`, 'unknown network', w.network, `one of ${JSON.stringify([...nets.keys()])}`);
+        if (!nets.has(w.network)) p.add(rpath, `Router.wifi[${j}].network`, 'unknown network', w.network, oneOf([...nets.keys()], `a network of site ${site.name} (it has none: declare one in networks)`));
         if (typeof w.ssid !== 'string' || w.ssid.length < 1 || Buffer.byteLength(w.ssid) > 32) p.add(rpath, `Router.wifi[${j}].ssid`, 'invalid SSID', w.ssid, '1 to 32 bytes');
         needSecret(rpath, `Router.wifi[${j}].keySecret`, w.keySecret);
         if (w.device !== undefined && !(typeof w.device === 'string' && /^[A-Za-z0-9_]{1,32}$/.test(w.device))) p.add(rpath, `Router.wifi[${j}].device`, 'not a wifi-device section name', w.device, 'letters, digits and "_", e.g. "radio0"');
@@ -334,7 +334,7 @@ function validateVm(
   const vpath = `${hpath}.vm`;
   if (h.kind === 'metal') p.add(hpath, 'Host.kind', 'a host with a vm is a VM', 'metal', 'drop kind or set it to "vm"');
   if (!site.proxmox) p.add(vpath, 'Vm.node', `site ${site.name} has no Proxmox cluster`, vm.node, 'declare the site\'s proxmox (endpoint, apiTokenSecret, nodes)');
-  else if (!site.proxmox.nodes?.some((n) => n.name === vm.node)) p.add(vpath, 'Vm.node', 'unknown Proxmox node', vm.node, `one of ${JSON.stringify((site.proxmox.nodes ?? []).map((n) => n.name))}`);
+  else if (!site.proxmox.nodes?.some((n) => n.name === vm.node)) p.add(vpath, 'Vm.node', 'unknown Proxmox node', vm.node, oneOf((site.proxmox.nodes ?? []).map((n) => n.name), `a node of the site's proxmox.nodes (none is declared: name the Proxmox node, e.g. { name: "pve1" })`));
   if (!Number.isInteger(vm.vmId) || vm.vmId < 100 || vm.vmId > 999999999) p.add(vpath, 'Vm.vmId', 'not a Proxmox VM id', vm.vmId, 'integer 100-999999999');
   else {
     const prev = vmIds.get(vm.vmId);
@@ -458,13 +458,13 @@ function validateRouterLan(r: RouterSpec, rpath: string, nets: ReadonlyMap<strin
   const seen = new Set<string>();
   for (const [j, port] of (r.ports ?? []).entries()) {
     const ppath = `Router.ports[${j}]`;
-    if (!lanPorts.includes(port.name)) p.add(rpath, `${ppath}.name`, 'not one of the router\'s lanPorts', port.name, `one of ${JSON.stringify(lanPorts)}`);
+    if (!lanPorts.includes(port.name)) p.add(rpath, `${ppath}.name`, 'not one of the router\'s lanPorts', port.name, oneOf(lanPorts, 'a port of the router\'s lanPorts (it lists none: name its LAN ports there, e.g. ["lan1"])'));
     if (seen.has(port.name)) p.add(rpath, `${ppath}.name`, 'port listed twice', port.name, 'one entry per port');
     seen.add(port.name);
-    if (port.untagged !== undefined && !names.includes(port.untagged)) p.add(rpath, `${ppath}.untagged`, 'not a network of this router', port.untagged, `one of ${JSON.stringify(names)}`);
+    if (port.untagged !== undefined && !names.includes(port.untagged)) p.add(rpath, `${ppath}.untagged`, 'not a network of this router', port.untagged, oneOf(names, 'a network the router serves (it serves none: add one to its networks)'));
     for (const t of port.tagged ?? []) {
       const n = own.find((x) => x.name === t);
-      if (!n) p.add(rpath, `${ppath}.tagged`, 'not a network of this router', t, `one of ${JSON.stringify(names)}`);
+      if (!n) p.add(rpath, `${ppath}.tagged`, 'not a network of this router', t, oneOf(names, 'a network the router serves (it serves none: add one to its networks)'));
       else if (n.vlan === undefined) p.add(rpath, `${ppath}.tagged`, `network ${t} has no VLAN, so it cannot be tagged`, t, 'networks with a vlan; carry the network without one as untagged');
       else if (t === port.untagged) p.add(rpath, `${ppath}.tagged`, `network ${t} is already the port's untagged network`, t, 'a network is either untagged or tagged on a port');
     }
@@ -684,7 +684,7 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
 function validateHost(site: SiteSpec, h: HostSpec, hpath: string, nets: Map<string, CheckedNet>, p: ProblemCollector): void {
   if (!isDnsLabel(h.name)) p.add(hpath, 'Host.name', 'not a DNS label', h.name, LABEL_RULE);
   const net = nets.get(h.network);
-  if (!net) p.add(hpath, 'Host.network', 'unknown network', h.network, `one of ${JSON.stringify([...nets.keys()])} at site ${site.name}`);
+  if (!net) p.add(hpath, 'Host.network', 'unknown network', h.network, nets.size > 0 ? `${oneOf([...nets.keys()], '')} at site ${site.name}` : `a network of site ${site.name} (it has none: declare one in networks)`);
   const ip = parseIPv4(h.ip);
   if (ip === undefined) p.add(hpath, 'Host.ip', 'not an IPv4 address', h.ip, 'dotted quad such as 10.0.100.5');
   else if (net) {
@@ -833,13 +833,13 @@ function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: Read
   if (engine !== 'sqlite' && d.image !== undefined && !isPinnedImage(d.image)) p.add(apath, 'App.database.image', 'not a pinned image reference', d.image, PINNED_IMAGE_RULE);
   if (engine === 'sqlite' && d.toolsImage !== undefined && !isPinnedImage(d.toolsImage)) p.add(apath, 'App.database.toolsImage', 'not a pinned image reference', d.toolsImage, PINNED_IMAGE_RULE);
   if (engine !== 'sqlite' && d.sizeGiB !== undefined && (typeof d.sizeGiB !== 'number' || !Number.isInteger(d.sizeGiB) || d.sizeGiB < 1)) p.add(apath, 'App.database.sizeGiB', 'not a size in GiB', d.sizeGiB, 'integer >= 1');
-  const volumes = JSON.stringify([...vols]);
+  const appVolumes = vols.size > 0 ? `one of the app's volumes ${JSON.stringify([...vols])}` : 'a volume of the app, which has none: add one to volumes for the database file';
   if (engine === 'sqlite') {
     for (const f of SERVER_FIELDS) {
       if (d[f] !== undefined) p.add(apath, `App.database.${f}`, 'not used by sqlite, which has no server', d[f], `drop ${f}; sqlite takes volume, file and toolsImage`);
     }
-    if (d.volume === undefined) p.add(apath, 'App.database.volume', 'sqlite needs the volume that holds the database file', null, `one of the app's volumes ${volumes}`);
-    else if (typeof d.volume !== 'string' || !vols.has(d.volume)) p.add(apath, 'App.database.volume', 'unknown volume', d.volume, `one of the app's volumes ${volumes}`);
+    if (d.volume === undefined) p.add(apath, 'App.database.volume', 'sqlite needs the volume that holds the database file', null, appVolumes);
+    else if (typeof d.volume !== 'string' || !vols.has(d.volume)) p.add(apath, 'App.database.volume', 'unknown volume', d.volume, appVolumes);
     const file: unknown = d.file;
     if (typeof file !== 'string' || file === '' || file.startsWith('/') || file.split('/').some((part) => part === '' || part === '..')) {
       p.add(apath, 'App.database.file', 'not a file path inside the volume', file ?? null, 'a relative path such as "app.db" or "data/app.db", without a leading "/", ".." or empty parts');
@@ -902,7 +902,7 @@ function validateAppBackup(inv: Inventory, a: AppSpec, b: AppBackupSpec, apath: 
   const volumes = JSON.stringify([...vols]);
   const listed = new Set<string>();
   for (const v of b.volumes ?? []) {
-    if (!vols.has(v)) p.add(apath, 'App.backup.volumes', 'unknown volume', v, `one of the app's volumes ${volumes}`);
+    if (!vols.has(v)) p.add(apath, 'App.backup.volumes', 'unknown volume', v, vols.size > 0 ? `one of the app's volumes ${volumes}` : 'a volume of the app, which has none: add it to volumes, or back up only the database');
     else if (listed.has(v)) p.add(apath, 'App.backup.volumes', 'volume listed twice', v, 'each volume once');
     listed.add(v);
   }
@@ -947,6 +947,9 @@ function isReadDataSubset(s: unknown): boolean {
   return /^[1-9]\d*[KMGT]$/.test(s);
 }
 
+/** What a volume or database may name as pool when the inventory declares none. */
+const NO_POOL = 'a pool of inventory.storagePools (none is declared: declare one, or use storageClass instead)';
+
 /** Storage pools: names, engines, nodes with disks, layouts that fit the disk counts, replicas, volume references. */
 function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
   const pools = inv.storagePools ?? [];
@@ -965,7 +968,7 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
     const seen = new Set<string>();
     for (const name of pool.hosts) {
       const h = hosts.get(name);
-      if (!h) { p.add(ppath, 'StoragePool.hosts', 'unknown host', name, `one of ${JSON.stringify([...hosts.keys()])}`); continue; }
+      if (!h) { p.add(ppath, 'StoragePool.hosts', 'unknown host', name, oneOf([...hosts.keys()], 'a host of the sites (none is declared)')); continue; }
       if (seen.has(name)) p.add(ppath, 'StoragePool.hosts', 'host listed twice', name, 'each node once');
       seen.add(name);
       if (!h.k3s) p.add(ppath, 'StoragePool.hosts', 'not a k3s node (its disks would serve no cluster)', name, 'a host with k3s: "server" or "agent"');
@@ -1000,13 +1003,13 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
     const vpath = `inventory.apps[${a.name}]`;
     for (const v of a.volumes ?? []) {
       if (v.pool === undefined) continue;
-      if (!names.has(v.pool)) p.add(vpath, `App.volumes[${v.name}].pool`, 'unknown storage pool', v.pool, `one of ${JSON.stringify([...names])}`);
+      if (!names.has(v.pool)) p.add(vpath, `App.volumes[${v.name}].pool`, 'unknown storage pool', v.pool, oneOf([...names], NO_POOL));
       if (v.storageClass !== undefined) p.add(vpath, `App.volumes[${v.name}].storageClass`, 'set together with pool', v.storageClass, 'give pool (its StorageClass is used) or storageClass, not both');
     }
     // The server's data volume (sqlite has none: validateDatabase reports its pool).
     const d = a.database;
     if (d?.pool !== undefined && d.engine !== 'sqlite') {
-      if (!names.has(d.pool)) p.add(vpath, 'App.database.pool', 'unknown storage pool', d.pool, `one of ${JSON.stringify([...names])}`);
+      if (!names.has(d.pool)) p.add(vpath, 'App.database.pool', 'unknown storage pool', d.pool, oneOf([...names], NO_POOL));
       if (d.storageClass !== undefined) p.add(vpath, 'App.database.storageClass', 'set together with pool', d.storageClass, 'give pool (its StorageClass is used) or storageClass, not both');
     }
   }

@@ -4,6 +4,7 @@
  * `homelab disks discover`, committed, read by synth to fill cStor pools: block-device
  * names are never typed by hand (seed 001).
  */
+import { fail } from '../core/errors';
 
 import { PoolLayout } from './inventory';
 
@@ -42,7 +43,7 @@ export function renderLock(lock: StorageLock): string {
 }
 
 /**
- * Parses a lock file; throws an Error in the house format (`[file] StorageLock.<field>: …`)
+ * Parses a lock file; throws a `HomelabValidationError` in the house format (`[file] StorageLock.<field>: …`)
  * when it is not one.
  */
 export function parseLock(text: string, file = STORAGE_LOCK_FILE): StorageLock {
@@ -50,16 +51,16 @@ export function parseLock(text: string, file = STORAGE_LOCK_FILE): StorageLock {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new Error(`[${file}] StorageLock: not JSON (got ${JSON.stringify((e as Error).message)}); the file homelab disks discover writes`);
+    fail(file, 'StorageLock', 'not JSON', (e as Error).message, 'the file homelab disks discover writes');
   }
-  if (data?.version !== 1 || !Array.isArray(data.disks)) throw new Error(`[${file}] StorageLock.version: not a version 1 lock (got ${JSON.stringify(data?.version ?? null)}); re-run homelab disks discover`);
+  if (data?.version !== 1 || !Array.isArray(data.disks)) fail(file, 'StorageLock.version', 'not a version 1 lock', data?.version ?? null, 're-run homelab disks discover');
   data.disks.forEach((d: any, i: number) => {
     for (const k of ['node', 'link', 'blockDevice']) {
-      if (typeof d?.[k] !== 'string' || d[k] === '') throw new Error(`[${file}] StorageLock.disks[${i}].${k}: missing (got ${JSON.stringify(d?.[k] ?? null)}); a non-empty string`);
+      if (typeof d?.[k] !== 'string' || d[k] === '') fail(file, `StorageLock.disks[${i}].${k}`, 'missing', d?.[k] ?? null, 'a non-empty string');
     }
-    if (!isSubdomain(d.node)) throw new Error(`[${file}] StorageLock.disks[${i}].node: not a Kubernetes node name (got ${JSON.stringify(d.node)}); a DNS subdomain such as olaf`);
-    if (!isSubdomain(d.blockDevice)) throw new Error(`[${file}] StorageLock.disks[${i}].blockDevice: not a Kubernetes object name (got ${JSON.stringify(d.blockDevice)}); a BlockDevice name such as blockdevice-3f…`);
-    if (!/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d.link)) throw new Error(`[${file}] StorageLock.disks[${i}].link: not a /dev/disk/by-id link (got ${JSON.stringify(d.link)}); /dev/disk/by-id/<id>`);
+    if (!isSubdomain(d.node)) fail(file, `StorageLock.disks[${i}].node`, 'not a Kubernetes node name', d.node, 'a DNS subdomain such as olaf');
+    if (!isSubdomain(d.blockDevice)) fail(file, `StorageLock.disks[${i}].blockDevice`, 'not a Kubernetes object name', d.blockDevice, 'a BlockDevice name such as blockdevice-3f…');
+    if (!/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d.link)) fail(file, `StorageLock.disks[${i}].link`, 'not a /dev/disk/by-id link', d.link, '/dev/disk/by-id/<id>');
   });
   return { version: 1, disks: data.disks.map((d: any) => ({ node: d.node, link: d.link, blockDevice: d.blockDevice })) };
 }

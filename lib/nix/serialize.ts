@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { fail } from '../core/errors';
 import { isNixIdentifier, NixApply, NixBinOp, NixLambda, NixPath, NixRaw, NixSelect, NixValue } from './value';
 
 /**
@@ -19,7 +20,7 @@ import { isNixIdentifier, NixApply, NixBinOp, NixLambda, NixPath, NixRaw, NixSel
  * @param indent - nesting level of the line the expression starts on; lines
  *   after the first are indented relative to it (2 spaces per level)
  * @returns the expression, without a trailing newline
- * @throws Error naming the path of the first unrepresentable value: NaN,
+ * @throws HomelabValidationError naming the path of the first unrepresentable value: NaN,
  *   Infinity, subnormal or unsafe-integer numbers, strings with control
  *   characters other than `\n` `\r` `\t` or with unpaired surrogates,
  *   `undefined`, functions, symbols, bigints, circular references and
@@ -35,7 +36,7 @@ export function toNix(value: NixValue, indent = 0): string {
  *
  * @param value - the file's expression
  * @param header - what generated the file, usually a path; one line of text
- * @throws Error like {@link toNix}, or if `header` contains a control character
+ * @throws HomelabValidationError like {@link toNix}, or if `header` contains a control character
  */
 export function renderNixFile(value: NixValue, header: string): string {
   if (/[\u0000-\u001f\u007f]/.test(header)) fail('nix', 'renderNixFile.header', 'contains a control character', header, 'use a single line of text');
@@ -46,7 +47,7 @@ export function renderNixFile(value: NixValue, header: string): string {
  * Quotes `s` as a double-quoted Nix string, escaping `\`, `"`, `${`, `\n`,
  * `\r` and `\t`. Other characters, including all non-ASCII, pass through.
  *
- * @throws Error for other control characters (U+0000–U+001F, U+007F), which
+ * @throws HomelabValidationError for other control characters (U+0000–U+001F, U+007F), which
  *   Nix strings cannot escape, and for unpaired UTF-16 surrogates
  */
 export function nixString(s: string, path = 'nix'): string {
@@ -173,7 +174,8 @@ function renderContainer(value: object, level: number, path: string, ancestors: 
   let lines = '';
   for (const key of keys) {
     const bare = isNixIdentifier(key);
-    const at = `${path}.${bare ? key : JSON.stringify(key)}`;
+    // quoted as written; the message escapes what is unsafe in it (a control character as \u0001)
+    const at = `${path}.${bare ? key : `"${key}"`}`;
     lines += `${inner}${bare ? key : nixString(key, at)} = ${render(attrs[key], level + 1, false, at, ancestors)};\n`;
   }
   return `{\n${lines}${close}}`;
@@ -192,16 +194,3 @@ function renderNumber(n: number, path: string): string {
 }
 
 const SUPPORTED = 'use a string, finite number, boolean, null, array, plain object or a Nix node (NixRaw, NixPath, NixSelect, NixLambda, NixApply, NixBinOp)';
-
-function fail(path: string, field: string, problem: string, value: unknown, allowed: string): never {
-  let got: string;
-  if (typeof value === 'function') got = `[Function ${value.name || 'anonymous'}]`;
-  else {
-    try {
-      got = JSON.stringify(value) ?? String(value);
-    } catch {
-      got = String(value);
-    }
-  }
-  throw new Error(`[${path}] ${field}: ${problem} (got ${got}); ${allowed}`);
-}

@@ -9,6 +9,7 @@
  * @see https://nixos.org/manual/nix/stable/language/
  * @module
  */
+import { fail as failAt } from '../core/errors';
 
 /**
  * Any Nix expression we can render.
@@ -66,7 +67,7 @@ const PATH = /^(\.{1,2})?(\/[A-Za-z0-9._+-]+)+$/;
 /**
  * A path literal such as `./hosts/a.nix` or `/etc/nixos`.
  *
- * @throws Error unless the path starts with `./`, `../` or `/` and uses only
+ * @throws HomelabValidationError unless the path starts with `./`, `../` or `/` and uses only
  *   `[A-Za-z0-9._+-]` in non-empty segments (Nix rejects `//` and a trailing `/`)
  */
 export class NixPath {
@@ -85,7 +86,7 @@ export class NixPath {
  * from `new NixSelect('config', ['sops', 'secrets', 'k3s-token', 'path'])`.
  * Attribute names are quoted exactly like attribute set keys.
  *
- * @throws Error if `base` is not an identifier (see {@link isNixIdentifier})
+ * @throws HomelabValidationError if `base` is not an identifier (see {@link isNixIdentifier})
  */
 export class NixSelect {
   constructor(
@@ -104,7 +105,7 @@ export class NixSelect {
  * @example
  * new NixLambda(['config', 'lib', 'pkgs'], { networking: { hostName: 'nas01' } })
  * // { config, lib, pkgs, ... }: { networking = { hostName = "nas01"; }; }
- * @throws Error if an argument is not an identifier or appears twice
+ * @throws HomelabValidationError if an argument is not an identifier or appears twice
  */
 export class NixLambda {
   constructor(
@@ -128,7 +129,7 @@ export class NixLambda {
  * It is parenthesized when used as a list item or argument, and so are
  * arguments that need it.
  *
- * @throws Error if `args` is empty
+ * @throws HomelabValidationError if `args` is empty
  */
 export class NixApply {
   constructor(
@@ -155,7 +156,7 @@ const BINARY_OPERATORS: ReadonlySet<string> = new Set<NixBinaryOperator>(['+', '
  * precedence never changes the meaning; the whole operation is parenthesized
  * as a list item or function argument.
  *
- * @throws Error if `op` is not one of {@link NixBinaryOperator}
+ * @throws HomelabValidationError if `op` is not one of {@link NixBinaryOperator}
  */
 export class NixBinOp {
   constructor(
@@ -171,5 +172,5 @@ export class NixBinOp {
 }
 
 function fail(field: string, problem: string, value: unknown, allowed: string): never {
-  throw new Error(`[nix] ${field}: ${problem} (got ${JSON.stringify(value)}); ${allowed}`);
+  return failAt('nix', field, problem, value, allowed);
 }

@@ -6,7 +6,7 @@
  * the number of charts), plus each stage's ApplySet label on every object.
  */
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
-import { constructProblems, HomelabProblem } from '../core/errors';
+import { constructProblems, fail, HomelabProblem } from '../core/errors';
 import { K8sStage, k8sFileName, k8sFileNoteOf, k8sStageOf } from './stages';
 import { toYamlDocuments } from '../k8s/yaml';
 import { stageApplySetId, withApplySetLabel } from './applyset';
@@ -56,7 +56,7 @@ export function synthK8sFiles(app: App, header: string): K8sFile[] {
   }
   const seen = new Set<string>();
   for (const f of files) {
-    if (seen.has(f.path)) throw new Error(`homelab-cdk: two charts write dist/${f.path}; give one of them another id`);
+    if (seen.has(f.path)) fail(`dist/${f.path}`, 'Chart.id', 'two charts write this file', f.path, 'give one of them another id');
     seen.add(f.path);
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

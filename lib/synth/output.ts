@@ -25,7 +25,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { HomelabOutputError, HomelabProblem } from '../core/errors';
+import { fileSystemError, HomelabOutputError, HomelabProblem } from '../core/errors';
 
 export interface OutputFile {
   /** Path relative to the output root, `/`-separated. */
@@ -86,7 +86,7 @@ function step(name: string, target: string): void {
     } else {
       const m = /^fail@(\d+):([A-Z]+)$/.exec(part);
       if (m && Number(m[1]) === stepCount) {
-        throw Object.assign(new Error(`${m[2]}: injected fault, ${name} '${target}'`), { code: m[2], syscall: name, path: target });
+        throw fileSystemError(m[2], 'injected fault', target, name);
       }
     }
   }
@@ -256,7 +256,7 @@ class Swap {
     } else {
       const to = this.live(op);
       this.mkdirOnce(path.dirname(to));
-      if (fs.existsSync(to)) throw Object.assign(new Error(`EEXIST: a file appeared during the swap, '${to}'`), { code: 'EEXIST', path: to });
+      if (fs.existsSync(to)) throw fileSystemError('EEXIST', 'a file appeared during the swap', to);
       step('rename', to);
       fs.renameSync(this.staged('new', op), to);
     }

@@ -1,5 +1,6 @@
 import type { UciPackage, UciParsedOption, UciParsedPackage, UciParsedSection } from './section';
 import { normalizeUciPackage } from './serialize';
+import { fail } from '../core/errors';
 
 /**
  * A syntax or load error, with the 1-based line it was found on.
@@ -130,7 +131,7 @@ class Parser {
 
   constructor(private readonly text: string, private readonly defaultPackage?: string) {
     if (defaultPackage !== undefined && !PACKAGE_NAME.test(defaultPackage)) {
-      throw new Error(`parseUci opts.package: invalid package name (got ${JSON.stringify(defaultPackage)}); names match [A-Za-z0-9_-]+`);
+      fail('parseUci', 'UciParseOptions.package', 'invalid package name', defaultPackage, 'names match [A-Za-z0-9_-]+');
     }
   }
 

@@ -585,7 +585,7 @@ describe('restoreManifest', () => {
 
   test.each([['latest; rm -rf /'], ['ABCDEF12'], ['abc']])('fails on snapshot id %j, naming the field and the allowed form', (snapshot) => {
     expect(messageOf(() => restoreManifest(app, { snapshot }))).toContain(
-      `  [restore-gitea] ResticBackedApp.restoreJob.snapshot: not a restic snapshot id (got ${JSON.stringify(snapshot)}); 8 to 64 lowercase hex digits, as \`restic snapshots\` prints them`,
+      `[restore-gitea] ResticBackedApp.restoreJob.snapshot: not a restic snapshot id (got ${JSON.stringify(snapshot)}); 8 to 64 lowercase hex digits, as \`restic snapshots\` prints them`,
     );
   });
 });

@@ -80,7 +80,7 @@ describe('standalone constructs', () => {
     }));
     expect(later).toEqual([
       expect.stringMatching(/^\[wiki\] ResticBackedApp\.backupSchedule: .* \(got "61 \* \* \* \*"\); a cron schedule/),
-      '[wiki] ResticBackedApp.backupVolumes[0]: not a volume of the app (got "nope"); one of []',
+      '[wiki] ResticBackedApp.backupVolumes[0]: not a volume of the app (got "nope"); a volume of the app, which has none: add it to volumes, or back up only the database',
     ]);
   });
 

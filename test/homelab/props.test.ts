@@ -30,8 +30,8 @@ test('fails for a volume naming a pool that has no OpenEBSPool (no platform), na
   }
   // THEN
   expect(messages).toEqual(expect.arrayContaining([
-    `[app-${app.name}] ClusterApp.volumes.pool: volume ${JSON.stringify(app.volumes[0].name)} names a pool the homelab has no OpenEBSPool for (got "cstor-disks"); one of [] (pools need cluster.platform)`,
-    '[app-gitea] ClusterApp.database.pool: database names a pool the homelab has no OpenEBSPool for (got "cstor-disks"); one of [] (pools need cluster.platform)',
+    `[app-${app.name}] ClusterApp.volumes.pool: volume ${JSON.stringify(app.volumes[0].name)} names a pool the homelab has no OpenEBSPool for (got "cstor-disks"); a pool of inventory.storagePools, which need cluster.platform (the homelab has none), or a storageClass instead of pool`,
+    '[app-gitea] ClusterApp.database.pool: database names a pool the homelab has no OpenEBSPool for (got "cstor-disks"); a pool of inventory.storagePools, which need cluster.platform (the homelab has none), or a storageClass instead of pool',
   ]));
   expect(messages.every((m) => / ClusterApp\.(volumes|database)\.pool: /.test(m))).toBe(true);
 });

@@ -5,7 +5,8 @@ import {
   B2ApplicationKey, B2Bucket, B2Provider,
   ProxmoxProvider, ProxmoxVirtualEnvironmentDownloadFile, ProxmoxVirtualEnvironmentVm,
 } from '../../lib/terraform/providers';
-import { Field, fieldsOf, ProviderBindingError } from '../../lib/terraform/providers/_util';
+import { Field, fieldsOf } from '../../lib/terraform/providers/_util';
+import { HomelabValidationError } from '../../lib/core/errors';
 import {
   bodies, DOCS, docFor, DocSchema, emittedPaths, isPlainObject, META_KEYS, missingRequired, parseDoc, SCHEMA_ROOT, synth, undocumentedKeys,
 } from '../helpers/terraform-docs';
@@ -479,7 +480,7 @@ describe('provider bindings', () => {
     };
 
     // WHEN / THEN
-    expect(() => new B2Bucket(stack, 'Backup', config)).toThrow(ProviderBindingError);
+    expect(() => new B2Bucket(stack, 'Backup', config)).toThrow(HomelabValidationError);
     expect(() => new B2Bucket(stack, 'Backup2', config))
       .toThrow(/^\[typo\/Backup2\] B2Bucket\.lifecycleRules\[0\]\.fileNamePrefx: unknown attribute \(got "fileNamePrefx"\); one of /);
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { parseUci, renderUciPackage, toParsed, UciOptionValue, UciPackage, UciSection } from '../../lib/uci';
+import { renderValue } from '../../lib/core/errors';
 
 /**
  * Allowed value text: no C0 control (U+0000-U+001F, so no tab, LF or CR), no
@@ -115,7 +116,8 @@ describe('uci rejections', () => {
       // WHEN rendering it
       // THEN the error names the bad name
       const what = { package: 'package name', type: 'section type', section: 'section name', option: 'option name' }[where];
-      expect(() => renderUciPackage(pkg)).toThrow(`invalid ${what} (got ${JSON.stringify(bad)})`);
+      // (the value as every message shows it: JSON, with terminal-unsafe characters such as DEL escaped)
+      expect(() => renderUciPackage(pkg)).toThrow(`invalid ${what} (got ${renderValue(bad)})`);
     }), { numRuns: 300 });
   });
 });

@@ -144,14 +144,14 @@ describe('renderUciPackage rejections', () => {
     // GIVEN a value with a control character
     // WHEN rendering
     // THEN the error names the option and the character
-    expect(() => renderOption(value)).toThrow(new RegExp(`^uci p\\.s\\.o: control character ${code.replace('+', '\\+')} in value \\(got `));
+    expect(() => renderOption(value)).toThrow(new RegExp(`^\\[uci p\\.s\\.o\\] UciValue: control character ${code.replace('+', '\\+')} in value \\(got `));
   });
 
   test('fails on a control character in a list item, naming the item', () => {
     // GIVEN a list whose second item holds a newline
     // WHEN rendering
     // THEN the error names the list index
-    expect(() => renderOption(['ok', 'bad\n'])).toThrow(/^uci p\.s\.o\[1\]: control character U\+000A in value \(got "bad\\n"\)/);
+    expect(() => renderOption(['ok', 'bad\n'])).toThrow(/^\[uci p\.s\.o\[1\]\] UciValue: control character U\+000A in value \(got "bad\\n"\)/);
   });
 
   test('fails on a control character in an anonymous section, naming it as uci does', () => {
@@ -162,21 +162,21 @@ describe('renderUciPackage rejections', () => {
     ];
     // WHEN rendering
     // THEN the error uses the @type[index] form
-    expect(() => renderUciPackage({ name: 'firewall', sections })).toThrow(/^uci firewall\.@rule\[1\]\.name: control character U\+000D/);
+    expect(() => renderUciPackage({ name: 'firewall', sections })).toThrow(/^\[uci firewall\.@rule\[1\]\.name\] UciValue: control character U\+000D/);
   });
 
   test('fails on an unpaired surrogate', () => {
     // GIVEN a value with half of a surrogate pair
     // WHEN rendering
     // THEN it is rejected, since it has no UTF-8 form
-    expect(() => renderOption('a\ud83d')).toThrow(/^uci p\.s\.o: unpaired surrogate U\+D83D in value/);
+    expect(() => renderOption('a\ud83d')).toThrow(/^\[uci p\.s\.o\] UciValue: unpaired surrogate U\+D83D in value/);
   });
 
   test('fails on a newline in the header', () => {
     // GIVEN a header that would end the comment line
     // WHEN rendering
     // THEN it is rejected
-    expect(() => renderUciPackage({ name: 'p', sections: [] }, 'a\nconfig x')).toThrow(/^uci header: control character U\+000A/);
+    expect(() => renderUciPackage({ name: 'p', sections: [] }, 'a\nconfig x')).toThrow(/^\[uci\] renderUciPackage\.header: control character U\+000A/);
   });
 
   test.each([
@@ -194,13 +194,13 @@ describe('renderUciPackage rejections', () => {
   });
 
   test.each<[string, unknown, RegExp]>([
-    ['null', null, /^uci p\.s\.o: unsupported value \(got null\)/],
+    ['null', null, /^\[uci p\.s\.o\] UciValue: unsupported value \(got null\)/],
     ['undefined', undefined, /unsupported value \(got undefined\)/],
     ['a function', () => 'x', /unsupported value \(got function\)/],
     ['a class instance', new Date(0), /unsupported value \(got Date instance\)/],
     ['a plain object', { a: 1 }, /unsupported value \(got Object instance\)/],
-    ['a nested list', [['a']], /^uci p\.s\.o\[0\]: unsupported value \(got Array instance\); list items are strings or numbers/],
-    ['a boolean list item', [true], /^uci p\.s\.o\[0\]: unsupported value \(got true\)/],
+    ['a nested list', [['a']], /^\[uci p\.s\.o\[0\]\] UciValue: unsupported value \(got Array instance\); list items are strings or numbers/],
+    ['a boolean list item', [true], /^\[uci p\.s\.o\[0\]\] UciValue: unsupported value \(got true\)/],
   ])('fails on %s', (_name, value, message) => {
     // GIVEN a value outside UciOptionValue
     // WHEN rendering
@@ -209,16 +209,16 @@ describe('renderUciPackage rejections', () => {
   });
 
   test.each<[string, UciPackage, RegExp]>([
-    ['a package name with a dash', { name: 'my-pkg', sections: [] }, /^uci package: invalid package name \(got "my-pkg"\); names match \[A-Za-z0-9_\]\+/],
+    ['a package name with a dash', { name: 'my-pkg', sections: [] }, /^\[uci package\] UciPackage\.name: invalid package name \(got "my-pkg"\); names match \[A-Za-z0-9_\]\+/],
     ['an empty package name', { name: '', sections: [] }, /invalid package name \(got ""\)/],
-    ['a section type with a space', { name: 'p', sections: [{ type: 'a b', options: [] }] }, /^uci p\.sections\[0\]: invalid section type \(got "a b"\)/],
-    ['a section name with a dash', { name: 'p', sections: [{ type: 't', name: 'wan-6', options: [] }] }, /^uci p\.sections\[0\]: invalid section name \(got "wan-6"\)/],
+    ['a section type with a space', { name: 'p', sections: [{ type: 'a b', options: [] }] }, /^\[uci p\.sections\[0\]\] UciSection\.type: invalid section type \(got "a b"\)/],
+    ['a section name with a dash', { name: 'p', sections: [{ type: 't', name: 'wan-6', options: [] }] }, /^\[uci p\.sections\[0\]\] UciSection\.name: invalid section name \(got "wan-6"\)/],
     ['an empty section name', { name: 'p', sections: [{ type: 't', name: '', options: [] }] }, /invalid section name \(got ""\)/],
     ['a unicode section name', { name: 'p', sections: [{ type: 't', name: 'küche', options: [] }] }, /invalid section name \(got "küche"\)/],
-    ['an option name with a dot', { name: 'p', sections: [{ type: 't', name: 's', options: [['ip.addr', 'x']] }] }, /^uci p\.s: invalid option name \(got "ip\.addr"\)/],
-    ['an option name with a quote', { name: 'p', sections: [{ type: 't', options: [["o'", 'x']] }] }, /^uci p\.@t\[0\]: invalid option name \(got "o'"\)/],
-    ['a duplicate section name', { name: 'p', sections: [{ type: 't', name: 's', options: [] }, { type: 't', name: 's', options: [] }] }, /^uci p\.sections\[1\]: duplicate section name \(got "s"\)/],
-    ['a duplicate option', { name: 'p', sections: [{ type: 't', name: 's', options: [['a', '1'], ['a', ['2']]] }] }, /^uci p\.s\.a: duplicate option \(got "a"\)/],
+    ['an option name with a dot', { name: 'p', sections: [{ type: 't', name: 's', options: [['ip.addr', 'x']] }] }, /^\[uci p\.s\] UciSection\.options: invalid option name \(got "ip\.addr"\)/],
+    ['an option name with a quote', { name: 'p', sections: [{ type: 't', options: [["o'", 'x']] }] }, /^\[uci p\.@t\[0\]\] UciSection\.options: invalid option name \(got "o'"\)/],
+    ['a duplicate section name', { name: 'p', sections: [{ type: 't', name: 's', options: [] }, { type: 't', name: 's', options: [] }] }, /^\[uci p\.sections\[1\]\] UciSection\.name: duplicate section name \(got "s"\)/],
+    ['a duplicate option', { name: 'p', sections: [{ type: 't', name: 's', options: [['a', '1'], ['a', ['2']]] }] }, /^\[uci p\.s\.a\] UciSection\.options: duplicate option \(got "a"\)/],
   ])('fails on %s', (_name, pkg, message) => {
     // GIVEN a package with a bad name
     // WHEN rendering

@@ -16,7 +16,7 @@ import * as path from 'path';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, visit } from 'yaml';
 import { AdminSpec, HostSpec, Inventory, K3sContainerSpec, NetworkSpec, SecretSpec } from '../inventory';
 import { Cidr, formatIPv4, isDnsLabel, isFqdn, isHostIn, parseCidr, parseIPv4 } from '../../core/net';
-import { HomelabProblem, ProblemCollector, SourceMap } from '../../core/errors';
+import { bug, HomelabProblem, ProblemCollector, SourceMap } from '../../core/errors';
 import { LABEL_RULE, SSH_KEY } from '../rules';
 import { INPUT_LIMITS, readInputText } from '../../core/input';
 import { CsvRecord, CsvTable, parseCsvTable } from './csv';
@@ -129,7 +129,7 @@ export function readPlansWithSources(dir: string, options: ReadPlansOptions = {}
   const network = read(NETWORK, 'create it with the keys subnet, gateway and domain');
   if (!hosts || !k3s || !network) {
     p.throwIfAny();
-    throw new Error('unreachable: a plan file is missing but no problem was recorded');
+    return bug(dir, 'readPlans', 'a plan file is missing but no problem was recorded', [HOSTS, K3S, NETWORK], 'readText to record a problem for each missing file');
   }
 
   const plans = parsePlans({ hosts, k3s, network }, p);

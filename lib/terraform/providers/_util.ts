@@ -22,6 +22,7 @@ import {
   IResolvable, IResolveContext, TerraformMetaArguments, TerraformProvider, TerraformProviderGeneratorMetadata,
   TerraformResource, Tokenization,
 } from 'cdktf';
+import { fail, oneOf } from '../../core/errors';
 import { isExpressionToken } from '../escape';
 import { addBrand, brandSymbol, hasBrand } from '../../core/brand';
 
@@ -94,24 +95,6 @@ export function metaArguments(config: TerraformMetaArguments): TerraformMetaArgu
   };
 }
 
-/**
- * Raised when a binding is given something the provider would reject.
- * Message format: `[<construct path>] <Class>.<field>: <problem> (got <value>); <allowed>`.
- */
-export class ProviderBindingError extends Error {
-  constructor(
-    public readonly constructPath: string,
-    public readonly className: string,
-    public readonly field: string,
-    problem: string,
-    got: unknown,
-    allowed: string,
-  ) {
-    super(`[${constructPath}] ${className}.${field}: ${problem} (got ${JSON.stringify(got)}); ${allowed}`);
-    this.name = 'ProviderBindingError';
-  }
-}
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !Tokenization.isResolvable(v);
 }
@@ -122,7 +105,7 @@ function byTfName(fields: Readonly<Record<string, Field>>): Array<[string, Field
 }
 
 /**
- * Throws {@link ProviderBindingError} for any key of `value` (recursively, in
+ * Throws a `HomelabValidationError` (`[<construct path>] <Class>.<field>: unknown attribute …`) for any key of `value` (recursively, in
  * blocks that are not tokens) that has no entry in `fields`.
  */
 export function checkKnownKeys(
@@ -138,8 +121,7 @@ export function checkKnownKeys(
     const field = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
     const fieldPath = prefix ? `${prefix}.${key}` : key;
     if (field === undefined) {
-      throw new ProviderBindingError(where.constructPath, where.className, fieldPath,
-        'unknown attribute', key, `one of ${Object.keys(fields).join(', ')}`);
+      fail(where.constructPath, `${where.className}.${fieldPath}`, 'unknown attribute', key, oneOf(Object.keys(fields), 'no attribute at all', true));
     }
     const v = record[key];
     if (field.kind === 'block' && isPlainObject(v)) {
@@ -244,7 +226,7 @@ export interface ProviderSpec {
 export interface BindingSpec<T> {
   /** The provider the binding belongs to. */
   readonly provider: ProviderSpec;
-  /** The binding's class name, for {@link ProviderBindingError} messages. */
+  /** The binding's class name, for its problems' `Class.field`. */
   readonly className: string;
   /** The binding's field table. */
   readonly fields: FieldTable<T>;

@@ -18,6 +18,7 @@
  * @module
  */
 import type { UciParsedPackage, UciParsedSection } from '../section';
+import { bug, fail } from '../../core/errors';
 
 /** How one `config dnsmasq` option reaches dnsmasq. */
 export type DnsmasqInitRow =
@@ -71,15 +72,15 @@ const truthy = (v: string | undefined): boolean => v !== undefined && ['1', 'on'
  * what depends on the running router (`--interface`, `--addn-hosts` of its
  * hosts directory, `--conf-dir`, `--user`, ubus) rather than guess it.
  *
- * @throws Error for an option or section type this table does not know
+ * @throws HomelabValidationError for an option or section type this table does not know
  */
 export function translateDhcpPackage(pkg: UciParsedPackage): DnsmasqInitResult {
   const instances = pkg.sections.filter((s) => s.type === 'dnsmasq');
-  if (instances.length !== 1) throw new Error(`dnsmasq.init table: expected one dnsmasq section, found ${instances.length}`);
+  if (instances.length !== 1) fail(`uci ${pkg.name}`, 'UciPackage.sections', 'not exactly one dnsmasq section', instances.length, 'one section of type dnsmasq');
   const [cfg] = instances;
   const options: string[] = [];
   for (const o of cfg.options) {
-    if (!(o.name in DNSMASQ_INIT_OPTIONS)) throw new Error(`dnsmasq.init table: no row for dnsmasq option ${JSON.stringify(o.name)}`);
+    if (!(o.name in DNSMASQ_INIT_OPTIONS)) bug('dnsmasq.init table', 'DNSMASQ_INIT_OPTIONS', 'no row for this dnsmasq option', o.name, 'a row for it in the table');
   }
   for (const [name, row] of Object.entries(DNSMASQ_INIT_OPTIONS)) {
     const v = values(cfg, name);
@@ -108,7 +109,7 @@ export function translateDhcpPackage(pkg: UciParsedPackage): DnsmasqInitResult {
     } else if (s.type === 'dhcp') {
       pools.push(s.name ?? '(anonymous)');
     } else {
-      throw new Error(`dnsmasq.init table: no translation for section type ${JSON.stringify(s.type)}`);
+      bug('dnsmasq.init table', 'translateDhcpPackage', 'no translation for this section type', s.type, 'a translation for it');
     }
   }
   return { options, hosts, pools };
