@@ -261,7 +261,7 @@ function disksDiscover(rest: string[], io: Io): number {
       if (read.problem) throw invalid([read.problem]);
       previous = parseLock(read.text, lockFile);
     } catch (e) {
-      replacing = (e as Error).message.replace(/^\d+ problems? in the homelab:\n\s*/, '');
+      replacing = isValidationError(e) ? e.problems.map((p) => p.message).join('; ') : (e as Error).message;
     }
   }
   const { lab } = loadHomelab(args);

@@ -11,6 +11,7 @@
 import { Model } from '../model/derive';
 import { shellCommand, shellWord } from '../core/shell';
 import { ProblemCollector } from '../core/errors';
+import { K8S_NAME_RULE } from '../model/field-rules';
 import { isLabel, isSubdomain, LockedDisk, StorageLock } from '../model/storage-lock';
 
 /** A model disk no BlockDevice on its node has a by-id link for. */
@@ -116,7 +117,6 @@ interface Bd {
 }
 
 const ALLOWED = 'the output of kubectl get blockdevices -A -o json';
-const K8S_NAME_RULE = 'a Kubernetes name (DNS subdomain): lowercase letters, digits, "-" and ".", up to 253 characters, starting and ending with a letter or digit';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 

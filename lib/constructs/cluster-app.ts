@@ -10,8 +10,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { resolveDatabase } from '../model/backup';
 import { DatabaseEngine } from '../model/inventory';
-import { isDnsLabel } from '../core/net';
 import { oneOf, ProblemCollector } from '../core/errors';
+import { APP_NAME, checkField, CPU_MILLIS, DNS_LABEL, MEMORY_MIB, MOUNT_PATH, NON_ROOT_UID, PINNED_IMAGE, REPLICAS, TCP_PORT, VOLUME_GIB } from '../model/field-rules';
 import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } from './database';
 import { secretEnv } from '../core/secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
@@ -147,23 +147,21 @@ export function appConfig(name: string, props: ClusterAppProps): AppConfig {
 /** Checks the props' single fields; every problem at once, in the house format. */
 function checkAppConfig(at: string, cls: string, app: AppConfig): void {
   const p = new ProblemCollector();
-  if (!isDnsLabel(app.name)) p.add(at, `${cls}.name`, 'not a DNS label', app.name, 'lowercase letters, digits and "-", 1-63 characters');
-  if (!isDnsLabel(app.namespace)) p.add(at, `${cls}.namespace`, 'not a DNS label', app.namespace, 'lowercase letters, digits and "-", 1-63 characters');
-  if (typeof app.image !== 'string' || app.image === '' || /\s/.test(app.image)) p.add(at, `${cls}.image`, 'not a container image', app.image, 'e.g. "docker.io/traefik/whoami:v1.10.3"');
-  const int = (field: string, v: number, min: number, max: number) => {
-    if (!Number.isInteger(v) || v < min || v > max) p.add(at, `${cls}.${field}`, 'out of range', v, `an integer ${min}-${max}`);
-  };
-  int('port', app.port, 1, 65535);
-  int('replicas', app.replicas, 0, 1000);
-  int('runAsUser', app.runAsUser, 1, 2147483647);
-  int('cpuMillis', app.cpuMillis, 1, 1000000);
-  int('memoryMiB', app.memoryMiB, 1, 16777216);
+  // the inventory's rules (model/field-rules.ts): the same value gets the same message here and there
+  checkField(p, at, `${cls}.name`, app.name, APP_NAME);
+  checkField(p, at, `${cls}.namespace`, app.namespace, DNS_LABEL);
+  checkField(p, at, `${cls}.image`, app.image, PINNED_IMAGE);
+  checkField(p, at, `${cls}.port`, app.port, TCP_PORT);
+  checkField(p, at, `${cls}.replicas`, app.replicas, REPLICAS);
+  checkField(p, at, `${cls}.runAsUser`, app.runAsUser, NON_ROOT_UID);
+  checkField(p, at, `${cls}.cpuMillis`, app.cpuMillis, CPU_MILLIS);
+  checkField(p, at, `${cls}.memoryMiB`, app.memoryMiB, MEMORY_MIB);
   const names = new Set<string>();
   app.volumes.forEach((v, i) => {
-    if (!isDnsLabel(v.name) || names.has(v.name)) p.add(at, `${cls}.volumes[${i}].name`, names.has(v.name) ? 'used twice' : 'not a DNS label', v.name, 'a distinct DNS label per volume');
+    if (checkField(p, at, `${cls}.volumes[${i}].name`, v.name, DNS_LABEL) && names.has(v.name)) p.add(at, `${cls}.volumes[${i}].name`, 'duplicate volume name', v.name, 'volume names are unique per app');
     names.add(v.name);
-    if (!(v.sizeGiB > 0) || !Number.isFinite(v.sizeGiB)) p.add(at, `${cls}.volumes[${i}].sizeGiB`, 'not a positive size', v.sizeGiB, 'GiB above 0');
-    if (typeof v.mountPath !== 'string' || !v.mountPath.startsWith('/')) p.add(at, `${cls}.volumes[${i}].mountPath`, 'not an absolute path', v.mountPath, 'e.g. "/data"');
+    checkField(p, at, `${cls}.volumes[${i}].sizeGiB`, v.sizeGiB, VOLUME_GIB);
+    checkField(p, at, `${cls}.volumes[${i}].mountPath`, v.mountPath, MOUNT_PATH);
   });
   const db = app.db;
   if (db && db.engine !== 'sqlite' && !db.passwordSecret) p.add(at, `${cls}.database.passwordSecret`, `a ${db.engine} server needs a password`, db.passwordSecret, 'the name of a Kubernetes Secret with key "value"');

@@ -10,7 +10,8 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { passthroughSerial } from '../model/derive';
-import { isDnsLabel, isMac, parseIPv4 } from '../core/net';
+import { parseIPv4 } from '../core/net';
+import { checkField, DNS_LABEL, MAC_ADDRESS, VLAN_ID, VM_CORES, VM_ID, VM_MEMORY_MIB, VM_SOCKETS } from '../model/field-rules';
 import { NixApply, NixAttrs, NixBinOp, NixLambda, NixSelect, NixValue } from '../nix/value';
 import {
   ProxmoxProvider,
@@ -169,19 +170,17 @@ export class NixHostVM extends Construct {
     // single fields, eagerly; every problem at once
     const p = new ProblemCollector();
     const at = this.node.path;
-    const int = (field: string, v: number | undefined, min: number, max: number, what = 'out of range') => {
-      if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) p.add(at, `NixHostVM.${field}`, v < min ? 'below minimum' : what, v, `integer ${min}-${max}`);
-    };
-    if (!isDnsLabel(this.hostName)) p.add(at, 'NixHostVM.hostName', 'not a DNS label', this.hostName, 'lowercase letters, digits and "-", 1-63 characters');
-    int('vmId', props.vmId, 100, 999999999);
-    int('memoryMiB', memoryMiB, 512, 262144);
-    int('cores', cores, 1, 512);
-    int('sockets', sockets, 1, 16);
-    int('vlan', props.vlan, 1, 4094);
+    // the inventory's rules (model/field-rules.ts): the same value gets the same message here and there
+    checkField(p, at, 'NixHostVM.hostName', this.hostName, DNS_LABEL);
+    if (props.vmId !== undefined) checkField(p, at, 'NixHostVM.vmId', props.vmId, VM_ID);
+    checkField(p, at, 'NixHostVM.memoryMiB', memoryMiB, VM_MEMORY_MIB);
+    checkField(p, at, 'NixHostVM.cores', cores, VM_CORES);
+    checkField(p, at, 'NixHostVM.sockets', sockets, VM_SOCKETS);
+    if (props.vlan !== undefined) checkField(p, at, 'NixHostVM.vlan', props.vlan, VLAN_ID);
     const prefix = props.address.split('/')[1];
     if (parseIPv4(this.ip) === undefined || !/^(3[0-2]|[12]?[0-9])$/.test(prefix ?? '')) p.add(at, 'NixHostVM.address', 'not an IPv4 address with prefix length', props.address, 'e.g. "10.0.100.11/24"');
     if (parseIPv4(props.gateway) === undefined) p.add(at, 'NixHostVM.gateway', 'not an IPv4 address', props.gateway, 'e.g. "10.0.100.1"');
-    if (!isMac(this.macAddress)) p.add(at, 'NixHostVM.macAddress', 'not a MAC address', props.macAddress, 'six hex pairs, e.g. "02:00:00:00:00:01"');
+    checkField(p, at, 'NixHostVM.macAddress', this.macAddress, MAC_ADDRESS);
     if (admins.length === 0 || admins[0].sshKeys.length === 0) p.add(at, 'NixHostVM.admins', 'no first admin with an ssh key', admins, 'at least one admin, the first with ssh keys (cloud-init\'s user)');
     if (props.image && props.clone) p.add(at, 'NixHostVM.clone', 'both an image and a clone', props.clone, 'one of image and clone');
     p.throwIfAny();

@@ -41,7 +41,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { isDnsLabel, isEmail, isFqdn } from '../core/net';
+import { isDnsLabel } from '../core/net';
+import { APP_NAME, checkField, DNS_LABEL, EMAIL, HOST_NAME, K8S_OBJECT_NAME, PROVIDER_GROUP } from '../model/field-rules';
 import { oneOf, ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
@@ -270,13 +271,14 @@ export class OAuthIngress extends Construct {
     // Single fields, eagerly; every problem at once.
     const p = new ProblemCollector();
     const at = this.node.path;
-    if (!isFqdn(this.host)) p.add(at, 'OAuthIngress.host', 'not a fully qualified hostname', this.host, 'a name such as photos.example.org (lowercase DNS labels, no wildcard)');
-    if (!isDnsLabel(name) || name.length > 52) p.add(at, 'OAuthIngress.name', 'not a DNS label of at most 52 characters', name, 'lowercase letters, digits and "-"; object names add "-signin"');
-    if (!isDnsLabel(this.namespace)) p.add(at, 'OAuthIngress.namespace', 'not a DNS label', this.namespace, 'lowercase letters, digits and "-", 1-63 characters');
+    // the inventory's rules (model/field-rules.ts): the same value gets the same message here and there
+    checkField(p, at, 'OAuthIngress.host', this.host, HOST_NAME);
+    checkField(p, at, 'OAuthIngress.name', name, APP_NAME);
+    checkField(p, at, 'OAuthIngress.namespace', this.namespace, DNS_LABEL);
     if (servicePort === undefined || !servicePorts.includes(servicePort)) {
       p.add(at, 'OAuthIngress.servicePort', `not a port of Service ${serviceName}`, servicePort ?? null, oneOf(servicePorts, `a port of the Service, which has none: give Service ${serviceName} a port`));
     }
-    if (!isDnsLabel(issuer.issuerName) && !isFqdn(issuer.issuerName)) p.add(at, 'OAuthIngress.issuer', 'not an issuer name', issuer.issuerName, 'the name of a cert-manager (Cluster)Issuer: lowercase letters, digits, "-" and "."');
+    checkField(p, at, 'OAuthIngress.issuer', issuer.issuerName, K8S_OBJECT_NAME);
     if (auth) {
       if (routing !== IngressRouting.TRAEFIK_INGRESS_ROUTE) {
         p.add(at, 'OAuthIngress.forwardAuth', 'forward-auth needs a Traefik IngressRoute, but routing is a plain Ingress', routing,
@@ -285,12 +287,8 @@ export class OAuthIngress extends Construct {
         p.add(at, 'OAuthIngress.forwardAuth', 'nobody is allowed in', auth, 'name allowedEmails or allowedGroups');
       }
       // oauth2-proxy splits each parameter on ","; an empty value or a comma would widen or break the list.
-      this.allowedEmails.forEach((e, i) => {
-        if (!isEmail(e)) p.add(at, `OAuthIngress.forwardAuth.allowedEmails[${i}]`, 'not an email address', e, 'e.g. "manfred@example.org" (no spaces or commas)');
-      });
-      this.allowedGroups.forEach((g, i) => {
-        if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(at, `OAuthIngress.forwardAuth.allowedGroups[${i}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
-      });
+      this.allowedEmails.forEach((e, i) => checkField(p, at, `OAuthIngress.forwardAuth.allowedEmails[${i}]`, e, EMAIL));
+      this.allowedGroups.forEach((g, i) => checkField(p, at, `OAuthIngress.forwardAuth.allowedGroups[${i}]`, g, PROVIDER_GROUP));
       if (!isDnsLabel(proxy.serviceName) || !isDnsLabel(proxy.namespace)) p.add(at, 'OAuthIngress.forwardAuth.proxy', 'not a Service name and namespace', proxy, 'DNS labels');
     }
     p.throwIfAny();

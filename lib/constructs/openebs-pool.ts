@@ -14,9 +14,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PoolLayout, StorageEngine } from '../model/inventory';
-import { isDnsLabel } from '../core/net';
-import { lockedBlockDevice, RAID_GROUP_SIZE, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
-import { addProblemValidation, HomelabProblem } from '../core/errors';
+import { lockedBlockDevice, STORAGE_LOCK_FILE, StorageLock } from '../model/storage-lock';
+import { addProblemValidation, HomelabProblem, ProblemCollector } from '../core/errors';
+import { checkField, DNS_LABEL, POOL_LAYOUT, RAID_GROUP_SIZE, STORAGE_ENGINE } from '../model/field-rules';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 
 /** Namespace the OpenEBS charts run in; CSPCs and DiskPools must be created there. @internal */
@@ -111,9 +111,12 @@ export class OpenEBSPool extends Construct implements IOpenEBSPool {
     this.engine = pool.engine;
     const problems: HomelabProblem[] = [];
     const where = this.node.path;
-    if (!isDnsLabel(pool.name)) problems.push(new HomelabProblem(where, 'OpenEBSPool.name', 'not a DNS label', pool.name, 'lowercase letters, digits and "-", 1-63 characters'));
-    if (pool.engine !== 'cstor' && pool.engine !== 'mayastor') problems.push(new HomelabProblem(where, 'OpenEBSPool.engine', 'unknown engine', pool.engine, '"cstor" or "mayastor"'));
-    if (!(pool.layout in RAID_GROUP_SIZE)) problems.push(new HomelabProblem(where, 'OpenEBSPool.layout', 'unknown layout', pool.layout, `one of ${JSON.stringify(Object.keys(RAID_GROUP_SIZE))}`));
+    // the inventory's rules (model/field-rules.ts): the same value gets the same message here and there
+    const single = new ProblemCollector();
+    checkField(single, where, 'OpenEBSPool.name', pool.name, DNS_LABEL);
+    checkField(single, where, 'OpenEBSPool.engine', pool.engine, STORAGE_ENGINE);
+    checkField(single, where, 'OpenEBSPool.layout', pool.layout, POOL_LAYOUT);
+    problems.push(...single.problems);
     if (!Number.isInteger(pool.replicas) || pool.replicas < 1) problems.push(new HomelabProblem(where, 'OpenEBSPool.replicas', 'not a positive integer', pool.replicas, 'at least 1'));
     if (pool.replicas > pool.nodes.length) {
       problems.push(new HomelabProblem(where, 'OpenEBSPool.replicas', `above the number of ${pool.engine === 'cstor' ? 'cStor pools' : 'nodes'} of pool ${JSON.stringify(pool.name)}, each copy needs its own node`, pool.replicas,

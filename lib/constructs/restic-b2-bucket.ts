@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { b2S3Endpoint, DEFAULT_B2_REGION, DEFAULT_KEEP_DELETED_DAYS } from '../model/backup';
 import { B2ApplicationKey, B2Bucket, B2BucketConfig, B2Provider } from '../terraform/providers/b2';
 import { isDnsLabel } from '../core/net';
+import { B2_BUCKET_NAME, checkField, DAYS } from '../model/field-rules';
 import { addProblemValidation, problem, ProblemCollector } from '../core/errors';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
 import { IResticRepository } from './restic-backed-app';
@@ -177,10 +178,9 @@ export class ResticB2Bucket extends Construct {
     this.bucketName = props.bucketName;
     this.region = props.region ?? DEFAULT_B2_REGION;
     const p = new ProblemCollector();
-    if (typeof props.bucketName !== 'string' || !/^[A-Za-z0-9-]{6,50}$/.test(props.bucketName)) {
-      p.add(this.node.path, 'ResticB2Bucket.bucketName', 'not a B2 bucket name', props.bucketName, '6-50 letters, digits and "-"');
-    }
-    checkDays(p, this.node.path, 'ResticB2Bucket.keepDeletedDays', props.keepDeletedDays);
+    // the inventory's rules (model/field-rules.ts): the same value gets the same message here and there
+    checkField(p, this.node.path, 'ResticB2Bucket.bucketName', props.bucketName, B2_BUCKET_NAME);
+    if (props.keepDeletedDays !== undefined) checkField(p, this.node.path, 'ResticB2Bucket.keepDeletedDays', props.keepDeletedDays, DAYS);
     p.throwIfAny();
     const keep = props.keepDeletedDays ?? DEFAULT_KEEP_DELETED_DAYS;
     // B2 rejects two rules for the same files, and the whole-bucket rule ('') overlaps every
@@ -206,7 +206,7 @@ export class ResticB2Bucket extends Construct {
     const p = new ProblemCollector();
     if (!isDnsLabel(name)) p.add(at, 'ResticB2Bucket.addRepository.name', 'not a DNS label', name, 'lowercase letters, digits and "-" (the prefix and the Secret names come from it)');
     else if (this.repositories.some((r) => r.prefix === `${name}/`)) p.add(at, 'ResticB2Bucket.addRepository.name', 'added twice', name, 'one repository per name');
-    checkDays(p, at, 'ResticB2Bucket.addRepository.keepDeletedDays', options.keepDeletedDays);
+    if (options.keepDeletedDays !== undefined) checkField(p, at, 'ResticB2Bucket.addRepository.keepDeletedDays', options.keepDeletedDays, DAYS);
     const keyName = `${this.props.keyNamePrefix ?? this.bucketName}-${name}-restic`;
     if (keyName.length > B2_MAX_KEY_NAME_LENGTH) p.add(at, 'ResticB2Bucket.addRepository.name', 'makes a B2 key name that is too long', keyName, `at most ${B2_MAX_KEY_NAME_LENGTH} characters with the key name prefix`);
     p.throwIfAny();
@@ -232,8 +232,4 @@ export class ResticB2Bucket extends Construct {
     this.repositories.push(repo);
     return repo;
   }
-}
-
-function checkDays(p: ProblemCollector, at: string, field: string, days: number | undefined): void {
-  if (days !== undefined && (!Number.isInteger(days) || days < 1)) p.add(at, field, 'not a whole number of days', days, 'an integer of at least 1');
 }

@@ -26,7 +26,8 @@ import { CronError, maxCronGapSeconds, parseCron } from '../model/cron';
 import { DEFAULT_BACKUP_SCHEDULE, DEFAULT_CHECK_SCHEDULE, DEFAULT_READ_DATA_SUBSET, DEFAULT_RESTIC_IMAGE, ResolvedBackup } from '../model/backup';
 import { BACKUP_SCRIPT, CHECK_SCRIPT, PING_SCRIPT, RESTORE_SCRIPT } from './backup-scripts';
 import { isDnsLabel, isFqdn } from '../core/net';
-import { oneOf, ProblemCollector } from '../core/errors';
+import { bug, oneOf, ProblemCollector } from '../core/errors';
+import { checkSchedule } from '../model/field-rules';
 import { AppConfig, ClusterApp, ClusterAppProps } from './cluster-app';
 import { secretEnv } from '../core/secrets';
 import { addBrand, brandSymbol, hasBrand, isInstance } from '../core/brand';
@@ -49,7 +50,7 @@ type ResticRole = 'backup' | 'check' | 'restore-init' | 'restore-job';
 /** A validated schedule as cdk8s's Cron, in the form Kubernetes accepts (macros expanded, Sunday as 0). */
 function cron(expression: string): Cron {
   const parsed = parseCron(expression);
-  if (parsed instanceof CronError) throw parsed;
+  if (parsed instanceof CronError) return bug('backup', 'ResticBackedApp.schedule', `not a cron schedule: ${parsed.problem}`, expression, 'props validated before the objects are made');
   const [minute, hour, day, month, weekDay] = parsed.kubernetes.split(' ');
   return Cron.schedule({ minute, hour, day, month, weekDay });
 }
@@ -178,10 +179,8 @@ function backupConfig(at: string, app: AppConfig, props: ResticBackedAppProps): 
     resticImage: props.resticImage ?? DEFAULT_RESTIC_IMAGE,
   };
   const p = new ProblemCollector();
-  for (const [field, expr] of [['backupSchedule', backups.schedule], ['checkSchedule', backups.checkSchedule]] as const) {
-    const parsed = parseCron(expr);
-    if (parsed instanceof CronError) p.add(at, `ResticBackedApp.${field}`, parsed.message, expr, 'a cron schedule of 5 fields, e.g. "0 3 * * *"');
-  }
+  // the inventory's rule (model/field-rules.ts): the same schedule gets the same message here and there
+  for (const [field, expr] of [['backupSchedule', backups.schedule], ['checkSchedule', backups.checkSchedule]] as const) checkSchedule(p, at, `ResticBackedApp.${field}`, expr);
   const names = app.volumes.map((v) => v.name);
   volumes.forEach((v, i) => {
     if (!names.includes(v)) p.add(at, `ResticBackedApp.backupVolumes[${i}]`, 'not a volume of the app', v, oneOf(names, 'a volume of the app, which has none: add it to volumes, or back up only the database'));

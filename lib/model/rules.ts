@@ -2,19 +2,21 @@
  * Whole-inventory validation. Runs before any construct exists and reports
  * every problem at once, each with its data path, field, value and what is allowed.
  */
-import { CronError, parseCron } from './cron';
 import { bootstrapCycles, describeCycle } from './bootstrap';
 import { deriveMac } from './derive';
 import { AppBackupSpec, AppSpec, DatabaseSpec, HostSpec, Inventory, NetworkSpec, RouterSpec, SiteSpec, VmSpec } from './inventory';
-import { Cidr, isDnsLabel, isEmail, isFqdn, isResolvableHost, isHostIn, isMac, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../core/net';
+import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isResolvableHost, isSameOrBelow, parseCidr, parseIPv4, reverseZones } from '../core/net';
 import { CONTROL_CHARACTER, LONE_SURROGATE, MULTI_LINE_FIELDS, selectInventoryStrings, shapeProblems } from './fields';
 import { INVENTORY_SAMPLES } from './inventory-sample';
+import {
+  APP_NAME, B2_BUCKET_NAME, K8S_NAME, K8S_OBJECT_NAME, STORAGE_CLASS_NAME, checkField, checkSchedule, CPU_MILLIS, DAYS, DISK_BY_ID, DNS_LABEL, EMAIL, HOST_NAME, LABEL_RULE, MAC_ADDRESS, MEMORY_MIB,
+  MOUNT_PATH, NON_ROOT_UID, PINNED_IMAGE, POOL_LAYOUT, PROVIDER_GROUP, RAID_GROUP_SIZE, REPLICAS, STORAGE_ENGINE, TCP_PORT, VLAN_ID, VM_CORES, VM_ID, VM_MEMORY_MIB, VM_SOCKETS, VOLUME_GIB,
+} from './field-rules';
 import { HomelabProblem, oneOf, ProblemCollector } from '../core/errors';
 import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
-import { RAID_GROUP_SIZE } from './storage-lock';
 
-export const LABEL_RULE = 'lowercase letters, digits and "-", 1-63 characters, starting and ending with a letter or digit';
+export { LABEL_RULE } from '../model/field-rules';
 /** One OpenSSH public key line. */
 export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 /** OpenWrt wifi-iface encryptions. */
@@ -22,8 +24,7 @@ const WIFI_ENCRYPTIONS: readonly string[] = ['psk2', 'sae', 'sae-mixed'];
 /** A Linux network device name (IFNAMSIZ 16 with the NUL). */
 const NETDEV = /^[A-Za-z0-9._-]{1,15}$/;
 /** A Kubernetes object name (DNS-1123 subdomain). */
-export const K8S_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
-const K8S_NAME_RULE = 'lowercase letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit';
+export { K8S_NAME } from '../model/field-rules';
 
 /** `${` or `%{`: the start of Terraform template code. */
 const TEMPLATE_SEQUENCE = /[$%]\{/;
@@ -48,12 +49,12 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
   const p = new ProblemCollector();
   const root = 'inventory';
   validateText(inv, p);
-  if (!isDnsLabel(inv.name)) p.add(root, 'Inventory.name', 'not a DNS label', inv.name, LABEL_RULE);
+  checkField(p, root, 'Inventory.name', inv.name, DNS_LABEL);
 
   const secrets = new Set<string>();
   (inv.secrets ?? []).forEach((s, i) => {
     const path = `${root}.secrets[${s.name ?? i}]`;
-    if (!isDnsLabel(s.name)) p.add(path, 'Secret.name', 'not a DNS label', s.name, LABEL_RULE);
+    checkField(p, path, 'Secret.name', s.name, DNS_LABEL);
     if (secrets.has(s.name)) p.add(path, 'Secret.name', 'duplicate secret name', s.name, 'declare each secret once');
     secrets.add(s.name);
   });
@@ -93,7 +94,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
   let nodes = 0;
   for (const site of inv.sites ?? []) {
     const spath = `${root}.sites[${site.name}]`;
-    if (!isDnsLabel(site.name)) p.add(spath, 'Site.name', 'not a DNS label', site.name, LABEL_RULE);
+    checkField(p, spath, 'Site.name', site.name, DNS_LABEL);
     if (site.proxmox) {
       const ppath = `${spath}.proxmox`;
       const px = site.proxmox;
@@ -150,8 +151,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
       if (h.k3sInit) inits++;
       for (const [j, c] of (h.k3sContainers ?? []).entries()) {
         const cpath = `${hpath}.k3sContainers[${c.name ?? j}]`;
-        if (!isDnsLabel(c.name)) p.add(cpath, 'K3sContainer.name', 'not a DNS label', c.name, LABEL_RULE);
-        else if (c.name.includes('_')) p.add(cpath, 'K3sContainer.name', 'contains "_"', c.name, LABEL_RULE);
+        checkField(p, cpath, 'K3sContainer.name', c.name, DNS_LABEL);
         if (typeof c.name === 'string') {
           const prev = hostNames.get(c.name);
           if (prev) p.add(cpath, 'K3sContainer.name', `duplicate hostname, also at ${prev}`, c.name, 'hosts and k3s containers have unique names across the homelab');
@@ -222,7 +222,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
     const served = new Map<string, string>();
     for (const r of site.routers ?? []) {
       const rpath = `${spath}.routers[${r.name}]`;
-      if (!isDnsLabel(r.name)) p.add(rpath, 'Router.name', 'not a DNS label', r.name, LABEL_RULE);
+      checkField(p, rpath, 'Router.name', r.name, DNS_LABEL);
       if (!r.networks || r.networks.length === 0) p.add(rpath, 'Router.networks', 'serves no network', r.networks, `name one or more networks of site ${site.name}`);
       for (const nn of r.networks ?? []) {
         if (RESERVED_ROUTER_NETWORKS.has(nn)) p.add(rpath, 'Router.networks', 'name taken by the router\'s own interfaces', nn, `a network name other than ${[...RESERVED_ROUTER_NETWORKS].join(', ')}`);
@@ -245,7 +245,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
       }
       validateRouterLan(r, rpath, nets, p);
       for (const port of r.forwardPorts ?? []) {
-        if (!Number.isInteger(port) || port < 1 || port > 65535) p.add(rpath, 'Router.forwardPorts', 'not a TCP port', port, 'integer 1-65535');
+        checkField(p, rpath, 'Router.forwardPorts', port, TCP_PORT);
       }
       if (r.address !== undefined && parseIPv4(r.address) === undefined) p.add(rpath, 'Router.address', 'not an IPv4 address', r.address, 'dotted quad');
     }
@@ -263,7 +263,7 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
     const c = inv.cluster;
     for (const field of ['certIssuer', 'ingressClass'] as const) {
       const v = c[field];
-      if (v !== undefined && !(typeof v === 'string' && K8S_NAME.test(v))) p.add(`${root}.cluster`, `Cluster.${field}`, 'not a Kubernetes object name', v, K8S_NAME_RULE);
+      if (v !== undefined) checkField(p, `${root}.cluster`, `Cluster.${field}`, v, K8S_OBJECT_NAME);
     }
     if (c.k3sVersion !== undefined && !(typeof c.k3sVersion === 'string' && /^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/.test(c.k3sVersion))) {
       p.add(`${root}.cluster`, 'Cluster.k3sVersion', 'not a k3s release', c.k3sVersion, 'e.g. "v1.30.4+k3s1"');
@@ -272,10 +272,10 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
   for (const app of inv.apps ?? []) {
     const apath = `${root}.apps[${app.name}]`;
     for (const v of app.volumes ?? []) {
-      if (v.storageClass !== undefined && !(typeof v.storageClass === 'string' && K8S_NAME.test(v.storageClass))) p.add(apath, `App.volumes[${v.name}].storageClass`, 'not a StorageClass name', v.storageClass, K8S_NAME_RULE);
+      if (v.storageClass !== undefined) checkField(p, apath, `App.volumes[${v.name}].storageClass`, v.storageClass, STORAGE_CLASS_NAME);
     }
     const dsc = app.database?.storageClass;
-    if (dsc !== undefined && !(typeof dsc === 'string' && K8S_NAME.test(dsc))) p.add(apath, 'App.database.storageClass', 'not a StorageClass name', dsc, K8S_NAME_RULE);
+    if (dsc !== undefined) checkField(p, apath, 'App.database.storageClass', dsc, STORAGE_CLASS_NAME);
   }
   validateApps(inv, servers > 0, p, needSecret);
   validatePlatform(inv, p, needSecret);
@@ -294,14 +294,14 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
   if (inv.backup) {
     const bpath = `${root}.backup`;
     const b = inv.backup.bucket;
-    if (!isB2BucketName(b)) p.add(bpath, 'Backup.bucket', 'not a valid B2 bucket name', b, B2_BUCKET_RULE);
+    checkField(p, bpath, 'Backup.bucket', b, B2_BUCKET_NAME);
     const days = inv.backup.keepDeletedDays;
-    if (days !== undefined && (!Number.isInteger(days) || days < 1)) p.add(bpath, 'Backup.keepDeletedDays', 'not a positive whole number of days', days, 'integer >= 1');
+    if (days !== undefined) checkField(p, bpath, 'Backup.keepDeletedDays', days, DAYS);
     needSecret(bpath, 'Backup.keyIdSecret', inv.backup.keyIdSecret);
     needSecret(bpath, 'Backup.keySecret', inv.backup.keySecret);
     const region = inv.backup.region;
     if (region !== undefined && (typeof region !== 'string' || !B2_REGION.test(region))) p.add(bpath, 'Backup.region', 'not a B2 region', region, 'e.g. "us-west-004" or "eu-central-003", as in the endpoint s3.<region>.backblazeb2.com');
-    if (inv.backup.resticImage !== undefined && !isPinnedImage(inv.backup.resticImage)) p.add(bpath, 'Backup.resticImage', 'not a pinned image reference', inv.backup.resticImage, PINNED_IMAGE_RULE);
+    if (inv.backup.resticImage !== undefined) checkField(p, bpath, 'Backup.resticImage', inv.backup.resticImage, PINNED_IMAGE);
   }
   p.addAll(firewallPolicyProblems(inv));
   p.addAll(placeholderProblems(inv));
@@ -344,9 +344,9 @@ function validateVm(
   const int = (field: string, v: unknown, min: number, max: number, unit = '') => {
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) p.add(vpath, `Vm.${field}`, `not ${unit || 'a whole number'} in range`, v, `integer ${min}-${max}`);
   };
-  int('cores', vm.cores, 1, 512);
-  int('sockets', vm.sockets, 1, 16);
-  int('memoryMiB', vm.memoryMiB, 512, 4194304, 'MiB');
+  if (vm.cores !== undefined) checkField(p, vpath, 'Vm.cores', vm.cores, VM_CORES);
+  if (vm.sockets !== undefined) checkField(p, vpath, 'Vm.sockets', vm.sockets, VM_SOCKETS);
+  if (vm.memoryMiB !== undefined) checkField(p, vpath, 'Vm.memoryMiB', vm.memoryMiB, VM_MEMORY_MIB);
   if (vm.cpuType !== undefined && (typeof vm.cpuType !== 'string' || !/^[A-Za-z0-9_.+-]+$/.test(vm.cpuType))) p.add(vpath, 'Vm.cpuType', 'not a CPU model', vm.cpuType, 'e.g. "host" or "x86-64-v2-AES"');
   if (vm.cpuAffinity !== undefined && (typeof vm.cpuAffinity !== 'string' || !CPU_LIST.test(vm.cpuAffinity))) p.add(vpath, 'Vm.cpuAffinity', 'not a CPU list', vm.cpuAffinity, 'zero-based host CPU ids such as "0-3" or "0,2,4-7"');
   const numa = vm.numa ?? [];
@@ -385,8 +385,7 @@ function validateVm(
   }
   for (const [j, g] of (vm.dataDisksGiB ?? []).entries()) int(`dataDisksGiB[${j}]`, g, 1, 65536, 'GiB');
   for (const [j, d] of (vm.passthroughDisks ?? []).entries()) {
-    if (typeof d !== 'string' || !/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d)) p.add(vpath, `Vm.passthroughDisks[${j}]`, 'not a stable block device path', d, '/dev/disk/by-id/<id> (sdX names change between boots)');
-    else {
+    if (checkField(p, vpath, `Vm.passthroughDisks[${j}]`, d, DISK_BY_ID)) {
       const prev = passthrough.get(`${vm.node}:${d}`);
       if (prev) p.add(vpath, `Vm.passthroughDisks[${j}]`, `disk already passed through to ${prev}`, d, 'a disk belongs to one VM (sharing corrupts it)');
       else passthrough.set(`${vm.node}:${d}`, `host ${h.name}`);
@@ -626,7 +625,7 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
   const nets = new Map<string, CheckedNet>();
   for (const n of site.networks ?? []) {
     const npath = `${spath}.networks[${n.name}]`;
-    if (!isDnsLabel(n.name)) p.add(npath, 'Network.name', 'not a DNS label', n.name, LABEL_RULE);
+    checkField(p, npath, 'Network.name', n.name, DNS_LABEL);
     if (nets.has(n.name)) p.add(npath, 'Network.name', 'duplicate network name', n.name, 'network names are unique per site');
     const cidr = parseCidr(n.cidr);
     if (!cidr) { p.add(npath, 'Network.cidr', 'not an IPv4 CIDR with zero host bits', n.cidr, 'e.g. 10.0.100.0/24'); continue; }
@@ -636,7 +635,7 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
       }
     }
     if (cidr.prefix < 8) p.add(npath, 'Network.cidr', 'larger than a /8', n.cidr, 'a network of /8 or smaller');
-    if (n.vlan !== undefined && (!Number.isInteger(n.vlan) || n.vlan < 1 || n.vlan > 4094)) p.add(npath, 'Network.vlan', 'not a VLAN id', n.vlan, 'integer 1-4094');
+    if (n.vlan !== undefined) checkField(p, npath, 'Network.vlan', n.vlan, VLAN_ID);
     if (!isFqdn(n.domain)) p.add(npath, 'Network.domain', 'not a DNS domain', n.domain, 'a domain such as home.example.org');
     const gw = parseIPv4(n.gateway);
     if (gw === undefined || !isHostIn(gw, cidr)) p.add(npath, 'Network.gateway', `not a host address in ${n.cidr}`, n.gateway, 'use an address inside the network');
@@ -682,7 +681,7 @@ function validateNetworks(site: SiteSpec, spath: string, p: ProblemCollector): M
 }
 
 function validateHost(site: SiteSpec, h: HostSpec, hpath: string, nets: Map<string, CheckedNet>, p: ProblemCollector): void {
-  if (!isDnsLabel(h.name)) p.add(hpath, 'Host.name', 'not a DNS label', h.name, LABEL_RULE);
+  checkField(p, hpath, 'Host.name', h.name, DNS_LABEL);
   const net = nets.get(h.network);
   if (!net) p.add(hpath, 'Host.network', 'unknown network', h.network, nets.size > 0 ? `${oneOf([...nets.keys()], '')} at site ${site.name}` : `a network of site ${site.name} (it has none: declare one in networks)`);
   const ip = parseIPv4(h.ip);
@@ -691,7 +690,7 @@ function validateHost(site: SiteSpec, h: HostSpec, hpath: string, nets: Map<stri
     if (!isHostIn(ip, net.cidr)) p.add(hpath, 'Host.ip', `outside network ${net.spec.name} ${net.spec.cidr}`, h.ip, 'use a host address inside it');
     else if (net.dhcp && ip >= net.dhcp[0] && ip <= net.dhcp[1]) p.add(hpath, 'Host.ip', `inside the DHCP range of network ${net.spec.name} ${net.spec.dhcp!.start}-${net.spec.dhcp!.end}`, h.ip, 'use a static address outside the DHCP range');
   }
-  if (h.mac !== undefined && !isMac(h.mac)) p.add(hpath, 'Host.mac', 'not a MAC address', h.mac, 'six lowercase hex pairs separated by ":"');
+  if (h.mac !== undefined) checkField(p, hpath, 'Host.mac', h.mac, MAC_ADDRESS);
   if (h.kind !== undefined && h.kind !== 'metal' && h.kind !== 'vm') p.add(hpath, 'Host.kind', 'unknown kind', h.kind, '"metal" or "vm"');
   if (h.interface !== undefined && !/^[A-Za-z0-9_.-]{1,15}$/.test(h.interface)) p.add(hpath, 'Host.interface', 'not an interface name', h.interface, 'up to 15 letters, digits, ".", "_" or "-"');
   if (h.k3s !== undefined && h.k3s !== 'server' && h.k3s !== 'agent') p.add(hpath, 'Host.k3s', 'unknown k3s role', h.k3s, '"server" or "agent"');
@@ -719,16 +718,16 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
   const clusterSite = (inv.sites ?? []).find((s) => (s.hosts ?? []).some((h) => h.k3s === 'server'));
   for (const a of apps) {
     const apath = `inventory.apps[${a.name}]`;
-    if (!isDnsLabel(a.name) || a.name.length > 52) p.add(apath, 'App.name', 'not a DNS label of at most 52 characters', a.name, LABEL_RULE);
+    checkField(p, apath, 'App.name', a.name, APP_NAME);
     if (names.has(a.name)) p.add(apath, 'App.name', 'duplicate app name', a.name, 'app names are unique');
     names.add(a.name);
-    if (a.namespace !== undefined && !isDnsLabel(a.namespace)) p.add(apath, 'App.namespace', 'not a DNS label', a.namespace, LABEL_RULE);
-    if (!isPinnedImage(a.image)) p.add(apath, 'App.image', 'not a pinned image reference', a.image, PINNED_IMAGE_RULE);
-    if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) p.add(apath, 'App.port', 'not a TCP port', a.port, 'integer 1-65535');
-    if (a.replicas !== undefined && (!Number.isInteger(a.replicas) || a.replicas < 0)) p.add(apath, 'App.replicas', 'not a replica count', a.replicas, 'integer >= 0');
-    if (a.runAsUser !== undefined && (!Number.isInteger(a.runAsUser) || a.runAsUser < 1)) p.add(apath, 'App.runAsUser', 'not a non-root UID', a.runAsUser, 'integer >= 1 (Pod Security "restricted" forbids root)');
-    if (a.cpuMillis !== undefined && (!Number.isInteger(a.cpuMillis) || a.cpuMillis < 1)) p.add(apath, 'App.cpuMillis', 'not a CPU amount', a.cpuMillis, 'integer millicores >= 1');
-    if (a.memoryMiB !== undefined && (!Number.isInteger(a.memoryMiB) || a.memoryMiB < 4)) p.add(apath, 'App.memoryMiB', 'not a memory amount', a.memoryMiB, 'integer MiB >= 4');
+    if (a.namespace !== undefined) checkField(p, apath, 'App.namespace', a.namespace, DNS_LABEL);
+    checkField(p, apath, 'App.image', a.image, PINNED_IMAGE);
+    checkField(p, apath, 'App.port', a.port, TCP_PORT);
+    if (a.replicas !== undefined) checkField(p, apath, 'App.replicas', a.replicas, REPLICAS);
+    if (a.runAsUser !== undefined) checkField(p, apath, 'App.runAsUser', a.runAsUser, NON_ROOT_UID);
+    if (a.cpuMillis !== undefined) checkField(p, apath, 'App.cpuMillis', a.cpuMillis, CPU_MILLIS);
+    if (a.memoryMiB !== undefined) checkField(p, apath, 'App.memoryMiB', a.memoryMiB, MEMORY_MIB);
     for (const k of Object.keys(a.env ?? {})) if (!ENV_NAME.test(k)) p.add(apath, `App.env[${k}]`, 'not an environment variable name', k, 'letters, digits and "_", not starting with a digit');
     for (const [k, s] of Object.entries(a.secretEnv ?? {})) {
       if (!ENV_NAME.test(k)) p.add(apath, `App.secretEnv[${k}]`, 'not an environment variable name', k, 'letters, digits and "_", not starting with a digit');
@@ -737,18 +736,17 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
     }
     const vols = new Set<string>();
     for (const v of a.volumes ?? []) {
-      if (!isDnsLabel(v.name)) p.add(apath, `App.volumes[${v.name}].name`, 'not a DNS label', v.name, LABEL_RULE);
+      checkField(p, apath, `App.volumes[${v.name}].name`, v.name, DNS_LABEL);
       if (vols.has(v.name)) p.add(apath, `App.volumes[${v.name}].name`, 'duplicate volume name', v.name, 'volume names are unique per app');
       vols.add(v.name);
-      if (typeof v.mountPath !== 'string' || !v.mountPath.startsWith('/') || v.mountPath === '/tmp') p.add(apath, `App.volumes[${v.name}].mountPath`, 'not an absolute path other than /tmp', v.mountPath, 'e.g. /data');
-      if (typeof v.sizeGiB !== 'number' || !Number.isInteger(v.sizeGiB) || v.sizeGiB < 1) p.add(apath, `App.volumes[${v.name}].sizeGiB`, 'not a size in GiB', v.sizeGiB, 'integer >= 1');
+      checkField(p, apath, `App.volumes[${v.name}].mountPath`, v.mountPath, MOUNT_PATH);
+      checkField(p, apath, `App.volumes[${v.name}].sizeGiB`, v.sizeGiB, VOLUME_GIB);
     }
     if (a.database) validateDatabase(a, a.database, apath, vols, p, needSecret);
     if (a.backup) validateAppBackup(inv, a, a.backup, apath, vols, p, needSecret);
     if (a.ingress) {
       const host = a.ingress.host;
-      if (!isFqdn(host)) p.add(apath, 'App.ingress.host', 'not a fully qualified hostname', host, 'e.g. photos.example.org');
-      else {
+      if (checkField(p, apath, 'App.ingress.host', host, HOST_NAME)) {
         const prev = ingressHosts.get(host);
         if (prev) p.add(apath, 'App.ingress.host', `hostname already used by app ${prev}`, host, 'one app per hostname');
         ingressHosts.set(host, a.name);
@@ -763,53 +761,16 @@ function validateApps(inv: Inventory, hasCluster: boolean, p: ProblemCollector, 
         const oauth = inv.cluster?.platform?.oauth;
         if (!oauth) p.add(apath, 'App.ingress.admin', 'admin-only app but no oauth2-proxy is declared', admin, 'declare cluster.platform.oauth, or drop admin to make the app open');
         for (const [j, e] of (admin.allowedEmails ?? []).entries()) {
-          if (!isEmail(e)) p.add(apath, `App.ingress.admin.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
+          checkField(p, apath, `App.ingress.admin.allowedEmails[${j}]`, e, EMAIL);
         }
         for (const [j, g] of (admin.allowedGroups ?? []).entries()) {
-          if (typeof g !== 'string' || g === '' || /[\s,]/.test(g)) p.add(apath, `App.ingress.admin.allowedGroups[${j}]`, 'not a group name', g, 'a provider group without spaces or commas, e.g. "example-org:admins"');
+          checkField(p, apath, `App.ingress.admin.allowedGroups[${j}]`, g, PROVIDER_GROUP);
         }
         const people = (admin.allowedEmails ?? oauth?.allowedEmails ?? []).length + (admin.allowedGroups ?? []).length;
         if (oauth && people === 0) p.add(apath, 'App.ingress.admin', 'nobody is allowed in', admin, 'name allowedEmails or allowedGroups here, or allowedEmails in cluster.platform.oauth');
       }
     }
   }
-}
-
-/**
- * The image reference grammar of distribution/reference (what docker and
- * containerd parse): `[registry[:port]/]path[:tag][@digest]`, the registry
- * told apart by a "." or ":" or being `localhost`, each path component
- * `[a-z0-9]+(([._]|__|-*)[a-z0-9]+)*`, the name at most 255 characters.
- * @see https://github.com/distribution/reference/blob/main/regexp.go
- */
-const IMAGE_REGISTRY = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?:\.(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]))*(?::[0-9]+)?$/;
-const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const IMAGE_TAG = /^\w[\w.-]{0,127}$/;
-const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
-/** Longest image name (registry and path) distribution/reference accepts. */
-const IMAGE_NAME_MAX = 255;
-const PINNED_IMAGE_RULE = '[registry[:port]/]path[:tag][@sha256:digest], path components lowercase letters and digits joined by ".", "_", "__" or "-", the name at most 255 characters, the tag at most 128 letters, digits, "_", "." and "-" (a tag or digest is required)';
-
-/** An image reference by the OCI/docker grammar, with a tag or a digest. */
-function isPinnedImage(image: unknown): boolean {
-  if (typeof image !== 'string') return false;
-  const at = image.indexOf('@');
-  const digest = at < 0 ? undefined : image.slice(at + 1);
-  const named = at < 0 ? image : image.slice(0, at);
-  const colon = named.lastIndexOf(':');
-  const tag = colon > named.lastIndexOf('/') ? named.slice(colon + 1) : undefined;
-  const name = tag === undefined ? named : named.slice(0, colon);
-  if (digest !== undefined && !IMAGE_DIGEST.test(digest)) return false;
-  if (tag !== undefined && !IMAGE_TAG.test(tag)) return false;
-  if (digest === undefined && tag === undefined) return false;
-  if (name.length === 0 || name.length > IMAGE_NAME_MAX) return false;
-  const parts = name.split('/');
-  const first = parts[0];
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-    if (!IMAGE_REGISTRY.test(first)) return false;
-    parts.shift();
-  }
-  return parts.every((c) => IMAGE_PATH_COMPONENT.test(c));
 }
 
 const DATABASE_ENGINES: readonly string[] = ['postgresql', 'mysql', 'mariadb', 'sqlite'];
@@ -830,9 +791,9 @@ function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: Read
   const engine: unknown = d.engine;
   if (typeof engine !== 'string' || !DATABASE_ENGINES.includes(engine)) p.add(apath, 'App.database.engine', 'unknown database engine', engine ?? null, '"postgresql", "mysql", "mariadb" or "sqlite"');
   // A field the engine does not use is reported as such below, not checked here as well.
-  if (engine !== 'sqlite' && d.image !== undefined && !isPinnedImage(d.image)) p.add(apath, 'App.database.image', 'not a pinned image reference', d.image, PINNED_IMAGE_RULE);
-  if (engine === 'sqlite' && d.toolsImage !== undefined && !isPinnedImage(d.toolsImage)) p.add(apath, 'App.database.toolsImage', 'not a pinned image reference', d.toolsImage, PINNED_IMAGE_RULE);
-  if (engine !== 'sqlite' && d.sizeGiB !== undefined && (typeof d.sizeGiB !== 'number' || !Number.isInteger(d.sizeGiB) || d.sizeGiB < 1)) p.add(apath, 'App.database.sizeGiB', 'not a size in GiB', d.sizeGiB, 'integer >= 1');
+  if (engine !== 'sqlite' && d.image !== undefined) checkField(p, apath, 'App.database.image', d.image, PINNED_IMAGE);
+  if (engine === 'sqlite' && d.toolsImage !== undefined) checkField(p, apath, 'App.database.toolsImage', d.toolsImage, PINNED_IMAGE);
+  if (engine !== 'sqlite' && d.sizeGiB !== undefined) checkField(p, apath, 'App.database.sizeGiB', d.sizeGiB, VOLUME_GIB);
   const appVolumes = vols.size > 0 ? `one of the app's volumes ${JSON.stringify([...vols])}` : 'a volume of the app, which has none: add one to volumes for the database file';
   if (engine === 'sqlite') {
     for (const f of SERVER_FIELDS) {
@@ -869,13 +830,6 @@ function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: Read
 
 const BACKED_UP_NAME_MAX = 52 - '-backup-check'.length;
 
-const B2_BUCKET_RULE = '6-63 letters, digits and "-", not starting with "b2-"';
-
-/** B2's bucket name rule. */
-function isB2BucketName(b: unknown): boolean {
-  return typeof b === 'string' && /^[A-Za-z0-9-]{6,63}$/.test(b) && !b.toLowerCase().startsWith('b2-');
-}
-
 /** An app's restic backups: the bucket, secrets, schedules, parts, retention, quiesce, check. */
 function validateAppBackup(inv: Inventory, a: AppSpec, b: AppBackupSpec, apath: string, vols: ReadonlySet<string>, p: ProblemCollector, needSecret: (path: string, field: string, name: unknown) => void): void {
   if (!inv.backup) p.add(apath, 'App.backup', 'backed up, but the homelab has no B2 bucket (inventory.backup is missing)', b, 'declare inventory.backup (bucket, keyIdSecret, keySecret), or drop the app\'s backup');
@@ -887,14 +841,12 @@ function validateAppBackup(inv: Inventory, a: AppSpec, b: AppBackupSpec, apath: 
   if (b.pingUrlSecret !== undefined) needSecret(apath, 'App.backup.pingUrlSecret', b.pingUrlSecret);
   if (b.bucket !== undefined) {
     const first = (inv.apps ?? []).find((x) => x.backup?.bucket === b.bucket);
-    if (!isB2BucketName(b.bucket)) p.add(apath, 'App.backup.bucket', 'not a valid B2 bucket name', b.bucket, B2_BUCKET_RULE);
-    else if (b.bucket === inv.backup?.bucket) p.add(apath, 'App.backup.bucket', "is the homelab's bucket, which the app uses anyway", b.bucket, "another name for a bucket of the app's own, or drop bucket");
-    else if (first && first !== a) p.add(apath, 'App.backup.bucket', `already the bucket of app ${first.name}`, b.bucket, 'one app per bucket of its own; apps that share one use the homelab\'s');
+    const named = checkField(p, apath, 'App.backup.bucket', b.bucket, B2_BUCKET_NAME);
+    if (named && b.bucket === inv.backup?.bucket) p.add(apath, 'App.backup.bucket', "is the homelab's bucket, which the app uses anyway", b.bucket, "another name for a bucket of the app's own, or drop bucket");
+    else if (named && first && first !== a) p.add(apath, 'App.backup.bucket', `already the bucket of app ${first.name}`, b.bucket, 'one app per bucket of its own; apps that share one use the homelab\'s');
   }
   const schedule = (field: string, expr: string | undefined) => {
-    if (expr === undefined) return;
-    const s = parseCron(expr);
-    if (s instanceof CronError) p.add(apath, field, `not a cron schedule: ${s.problem}`, expr, s.allowed);
+    if (expr !== undefined) checkSchedule(p, apath, field, expr);
   };
   schedule('App.backup.schedule', b.schedule);
   schedule('App.backup.check.schedule', b.check?.schedule);
@@ -958,11 +910,10 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
   const diskOwner = new Map<string, string>();
   for (const [i, pool] of pools.entries()) {
     const ppath = `inventory.storagePools[${pool.name ?? i}]`;
-    if (!isDnsLabel(pool.name)) p.add(ppath, 'StoragePool.name', 'not a DNS label', pool.name, LABEL_RULE);
-    else if (names.has(pool.name)) p.add(ppath, 'StoragePool.name', 'duplicate pool name', pool.name, 'pool names are unique (each is a StorageClass)');
+    if (checkField(p, ppath, 'StoragePool.name', pool.name, DNS_LABEL) && names.has(pool.name)) p.add(ppath, 'StoragePool.name', 'duplicate pool name', pool.name, 'pool names are unique (each is a StorageClass)');
     names.add(pool.name);
-    if (pool.engine !== 'cstor' && pool.engine !== 'mayastor') p.add(ppath, 'StoragePool.engine', 'unknown engine', pool.engine, '"cstor" or "mayastor"');
-    if (pool.layout !== undefined && !(pool.layout in RAID_GROUP_SIZE)) p.add(ppath, 'StoragePool.layout', 'unknown layout', pool.layout, '"stripe", "mirror", "raidz" or "raidz2"');
+    checkField(p, ppath, 'StoragePool.engine', pool.engine, STORAGE_ENGINE);
+    if (pool.layout !== undefined) checkField(p, ppath, 'StoragePool.layout', pool.layout, POOL_LAYOUT);
     if (pool.engine === 'mayastor' && pool.layout !== undefined && pool.layout !== 'stripe') p.add(ppath, 'StoragePool.layout', 'no raid layout in a Mayastor pool (one DiskPool per disk; volumes are replicated across nodes)', pool.layout, 'drop layout, and set replicas');
     if (!Array.isArray(pool.hosts) || pool.hosts.length === 0) { p.add(ppath, 'StoragePool.hosts', 'no node', pool.hosts ?? null, 'name the k3s hosts whose disks form the pool'); continue; }
     const seen = new Set<string>();
@@ -995,7 +946,7 @@ function validateStoragePools(inv: Inventory, p: ProblemCollector): void {
       const hpath = `inventory.sites[${site.name}].hosts[${h.name}]`;
       if (h.disks && h.vm) p.add(hpath, 'Host.disks', 'a VM\'s pool disks are its vm.passthroughDisks', h.disks, 'move them to vm.passthroughDisks');
       for (const [j, d] of (h.disks ?? []).entries()) {
-        if (typeof d !== 'string' || !/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d)) p.add(hpath, `Host.disks[${j}]`, 'not a stable block device path', d, '/dev/disk/by-id/<id> (sdX names change between boots)');
+        checkField(p, hpath, `Host.disks[${j}]`, d, DISK_BY_ID);
       }
     }
   }
@@ -1021,7 +972,7 @@ function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path
   const platform = inv.cluster?.platform;
   if (!platform) return;
   const ppath = 'inventory.cluster.platform';
-  if (!isEmail(platform.acmeEmail)) p.add(ppath, 'Platform.acmeEmail', 'not an email address', platform.acmeEmail, 'the address Let\'s Encrypt writes to about expiring certificates');
+  checkField(p, ppath, 'Platform.acmeEmail', platform.acmeEmail, EMAIL, 'the address Let\'s Encrypt writes to about expiring certificates');
   if (!inv.dns) p.add(ppath, 'Platform.acmeEmail', 'certificates are issued by DNS-01 through Cloudflare, but no DNS zone is declared', null, 'declare inventory.dns (zone, zoneId, apiTokenSecret)');
   const oauth = platform.oauth;
   if (!oauth) return;
@@ -1039,7 +990,7 @@ function validatePlatform(inv: Inventory, p: ProblemCollector, needSecret: (path
   needSecret(opath, 'OAuth.clientSecretSecret', oauth.clientSecretSecret);
   needSecret(opath, 'OAuth.cookieSecretSecret', oauth.cookieSecretSecret);
   for (const [j, e] of (oauth.allowedEmails ?? []).entries()) {
-    if (!isEmail(e)) p.add(opath, `OAuth.allowedEmails[${j}]`, 'not an email address', e, 'e.g. "manfred@example.org"');
+    checkField(p, opath, `OAuth.allowedEmails[${j}]`, e, EMAIL);
   }
   // oauth2-proxy needs someone to let in (an email list or, for group-only apps, any account); it will not start otherwise
   const anyone = (oauth.allowedEmails ?? []).length > 0 || (inv.apps ?? []).some((a) => (a.ingress?.admin?.allowedEmails ?? []).length + (a.ingress?.admin?.allowedGroups ?? []).length > 0);

@@ -4,20 +4,16 @@
  * `homelab disks discover`, committed, read by synth to fill cStor pools: block-device
  * names are never typed by hand (seed 001).
  */
+import { DISK_BY_ID, K8S_NAME } from './field-rules';
+import { isDnsLabel } from '../core/net';
 import { fail } from '../core/errors';
 
-import { PoolLayout } from './inventory';
 
 /** The lock file name, at the project root. */
 export const STORAGE_LOCK_FILE = 'storage.lock.json';
 
-/**
- * Disks per cStor raid group of each layout (`dataRaidGroupType`): a node's disks must split into
- * whole groups. A stripe has none: all of a node's disks, any number, form its one group. The model
- * rules and `OpenEBSPool` both check with this table.
- * @see https://github.com/openebs/cstor-operators/blob/develop/docs/tutorial/cspc/tuning.md
- */
-export const RAID_GROUP_SIZE: Readonly<Record<PoolLayout, number | undefined>> = { stripe: undefined, mirror: 2, raidz: 3, raidz2: 6 };
+/** Disks per cStor raid group of each layout: the one table, kept with the rules of the pool fields. */
+export { RAID_GROUP_SIZE } from './field-rules';
 
 /** One disk: where it is and the BlockDevice NDM made of it. */
 export interface LockedDisk {
@@ -60,21 +56,20 @@ export function parseLock(text: string, file = STORAGE_LOCK_FILE): StorageLock {
     }
     if (!isSubdomain(d.node)) fail(file, `StorageLock.disks[${i}].node`, 'not a Kubernetes node name', d.node, 'a DNS subdomain such as olaf');
     if (!isSubdomain(d.blockDevice)) fail(file, `StorageLock.disks[${i}].blockDevice`, 'not a Kubernetes object name', d.blockDevice, 'a BlockDevice name such as blockdevice-3f…');
-    if (!/^\/dev\/disk\/by-id\/[A-Za-z0-9_.:+-]+$/.test(d.link)) fail(file, `StorageLock.disks[${i}].link`, 'not a /dev/disk/by-id link', d.link, '/dev/disk/by-id/<id>');
+    const wrong = DISK_BY_ID.check(d.link);
+    if (wrong !== undefined) fail(file, `StorageLock.disks[${i}].link`, wrong, d.link, DISK_BY_ID.allowed);
   });
   return { version: 1, disks: data.disks.map((d: any) => ({ node: d.node, link: d.link, blockDevice: d.blockDevice })) };
 }
 
-const LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** A DNS-1123 label, as Kubernetes checks namespaces. */
+/** A DNS-1123 label, as Kubernetes checks namespaces (the inventory's rule). */
 export function isLabel(s: string): boolean {
-  return LABEL.test(s);
+  return isDnsLabel(s);
 }
 
-/** A DNS-1123 subdomain, as Kubernetes checks object and node names. */
+/** A DNS-1123 subdomain, as Kubernetes checks object and node names (the inventory's rule). */
 export function isSubdomain(s: string): boolean {
-  return s.length <= 253 && s.split('.').every(isLabel);
+  return K8S_NAME.test(s);
 }
 
 /** The BlockDevice of a disk, if locked. */

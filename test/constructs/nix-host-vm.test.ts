@@ -223,7 +223,7 @@ describe('VM validation', () => {
     const P = '[inventory.sites[home].hosts[ulf].vm]';
     expect(problems).toEqual(expect.arrayContaining([
       `${P} Vm.node: unknown Proxmox node (got "pve2"); one of ["pve1"]`,
-      `${P} Vm.cores: not a whole number in range (got 0); integer 1-512`,
+      `${P} Vm.cores: not a core count (got 0); integer 1-512`,
       `${P} Vm.cpuAffinity: not a CPU list (got "0-3,a"); zero-based host CPU ids such as "0-3" or "0,2,4-7"`,
       `${P} Vm.numa: NUMA memory adds up to 1024 MiB, not the VM's 8192 MiB (got 1024); the memoryMiB of the NUMA nodes sums to the VM memoryMiB`,
       `${P} Vm.systemDisk: needs exactly one source (got ["clone","image"]); either clone (a template VM id) or image (a URL to download)`,
@@ -371,8 +371,8 @@ describe('NixHostVM standalone, in a plain cdktf stack', () => {
     }
     expect(messages).toEqual([
       expect.stringMatching(/^\[lab\/Web\] NixHostVM\.hostName: not a DNS label/),
-      '[lab/Web] NixHostVM.vmId: below minimum (got 5); integer 100-999999999',
-      '[lab/Web] NixHostVM.memoryMiB: below minimum (got 128); integer 512-262144',
+      '[lab/Web] NixHostVM.vmId: not a Proxmox VM id (got 5); integer 100-999999999',
+      '[lab/Web] NixHostVM.memoryMiB: not a memory size (got 128); integer MiB 512-4194304',
       expect.stringMatching(/^\[lab\/Web\] NixHostVM\.address: not an IPv4 address with prefix length \(got "10\.0\.0\.1"\)/),
       expect.stringMatching(/^\[lab\/Web\] NixHostVM\.gateway: /),
       expect.stringMatching(/^\[lab\/Web\] NixHostVM\.admins: /),

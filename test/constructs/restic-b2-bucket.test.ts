@@ -55,8 +55,8 @@ describe('ResticB2Bucket', () => {
   test('fails on a bad bucket name, a repeated repository and bad days, naming path and field', () => {
     const stack = new cdktf.TerraformStack(cdktf.Testing.app(), 'backups');
     expect(problemMessages(() => new ResticB2Bucket(stack, 'B', { bucketName: 'x', keepDeletedDays: 0 }))).toEqual([
-      '[backups/B] ResticB2Bucket.bucketName: not a B2 bucket name (got "x"); 6-50 letters, digits and "-"',
-      '[backups/B] ResticB2Bucket.keepDeletedDays: not a whole number of days (got 0); an integer of at least 1',
+      '[backups/B] ResticB2Bucket.bucketName: not a valid B2 bucket name (got "x"); 6-63 letters, digits and "-", not starting with "b2-"',
+      '[backups/B] ResticB2Bucket.keepDeletedDays: not a positive whole number of days (got 0); integer >= 1',
     ]);
     const bucket = myBucket(stack);
     bucket.addRepository('wiki', { passwordSecretName: 'p' });

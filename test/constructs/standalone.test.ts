@@ -71,15 +71,15 @@ describe('standalone constructs', () => {
     }));
     // THEN
     expect(problems).toEqual([
-      expect.stringMatching(/^\[Wiki\] ResticBackedApp\.name: not a DNS label \(got "Wiki"\)/),
+      expect.stringMatching(/^\[Wiki\] ResticBackedApp\.name: not a DNS label of at most 52 characters \(got "Wiki"\)/),
       expect.stringMatching(/^\[Wiki\] ResticBackedApp\.namespace: not a DNS label \(got "Wiki"\)/),
-      expect.stringMatching(/^\[Wiki\] ResticBackedApp\.port: out of range \(got 70000\); an integer 1-65535$/),
+      '[Wiki] ResticBackedApp.port: not a TCP port (got 70000); integer 1-65535',
     ]);
     const later = problemsOf(() => new ResticBackedApp(Testing.app(), 'wiki', {
       image: 'wiki:2', port: 80, repository, backupVolumes: ['nope'], backupSchedule: '61 * * * *',
     }));
     expect(later).toEqual([
-      expect.stringMatching(/^\[wiki\] ResticBackedApp\.backupSchedule: .* \(got "61 \* \* \* \*"\); a cron schedule/),
+      '[wiki] ResticBackedApp.backupSchedule: not a cron schedule: minute "61" is out of range (got "61 * * * *"); minute 0-59, as n, *, a-b, */n, a-b/n or a list of these',
       '[wiki] ResticBackedApp.backupVolumes[0]: not a volume of the app (got "nope"); a volume of the app, which has none: add it to volumes, or back up only the database',
     ]);
   });

@@ -169,7 +169,7 @@ describe('the CRD bundle', () => {
   });
 
   test('fails loudly on a CRD the bundle lacks', () => {
-    expect(() => bundledCrds(['widgets.example.org'])).toThrow(/no CRD "widgets.example.org"/);
+    expect(() => bundledCrds(['widgets.example.org'])).toThrow(/not in the CRD bundle \(got "widgets.example.org"\)/);
   });
 });
 
