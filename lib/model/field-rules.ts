@@ -1,5 +1,5 @@
 /**
- * Rules for single fields that both the inventory (`validate/model-rules.ts`) and the constructs'
+ * Rules for single fields that both the inventory (`model/rules.ts`) and the constructs'
  * props check: one test and one wording each, so a bad value gets the same
  * `<what is wrong> (got <value>); <what is allowed>` wherever it is given; only the path and
  * `Class.field` differ (`[inventory.apps[wiki]] App.ingress.admin.allowedEmails[0]` or

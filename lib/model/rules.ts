@@ -16,7 +16,7 @@ import { HomelabProblem, oneOf, ProblemCollector } from '../core/errors';
 import { firewallPolicyProblems } from './firewall-rules';
 import { placeholderProblems } from './placeholders';
 
-export { LABEL_RULE } from '../model/field-rules';
+export { LABEL_RULE } from './field-rules';
 /** One OpenSSH public key line. */
 export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 /** OpenWrt wifi-iface encryptions. */
@@ -24,7 +24,7 @@ const WIFI_ENCRYPTIONS: readonly string[] = ['psk2', 'sae', 'sae-mixed'];
 /** A Linux network device name (IFNAMSIZ 16 with the NUL). */
 const NETDEV = /^[A-Za-z0-9._-]{1,15}$/;
 /** A Kubernetes object name (DNS-1123 subdomain). */
-export { K8S_NAME } from '../model/field-rules';
+export { K8S_NAME } from './field-rules';
 
 /** `${` or `%{`: the start of Terraform template code. */
 const TEMPLATE_SEQUENCE = /[$%]\{/;
