@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { resolveDatabase } from '../model/backup';
 import { DatabaseEngine } from '../model/inventory';
 import { oneOf, ProblemCollector } from '../core/errors';
-import { APP_NAME, checkField, CPU_MILLIS, DNS_LABEL, MEMORY_MIB, MOUNT_PATH, NON_ROOT_UID, PINNED_IMAGE, REPLICAS, TCP_PORT, VOLUME_GIB } from '../model/field-rules';
+import { APP_NAME, checkDatabaseNames, checkField, CPU_MILLIS, DNS_LABEL, MEMORY_MIB, MOUNT_PATH, NON_ROOT_UID, PINNED_IMAGE, REPLICAS, TCP_PORT, VOLUME_GIB } from '../model/field-rules';
 import { addDatabaseServer, databaseClientEnv, DatabaseConfig, DatabaseServer } from './database';
 import { secretEnv } from '../core/secrets';
 import { OAuthIngress, OAuthIngressProps } from './oauth-ingress';
@@ -145,7 +145,7 @@ export function appConfig(name: string, props: ClusterAppProps): AppConfig {
 }
 
 /** Checks the props' single fields; every problem at once, in the house format. */
-function checkAppConfig(at: string, cls: string, app: AppConfig): void {
+function checkAppConfig(at: string, cls: string, app: AppConfig, database?: AppDatabase): void {
   const p = new ProblemCollector();
   // the inventory's rules (model/field-rules.ts): the same value gets the same message here and there
   checkField(p, at, `${cls}.name`, app.name, APP_NAME);
@@ -164,6 +164,12 @@ function checkAppConfig(at: string, cls: string, app: AppConfig): void {
     checkField(p, at, `${cls}.volumes[${i}].mountPath`, v.mountPath, MOUNT_PATH);
   });
   const db = app.db;
+  if (db && database && db.engine !== 'sqlite') {
+    checkDatabaseNames(p, at, `${cls}.database`, db.engine, app.name, database);
+    if (database.image !== undefined) checkField(p, at, `${cls}.database.image`, database.image, PINNED_IMAGE);
+    if (database.sizeGiB !== undefined) checkField(p, at, `${cls}.database.sizeGiB`, database.sizeGiB, VOLUME_GIB);
+  }
+  if (db?.engine === 'sqlite' && database?.toolsImage !== undefined) checkField(p, at, `${cls}.database.toolsImage`, database.toolsImage, PINNED_IMAGE);
   if (db && db.engine !== 'sqlite' && !db.passwordSecret) p.add(at, `${cls}.database.passwordSecret`, `a ${db.engine} server needs a password`, db.passwordSecret, 'the name of a Kubernetes Secret with key "value"');
   if (db?.engine === 'sqlite' && (!db.volume || !names.has(db.volume) || !db.file)) {
     p.add(at, `${cls}.database.volume`, 'sqlite needs one of the app volumes and a file in it', { volume: db.volume, file: db.file },
@@ -198,7 +204,7 @@ export interface AppObjects {
  */
 export function addAppObjects(scope: Construct, props: ClusterAppProps, namespace?: string): AppObjects {
   const app = appConfig(props.name ?? scope.node.id, props);
-  checkAppConfig(scope.node.path, 'ClusterApp', app);
+  checkAppConfig(scope.node.path, 'ClusterApp', app, props.database);
   return addObjects(scope, app, namespace);
 }
 
@@ -284,7 +290,7 @@ export class ClusterApp extends Chart {
     const config = appConfig(props.name ?? id, props);
     super(scope, id, { namespace: config.namespace, labels: { 'app.kubernetes.io/managed-by': 'homelab-cdk' } });
     addBrand(this, CLUSTER_APP_BRAND);
-    checkAppConfig(this.node.path, new.target.name, config);
+    checkAppConfig(this.node.path, new.target.name, config, props.database);
     this.config = config;
     const objects = addObjects(this, config);
     this.objects = objects;

@@ -11,7 +11,7 @@ import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { passthroughSerial } from '../model/derive';
 import { parseIPv4 } from '../core/net';
-import { checkField, DNS_LABEL, MAC_ADDRESS, VLAN_ID, VM_CORES, VM_ID, VM_MEMORY_MIB, VM_SOCKETS } from '../model/field-rules';
+import { ADMIN_NAME, checkField, DNS_LABEL, SSH_PUBLIC_KEY, MAC_ADDRESS, VLAN_ID, VM_CORES, VM_ID, VM_MEMORY_MIB, VM_SOCKETS } from '../model/field-rules';
 import { NixApply, NixAttrs, NixBinOp, NixLambda, NixSelect, NixValue } from '../nix/value';
 import {
   ProxmoxProvider,
@@ -181,6 +181,10 @@ export class NixHostVM extends Construct {
     if (parseIPv4(this.ip) === undefined || !/^(3[0-2]|[12]?[0-9])$/.test(prefix ?? '')) p.add(at, 'NixHostVM.address', 'not an IPv4 address with prefix length', props.address, 'e.g. "10.0.100.11/24"');
     if (parseIPv4(props.gateway) === undefined) p.add(at, 'NixHostVM.gateway', 'not an IPv4 address', props.gateway, 'e.g. "10.0.100.1"');
     checkField(p, at, 'NixHostVM.macAddress', this.macAddress, MAC_ADDRESS);
+    admins.forEach((a, i) => {
+      checkField(p, at, `NixHostVM.admins[${i}].name`, a.name, ADMIN_NAME);
+      a.sshKeys.forEach((k, j) => checkField(p, at, `NixHostVM.admins[${i}].sshKeys[${j}]`, k, SSH_PUBLIC_KEY));
+    });
     if (admins.length === 0 || admins[0].sshKeys.length === 0) p.add(at, 'NixHostVM.admins', 'no first admin with an ssh key', admins, 'at least one admin, the first with ssh keys (cloud-init\'s user)');
     if (props.image && props.clone) p.add(at, 'NixHostVM.clone', 'both an image and a clone', props.clone, 'one of image and clone');
     p.throwIfAny();

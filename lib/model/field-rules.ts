@@ -83,6 +83,41 @@ export const VM_CORES = integerIn('a core count', 1, 512);
 export const VM_SOCKETS = integerIn('a socket count', 1, 16);
 export const VM_MEMORY_MIB = integerIn('a memory size', 512, 4194304, 'MiB');
 
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const SQL_IDENTIFIER_RULE = 'lowercase letters, digits and "_", 1-63 characters, not starting with a digit';
+/** Longest user name MySQL accepts. */
+const MYSQL_USER_MAX = 32;
+
+/**
+ * The database name and user of a server engine (an inventory app's, a ClusterApp's): SQL
+ * identifiers (by default the app name with "-" as "_"), a user other than root for MySQL and
+ * MariaDB (their images keep root), at most 32 characters for MySQL.
+ * @param field the prefix of both fields, e.g. `App.database`
+ */
+export function checkDatabaseNames(p: ProblemCollector, at: string, field: string, engine: string, appName: unknown, given: { readonly name?: unknown; readonly user?: unknown }): void {
+  for (const f of ['name', 'user'] as const) {
+    const set = given[f] !== undefined;
+    if (!set && typeof appName !== 'string') continue;
+    const v: unknown = given[f] ?? (appName as string).replace(/-/g, '_');
+    if (typeof v !== 'string' || !SQL_IDENTIFIER.test(v)) {
+      if (set) p.add(at, `${field}.${f}`, 'not an SQL identifier', v, SQL_IDENTIFIER_RULE);
+      else p.add(at, `${field}.${f}`, 'the default, the app name with "-" as "_", is not an SQL identifier', v, `set ${f}: ${SQL_IDENTIFIER_RULE}`);
+    } else if (f === 'user' && engine !== 'postgresql' && v === 'root') {
+      p.add(at, `${field}.user`, `the ${engine} image keeps root for itself and refuses it as the app's user`, v, 'another user name');
+    } else if (f === 'user' && engine === 'mysql' && v.length > MYSQL_USER_MAX) {
+      p.add(at, `${field}.user`, `longer than the ${MYSQL_USER_MAX} characters MySQL allows${set ? '' : ' (the default is the app name with "-" as "_")'}`, v, `a user name of at most ${MYSQL_USER_MAX} characters`);
+    }
+  }
+}
+
+/** One OpenSSH public key line. */
+export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+/** An admin's public key. */
+export const SSH_PUBLIC_KEY = rule((k) => typeof k === 'string' && SSH_KEY.test(k), 'not an OpenSSH public key', 'one line such as "ssh-ed25519 AAAA... comment"');
+/** An admin's login name (not root: root logs in by no password and no key of ours). */
+export const ADMIN_NAME = rule((n) => typeof n === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(n) && n !== 'root', 'not a valid unix user name',
+  'lowercase letters, digits, "_" and "-", up to 32 characters, not root');
+
 /** A Kubernetes object name (DNS-1123 subdomain). */
 export const K8S_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 export const K8S_NAME_RULE = 'lowercase letters, digits, "-" and ".", at most 253 characters, starting and ending with a letter or digit';

@@ -9,7 +9,7 @@ import { Cidr, isDnsLabel, isFqdn, isHostIn, isMac, isResolvableHost, isSameOrBe
 import { CONTROL_CHARACTER, LONE_SURROGATE, MULTI_LINE_FIELDS, selectInventoryStrings, shapeProblems } from './fields';
 import { INVENTORY_SAMPLES } from './inventory-sample';
 import {
-  APP_NAME, B2_BUCKET_NAME, K8S_NAME, K8S_OBJECT_NAME, STORAGE_CLASS_NAME, checkField, checkSchedule, CPU_MILLIS, DAYS, DISK_BY_ID, DNS_LABEL, EMAIL, HOST_NAME, LABEL_RULE, MAC_ADDRESS, MEMORY_MIB,
+  ADMIN_NAME, APP_NAME, B2_BUCKET_NAME, checkDatabaseNames, SSH_PUBLIC_KEY, K8S_NAME, K8S_OBJECT_NAME, STORAGE_CLASS_NAME, checkField, checkSchedule, CPU_MILLIS, DAYS, DISK_BY_ID, DNS_LABEL, EMAIL, HOST_NAME, LABEL_RULE, MAC_ADDRESS, MEMORY_MIB,
   MOUNT_PATH, NON_ROOT_UID, PINNED_IMAGE, POOL_LAYOUT, PROVIDER_GROUP, RAID_GROUP_SIZE, REPLICAS, STORAGE_ENGINE, TCP_PORT, VLAN_ID, VM_CORES, VM_ID, VM_MEMORY_MIB, VM_SOCKETS, VOLUME_GIB,
 } from './field-rules';
 import { HomelabProblem, oneOf, ProblemCollector } from '../core/errors';
@@ -18,7 +18,7 @@ import { placeholderProblems } from './placeholders';
 
 export { LABEL_RULE } from './field-rules';
 /** One OpenSSH public key line. */
-export const SSH_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+export { SSH_KEY } from './field-rules';
 /** OpenWrt wifi-iface encryptions. */
 const WIFI_ENCRYPTIONS: readonly string[] = ['psk2', 'sae', 'sae-mixed'];
 /** A Linux network device name (IFNAMSIZ 16 with the NUL). */
@@ -67,12 +67,10 @@ function validateShaped(inv: Inventory): readonly HomelabProblem[] {
   if (!inv.admins || inv.admins.length === 0) p.add(root, 'Inventory.admins', 'no admin user', inv.admins, 'declare at least one admin with ssh keys');
   (inv.admins ?? []).forEach((a, i) => {
     const path = `${root}.admins[${a.name ?? i}]`;
-    if (typeof a.name !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(a.name) || a.name === 'root') {
-      p.add(path, 'Admin.name', 'not a valid unix user name', a.name, 'lowercase letters, digits, "_" and "-", up to 32 characters, not root');
-    }
+    checkField(p, path, 'Admin.name', a.name, ADMIN_NAME);
     if (!a.sshKeys || a.sshKeys.length === 0) p.add(path, 'Admin.sshKeys', 'no ssh key', a.sshKeys, 'at least one OpenSSH public key (login is key-only)');
     (a.sshKeys ?? []).forEach((k, j) => {
-      if (typeof k !== 'string' || !SSH_KEY.test(k)) p.add(path, `Admin.sshKeys[${j}]`, 'not an OpenSSH public key', k, 'one line such as "ssh-ed25519 AAAA... comment"');
+      checkField(p, path, `Admin.sshKeys[${j}]`, k, SSH_PUBLIC_KEY);
     });
     if (a.hashedPasswordSecret !== undefined) needSecret(path, 'Admin.hashedPasswordSecret', a.hashedPasswordSecret);
   });
@@ -778,10 +776,6 @@ const DATABASE_ENGINES: readonly string[] = ['postgresql', 'mysql', 'mariadb', '
 const SERVER_FIELDS = ['image', 'name', 'user', 'passwordSecret', 'sizeGiB', 'pool', 'storageClass'] as const;
 /** Fields only sqlite uses. */
 const SQLITE_FIELDS = ['toolsImage', 'volume', 'file'] as const;
-const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
-const SQL_IDENTIFIER_RULE = 'lowercase letters, digits and "_", 1-63 characters, not starting with a digit';
-/** Longest user name MySQL accepts. */
-const MYSQL_USER_MAX = 32;
 /** A B2 region, as in `s3.us-west-004.backblazeb2.com`. */
 const B2_REGION = /^[a-z]+-[a-z]+-\d{3}$/;
 const RETENTION_FIELDS = ['keepLast', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly', 'keepDeletedDays'] as const;
@@ -813,19 +807,7 @@ function validateDatabase(a: AppSpec, d: DatabaseSpec, apath: string, vols: Read
   }
   if (d.passwordSecret === undefined) p.add(apath, 'App.database.passwordSecret', `a ${engine} server needs a password`, null, 'name a declared secret holding the password');
   else needSecret(apath, 'App.database.passwordSecret', d.passwordSecret);
-  for (const f of ['name', 'user'] as const) {
-    const set = d[f] !== undefined;
-    if (!set && typeof a.name !== 'string') continue;
-    const v: unknown = d[f] ?? a.name.replace(/-/g, '_');
-    if (typeof v !== 'string' || !SQL_IDENTIFIER.test(v)) {
-      if (set) p.add(apath, `App.database.${f}`, 'not an SQL identifier', v, SQL_IDENTIFIER_RULE);
-      else p.add(apath, `App.database.${f}`, 'the default, the app name with "-" as "_", is not an SQL identifier', v, `set ${f}: ${SQL_IDENTIFIER_RULE}`);
-    } else if (f === 'user' && engine !== 'postgresql' && v === 'root') {
-      p.add(apath, 'App.database.user', `the ${engine} image keeps root for itself and refuses it as the app's user`, v, 'another user name');
-    } else if (f === 'user' && engine === 'mysql' && v.length > MYSQL_USER_MAX) {
-      p.add(apath, 'App.database.user', `longer than the ${MYSQL_USER_MAX} characters MySQL allows${set ? '' : ' (the default is the app name with "-" as "_")'}`, v, `a user name of at most ${MYSQL_USER_MAX} characters`);
-    }
-  }
+  checkDatabaseNames(p, apath, 'App.database', engine, a.name, d);
 }
 
 const BACKED_UP_NAME_MAX = 52 - '-backup-check'.length;

@@ -130,6 +130,23 @@ const CASES: Record<string, Case> = {
     },
     inventoryField: 'Vm.memoryMiB',
   },
+  'a MariaDB user root': {
+    construct: () => new ClusterApp(Testing.app(), 'gitea', { image: 'gitea/gitea:1.22.3-rootless', port: 3000, database: { engine: 'mariadb', user: 'root', passwordSecret: 'gitea-db-password' } }),
+    constructField: 'ClusterApp.database.user',
+    inventory: (inv) => { app(inv, 'gitea').database = { engine: 'mariadb', user: 'root', passwordSecret: 'gitea-db-password' }; },
+    inventoryField: 'App.database.user',
+  },
+  'an admin key that is no OpenSSH key': {
+    construct: () => {
+      const stack = new cdktf.TerraformStack(cdktf.Testing.app(), 'lab');
+      const provider = new ProxmoxProvider(stack, 'proxmox', { endpoint: 'https://pve.example.org:8006/' });
+      const admins = [{ name: 'ada', sshKeys: ['ssh-ed25519 AAAAC3Nz ada@laptop', 'AAAAC3Nz ada@laptop'] }];
+      return new NixHostVM(stack, 'web', { domain: 'lab.example.org', node: 'pve1', provider, gateway: '10.1.0.1', admins, vmId: 301, address: '10.1.0.21/24', clone: { vmId: 9000 } });
+    },
+    constructField: 'NixHostVM.admins[0].sshKeys[1]',
+    inventory: (inv) => { inv.admins![0].sshKeys = [inv.admins![0].sshKeys[0], 'AAAAC3Nz ada@laptop']; },
+    inventoryField: 'Admin.sshKeys[1]',
+  },
   'a pool layout "raid5"': {
     construct: () => new OpenEBSPool(Testing.chart(), 'pool', { name: 'fast', engine: 'cstor', layout: 'raid5' as 'mirror', nodes: [{ host: 'olaf', disks: ['/dev/disk/by-id/ata-a'] }] }),
     constructField: 'OpenEBSPool.layout',
