@@ -12,6 +12,7 @@
  * its end, so a program that loads another copy of this library than the command's (its own
  * `node_modules/homelab-cdk`, or `lib/` while the command runs from `build/`) still hands over.
  */
+import { fail } from './errors';
 
 /** The version of this hand-off; a copy of the library speaking another one fails loudly. */
 export const PROGRAM_SESSION_VERSION = 1;
@@ -38,8 +39,8 @@ export interface ProgramSession<H extends object = object, O = unknown> {
 function current(): ProgramSession | undefined {
   const session = (globalThis as any)[SESSION] as ProgramSession | undefined;
   if (session !== undefined && session.version !== PROGRAM_SESSION_VERSION) {
-    throw new Error(`homelab-cdk: the homelab command speaks program hand-off version ${session.version}, `
-      + `this program's homelab-cdk version ${PROGRAM_SESSION_VERSION}; run the program with the homelab command of the homelab-cdk it imports (npx homelab)`);
+    fail(session.program, 'ProgramSession.version', `the homelab command speaks program hand-off version ${session.version}, this program's homelab-cdk version ${PROGRAM_SESSION_VERSION}`,
+      session.version, 'run the program with the homelab command of the homelab-cdk it imports (npx homelab)');
   }
   return session;
 }
@@ -49,7 +50,7 @@ function current(): ProgramSession | undefined {
  * ends. Returns what was handed over.
  */
 export function loadProgram<H extends object, O>(program: string, load: () => void): HandedOverHomelab<H, O>[] {
-  if (current() !== undefined) throw new Error(`homelab-cdk: a program is already loading (${current()!.program}); one program per command`);
+  if (current() !== undefined) fail(program, 'ProgramSession.program', `a program is already loading (${current()!.program})`, program, 'one program per command');
   const session: ProgramSession<H, O> = { version: PROGRAM_SESSION_VERSION, program, homelabs: [] };
   (globalThis as any)[SESSION] = session;
   try {
