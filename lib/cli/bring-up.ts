@@ -78,6 +78,6 @@ export function formatBringUp(model: Model, apply: ApplyOrder): string {
       ]);
     }
   }
-  lines.push('Everyday, once the cluster is up: kubectl apply -f dist (idempotent), cdktf deploy, colmena apply, ./routers/<router>/deploy.sh');
+  lines.push('Everyday, once the cluster is up: npx homelab apply (dist/apply.sh: waits per stage, prunes what the homelab no longer declares; plain kubectl apply -f dist never deletes), cdktf deploy, colmena apply, ./routers/<router>/deploy.sh');
   return `${lines.join('\n')}\n`;
 }

@@ -31,7 +31,7 @@ describe('homelab plan', () => {
     expect(r.stdout).toContain('- 00-crds.k8s.yaml; then wait for 37 CRDs Established\n');
     expect(r.stdout).toMatch(/- 10-platform\.k8s\.yaml; then wait for job\/helm-install-traefik \(kube-system\) Complete, .*deployment\/cert-manager-webhook \(cert-manager\) Available, .*the webhooks admit the next stage/);
     expect(r.stdout).toContain('- 30-app-files.k8s.yaml, 30-app-gitea.k8s.yaml, 30-app-homepage.k8s.yaml, 30-app-whoami.k8s.yaml\n');
-    expect(r.stdout).toContain('Everyday, once the cluster is up: kubectl apply -f dist');
+    expect(r.stdout).toContain('Everyday, once the cluster is up: npx homelab apply (dist/apply.sh: waits per stage, prunes what the homelab no longer declares');
     // the apps' B2 keys go from Terraform's outputs into apply.sh's variables, never through a file
     expect(r.stdout).toContain('   export HOMELAB_SECRET_GITEA_B2_KEY="$(terraform -chdir=cdktf.out/stacks/example output -raw restic_gitea_b2_key)"   # the app\'s B2 key, from Terraform\'s state\n');
     expect(r.stdout).toContain('   export HOMELAB_SECRET_FILES_B2_KEY_ID="$(terraform -chdir=cdktf.out/stacks/example output -raw restic_files_b2_key_id)"');
