@@ -45,8 +45,8 @@ describe('each fact written once in lib/', () => {
     expect(where(built).map((w) => w.split(':')[0])).toEqual([path.join('model', 'backup.ts')]);
   });
 
-  test('fails when the cStor raid group sizes are tabled twice (model/storage-lock.ts RAID_GROUP_SIZE)', () => {
-    expect(where(objectWith('mirror', 'raidz', 'raidz2')).map((w) => w.split(':')[0])).toEqual([path.join('model', 'storage-lock.ts')]);
+  test('fails when the cStor raid group sizes are tabled twice (model/field-rules.ts RAID_GROUP_SIZE)', () => {
+    expect(where(objectWith('mirror', 'raidz', 'raidz2')).map((w) => w.split(':')[0])).toEqual([path.join('model', 'field-rules.ts')]);
   });
 
   test('fails when a container security context is written out again (k8s/security.ts restrictedContainerSecurity)', () => {
